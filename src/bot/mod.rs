@@ -1,0 +1,35 @@
+//! Telegram only: the handler tree, commands and every string a person sees.
+
+pub mod commands;
+pub mod handlers;
+pub mod texts;
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+
+use crate::clock::SharedClock;
+use crate::config::Settings;
+
+pub use commands::Command;
+
+/// What every handler may need, injected by the dispatcher.
+#[derive(Clone)]
+pub struct BotContext {
+    pub pool: SqlitePool,
+    pub settings: Arc<Settings>,
+    pub clock: SharedClock,
+}
+
+/// The handler tree: commands first, then anything else a person sends.
+pub fn handler_tree() -> UpdateHandler<anyhow::Error> {
+    Update::filter_message()
+        .branch(
+            dptree::entry()
+                .filter_command::<Command>()
+                .endpoint(handlers::on_command),
+        )
+        .branch(dptree::endpoint(handlers::on_other_message))
+}

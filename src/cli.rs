@@ -1,0 +1,149 @@
+//! The `minsheng` command line.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::{self, App};
+use crate::clock::{Clock, OffsetClock, SharedClock, SystemClock};
+use crate::config::Settings;
+use crate::db;
+use crate::services::{plan, seeding};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "minsheng",
+    version,
+    about = "重点民生实事调度机器人：周报催报、逾期督办、每旬调度与台账"
+)]
+pub struct Cli {
+    /// A configuration file laid over config/default.toml (also MINSHENG_CONFIG).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the bot: open, migrate and (if empty) seed the database, then poll Telegram.
+    Run {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Start the clock at this RFC 3339 instant (it then runs at normal speed).
+        #[arg(long, value_name = "INSTANT")]
+        now: Option<DateTime<chrono::FixedOffset>>,
+    },
+    /// Load a plan from a seed file (default: every file in seeds/); running it twice changes nothing.
+    Seed {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The seed file; without it, every *.toml in the configured seeds folder.
+        file: Option<PathBuf>,
+    },
+    /// Print a plan as a table: number, category, title, lead unit, metrics with targets.
+    Projects {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The plan's year (default: the newest).
+        #[arg(long, value_name = "YEAR")]
+        plan: Option<i32>,
+    },
+    /// Copy the database, consistent while the bot runs, to a new file.
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The file to write; it must not exist yet.
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArg {
+    /// The SQLite database file (overrides MINSHENG_DATABASE and the configuration).
+    #[arg(long, value_name = "PATH")]
+    database: Option<PathBuf>,
+}
+
+impl DatabaseArg {
+    fn apply(&self, settings: &mut Settings) {
+        if let Some(path) = &self.database {
+            settings.database = path.clone();
+        }
+    }
+}
+
+pub fn execute(cli: Cli) -> anyhow::Result<()> {
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    match cli.command {
+        Command::Run { db, now } => {
+            db.apply(&mut settings);
+            let clock: SharedClock = match now {
+                Some(start) => Arc::new(OffsetClock::starting_at(start.with_timezone(&Utc))),
+                None => Arc::new(SystemClock),
+            };
+            runtime.block_on(async {
+                let app = App::build(settings, clock).await?;
+                app.run_until_stopped(app::shutdown_signal()).await
+            })
+        }
+        Command::Seed { db, file } => {
+            db.apply(&mut settings);
+            let files = match file {
+                Some(file) => vec![file],
+                None => seeding::files_in(&settings.seeds)?,
+            };
+            if files.is_empty() {
+                bail!("种子目录 {} 中没有 .toml 文件", settings.seeds.display());
+            }
+            // Every file is checked before anything is written.
+            let seeds = files
+                .iter()
+                .map(|f| seeding::read_file(f))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            runtime.block_on(async {
+                let pool = db::connect(&settings.database).await?;
+                for seed in &seeds {
+                    let outcome = seeding::load(&pool, seed, SystemClock.now()).await?;
+                    println!(
+                        "{}年计划：{} 个项目，{} 处变更",
+                        outcome.year, outcome.projects, outcome.changes
+                    );
+                }
+                pool.close().await;
+                Ok(())
+            })
+        }
+        Command::Projects { db, plan: year } => {
+            db.apply(&mut settings);
+            runtime.block_on(async {
+                let pool = db::connect(&settings.database).await?;
+                let (year, projects) = plan::overview(&pool, year).await?;
+                print!("{}", plan::render_table(year, &projects));
+                pool.close().await;
+                Ok(())
+            })
+        }
+        Command::Backup { db, out } => {
+            db.apply(&mut settings);
+            if out.exists() {
+                bail!("{} 已存在，不会覆盖", out.display());
+            }
+            runtime.block_on(async {
+                let pool = db::connect(&settings.database).await?;
+                db::backup(&pool, &out)
+                    .await
+                    .with_context(|| format!("备份到 {} 失败", out.display()))?;
+                println!("已备份到 {}", out.display());
+                pool.close().await;
+                Ok(())
+            })
+        }
+    }
+}

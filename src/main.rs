@@ -1,0 +1,16 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = minsheng::cli::Cli::parse();
+    minsheng::telemetry::init();
+    match minsheng::cli::execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One clear line for the operator; the chain says where it came from.
+            eprintln!("minsheng: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

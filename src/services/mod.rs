@@ -1,0 +1,4 @@
+//! Where the domain meets storage.
+
+pub mod plan;
+pub mod seeding;
