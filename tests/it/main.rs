@@ -1,1 +1,8 @@
+//! One integration-test binary: the bot driven the way people use it, through a fake Bot API,
+//! on a real SQLite database per test.
 
+mod cli;
+mod fake_api;
+mod helpers;
+mod seed;
+mod start;

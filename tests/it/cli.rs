@@ -1,0 +1,201 @@
+//! The `minsheng` binary as an operator runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use crate::fake_api::FakeApi;
+use crate::helpers::{PATIENCE, TOKEN, seeds_dir};
+
+fn minsheng(args: &[&str], database: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_minsheng"))
+        .args(args)
+        .arg("--database")
+        .arg(database)
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("MINSHENG_CONFIG")
+        .env("MINSHENG_SEEDS", seeds_dir())
+        .output()
+        .expect("running minsheng")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn help_lists_every_subcommand() {
+    let output = Command::new(env!("CARGO_BIN_EXE_minsheng"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    for subcommand in ["run", "seed", "projects", "backup"] {
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(subcommand)),
+            "{subcommand} missing from:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn seeding_twice_reports_no_change_the_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let first = minsheng(&["seed"], &db);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(
+        stdout(&first).trim(),
+        format!(
+            "2024年计划：27 个项目，{} 处变更",
+            changes_of(&stdout(&first))
+        )
+    );
+    assert!(changes_of(&stdout(&first)) > 27);
+    let second = minsheng(&["seed"], &db);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert_eq!(stdout(&second).trim(), "2024年计划：27 个项目，0 处变更");
+}
+
+fn changes_of(line: &str) -> u64 {
+    line.split('，')
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_malformed_seed_is_refused_with_file_line_and_reason_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(seeds_dir().join("2024.toml")).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l == "target = 320")
+        .expect("project 6's target line")
+        + 1;
+    std::fs::write(&bad, text.replace("target = 320", "target = -320")).unwrap();
+    let output = minsheng(&["seed", bad.to_str().unwrap()], &db);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    let metric_line = line - 3; // the [[projects.metrics]] header of 新增托位
+    assert!(
+        message.contains(&format!(
+            "bad.toml:{metric_line}: 项目 6 的指标“新增托位”的目标值 -320 应为正数"
+        )),
+        "{message}"
+    );
+    if db.exists() {
+        let listing = minsheng(&["projects"], &db);
+        assert!(
+            stderr(&listing).contains("还没有任何年度计划"),
+            "nothing was written"
+        );
+    }
+}
+
+#[test]
+fn projects_prints_the_plan_as_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    assert!(minsheng(&["seed"], &db).status.success());
+    let output = minsheng(&["projects", "--plan", "2024"], &db);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines[0], "2024年计划，共 27 项");
+    assert_eq!(lines.len(), 2 + 27);
+    let row6 = lines.iter().find(|l| l.starts_with("6 ")).unwrap();
+    assert!(row6.contains("丰富托位供给，降低托育费用"), "{row6}");
+    assert!(row6.contains("发展软环境保障局"));
+    assert!(
+        row6.contains("新增托位 320个；执行市级托育费用标准 是/否；托育服务行业培训 200人次"),
+        "{row6}"
+    );
+    let row7 = lines.iter().find(|l| l.starts_with("7 ")).unwrap();
+    assert!(row7.contains("500个以上"), "{row7}");
+    let row11 = lines.iter().find(|l| l.starts_with("11 ")).unwrap();
+    assert!(row11.contains("约9.2公里"), "{row11}");
+}
+
+#[test]
+fn run_without_a_token_exits_with_one_line_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = minsheng(&["run"], &dir.path().join("m.db"));
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert_eq!(message.trim().lines().count(), 1, "{message}");
+    assert!(message.contains("TELOXIDE_TOKEN"), "{message}");
+}
+
+#[test]
+fn backup_copies_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    assert!(minsheng(&["seed"], &db).status.success());
+    let copy = dir.path().join("copy.db");
+    let output = minsheng(&["backup", copy.to_str().unwrap()], &db);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let listing = minsheng(&["projects"], &copy);
+    assert!(stdout(&listing).starts_with("2024年计划，共 27 项"));
+}
+
+/// The real process, on an empty database, against the fake Bot API: it seeds, polls, and
+/// answers /start; SIGTERM stops it cleanly.
+#[tokio::test]
+async fn the_binary_answers_start_through_the_bot_api() {
+    let api = FakeApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_minsheng"))
+        .args(["run", "--database"])
+        .arg(dir.path().join("m.db"))
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", &api.url)
+        .env("MINSHENG_SEEDS", seeds_dir())
+        .env("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "1")
+        .env_remove("MINSHENG_CONFIG")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    api.first_call_of("getUpdates", PATIENCE)
+        .await
+        .expect("the bot polls");
+    api.push_private_text(555_002, "路人乙", "/start");
+    let reply = api
+        .nth_message_to(555_002, 1, PATIENCE)
+        .await
+        .expect("an answer to /start");
+    assert_eq!(reply, minsheng::bot::texts::not_admitted());
+
+    let pid = child.id().unwrap() as i32;
+    // SAFETY-free: `kill` from the shell keeps the test free of libc.
+    Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("exits in time")
+        .unwrap();
+    assert!(status.success(), "exit status {status:?}");
+    let mut log = String::new();
+    use tokio::io::AsyncReadExt;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .await
+        .unwrap();
+    assert!(
+        !log.contains(TOKEN) && !log.contains("TEST-token"),
+        "the token reached the log:\n{log}"
+    );
+}

@@ -1,0 +1,134 @@
+//! `TestApp`: the bot as production builds it, pointed at a fake Bot API and a fresh database.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use minsheng::app::App;
+use minsheng::clock::ManualClock;
+use minsheng::config::Settings;
+use sqlx::SqlitePool;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::fake_api::FakeApi;
+
+pub const ADMIN_ID: i64 = 900_001;
+pub const TOKEN: &str = "123456:TEST-token-never-logged";
+/// How long a test waits for the bot to answer before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+pub fn seeds_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
+}
+
+pub fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// Settings as the environment of a real deployment would give them.
+pub fn settings(dir: &Path, api_url: &str) -> Settings {
+    let env: HashMap<String, String> = [
+        (
+            "MINSHENG_DATABASE",
+            dir.join("minsheng.db").display().to_string(),
+        ),
+        ("MINSHENG_SEEDS", seeds_dir().display().to_string()),
+        ("MINSHENG_ADMINS", ADMIN_ID.to_string()),
+        ("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "1".to_owned()),
+        ("TELOXIDE_API_URL", api_url.to_owned()),
+        ("TELOXIDE_TOKEN", TOKEN.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    Settings::from_layers(None, &env).expect("test settings")
+}
+
+pub struct TestApp {
+    pub api: FakeApi,
+    pub pool: SqlitePool,
+    _dir: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let api = FakeApi::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(at("2024-03-13T09:00:00+08:00")));
+        let app = App::build(settings(dir.path(), &api.url), clock)
+            .await
+            .expect("building the app");
+        let pool = app.pool().clone();
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(app.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        Self {
+            api,
+            pool,
+            _dir: dir,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// A person writes to the bot in their private chat.
+    pub fn says(&self, person: &Person, text: &str) {
+        self.api
+            .push_private_text(person.id, person.first_name, text);
+    }
+
+    /// The bot's `n`th message to a person (from 1), waiting for it to arrive.
+    pub async fn nth_reply_to(&self, person: &Person, n: usize) -> String {
+        self.api
+            .nth_message_to(person.id, n, PATIENCE)
+            .await
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} got no message #{n}; requests so far: {:?}",
+                    person.first_name,
+                    self.api
+                        .requests()
+                        .iter()
+                        .map(|r| format!("{} {}", r.method, r.body))
+                        .collect::<Vec<_>>()
+                )
+            })
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            tokio::time::timeout(PATIENCE, task)
+                .await
+                .expect("the bot stops in time")
+                .expect("the bot task does not panic")
+                .expect("the bot stops cleanly");
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Person {
+    pub id: i64,
+    pub first_name: &'static str,
+}
+
+pub const ADMIN: Person = Person {
+    id: ADMIN_ID,
+    first_name: "专班王",
+};
+pub const STRANGER: Person = Person {
+    id: 555_001,
+    first_name: "路人甲",
+};
