@@ -21,5 +21,6 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod runtime;
 pub mod services;
 pub mod telemetry;

@@ -2,13 +2,16 @@
 
 pub mod commands;
 pub mod handlers;
+pub mod outgoing;
+pub mod scope;
 pub mod texts;
 
 use std::sync::Arc;
 
 use sqlx::SqlitePool;
-use teloxide::dispatching::UpdateHandler;
-use teloxide::prelude::*;
+use teloxide::dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler};
+use teloxide::dptree;
+use teloxide::types::Update;
 
 use crate::clock::SharedClock;
 use crate::config::Settings;

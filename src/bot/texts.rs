@@ -39,3 +39,17 @@ pub fn unknown_input() -> &'static str {
 pub fn apology() -> &'static str {
     "抱歉，机器人出了点问题，请稍后再试。工作专班已收到记录。"
 }
+
+/// To the admins: an update failed three times, or its handler crashed, and was set aside.
+pub fn quarantined_notice(who: &str, update_id: i64) -> String {
+    format!(
+        "⚠️ 来自{who}的一条消息处理失败，已暂存待查（更新编号 {update_id}）。请技术人员查看日志。"
+    )
+}
+
+/// To the admins: a person can no longer be reached (blocked the bot or left Telegram).
+pub fn unreachable_notice(name: &str) -> String {
+    format!(
+        "⚠️ {name} 已无法接收机器人消息（可能已屏蔽机器人或注销账号），后续提醒将无法送达，请线下联系。"
+    )
+}

@@ -1,6 +1,8 @@
 //! Storage: SQL only. One pool per process, WAL, foreign keys on; each query is a small
 //! function taking an executor so that callers can compose several in one transaction.
 
+pub mod inbox;
+pub mod outbox;
 pub mod people;
 pub mod plan;
 

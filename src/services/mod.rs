@@ -1,4 +1,5 @@
 //! Where the domain meets storage.
 
+pub mod notify;
 pub mod plan;
 pub mod seeding;

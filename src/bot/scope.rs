@@ -1,0 +1,83 @@
+//! The unit of work of one update: a write transaction that the handler's changes, its replies
+//! (into the outbox) and the inbox row's "done" share. Either all of it commits, or none of it
+//! and the update is tried again.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::SqliteConnection;
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
+
+use crate::bot::outgoing::Outgoing;
+use crate::db::{self, Tx};
+
+/// A Bot API call worth nothing after a crash (answering a button press, editing a message):
+/// made straight after the commit instead of through the outbox.
+#[derive(Debug, Clone)]
+pub struct DirectCall {
+    pub method: &'static str,
+    pub body: Value,
+}
+
+#[derive(Clone)]
+pub struct Scope {
+    now: DateTime<Utc>,
+    inner: Arc<Mutex<Inner>>,
+}
+
+struct Inner {
+    tx: Option<Tx>,
+    direct: Vec<DirectCall>,
+}
+
+impl Scope {
+    pub fn new(tx: Tx, now: DateTime<Utc>) -> Self {
+        Self {
+            now,
+            inner: Arc::new(Mutex::new(Inner {
+                tx: Some(tx),
+                direct: Vec::new(),
+            })),
+        }
+    }
+
+    /// The instant the update is handled at, read once from the clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The transaction, for the `db` functions.
+    pub async fn conn(&self) -> MappedMutexGuard<'_, SqliteConnection> {
+        MutexGuard::map(self.inner.lock().await, |inner| {
+            &mut **inner
+                .tx
+                .as_mut()
+                .expect("the scope's transaction is open while handlers run")
+        })
+    }
+
+    /// Queues a message in the same transaction as everything else the handler did.
+    pub async fn send(&self, message: Outgoing) -> sqlx::Result<Option<i64>> {
+        let now = db::instant(self.now);
+        message.enqueue(&mut *self.conn().await, &now).await
+    }
+
+    pub async fn reply(&self, chat_id: i64, text: impl Into<String>) -> sqlx::Result<Option<i64>> {
+        self.send(Outgoing::text(chat_id, text)).await
+    }
+
+    pub async fn call_after_commit(&self, method: &'static str, body: Value) {
+        self.inner
+            .lock()
+            .await
+            .direct
+            .push(DirectCall { method, body });
+    }
+
+    /// Takes the transaction and the direct calls out; the handler is done with them.
+    pub(crate) async fn finish(&self) -> (Option<Tx>, Vec<DirectCall>) {
+        let mut inner = self.inner.lock().await;
+        (inner.tx.take(), std::mem::take(&mut inner.direct))
+    }
+}

@@ -1,0 +1,131 @@
+//! Every update Telegram gave us, stored before it is confirmed (RELIABILITY.md, Inbox).
+
+use sqlx::{FromRow, SqliteConnection};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct InboxRow {
+    pub update_id: i64,
+    pub chat_id: Option<i64>,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// Stores an update unless it is already there (Telegram replays what was not confirmed).
+pub async fn store(
+    conn: &mut SqliteConnection,
+    update_id: i64,
+    chat_id: Option<i64>,
+    payload: &str,
+    now: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO inbox (update_id, chat_id, payload, received_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (update_id) DO NOTHING",
+    )
+    .bind(update_id)
+    .bind(chat_id)
+    .bind(payload)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The oldest pending update of each chat, oldest first.
+pub async fn heads_of_pending(
+    conn: &mut SqliteConnection,
+    limit: i64,
+) -> sqlx::Result<Vec<InboxRow>> {
+    sqlx::query_as(
+        "SELECT update_id, chat_id, payload, attempts FROM inbox
+         WHERE update_id IN (SELECT min(update_id) FROM inbox WHERE state = 'pending' GROUP BY ifnull(chat_id, -update_id))
+         ORDER BY update_id LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// The next pending update of one chat (`None` chat: updates that belong to no chat).
+pub async fn next_pending_of_chat(
+    conn: &mut SqliteConnection,
+    chat_id: Option<i64>,
+    update_id: i64,
+) -> sqlx::Result<Option<InboxRow>> {
+    match chat_id {
+        Some(chat_id) => {
+            sqlx::query_as(
+                "SELECT update_id, chat_id, payload, attempts FROM inbox
+                 WHERE state = 'pending' AND chat_id = ? ORDER BY update_id LIMIT 1",
+            )
+            .bind(chat_id)
+            .fetch_optional(conn)
+            .await
+        }
+        None => {
+            sqlx::query_as("SELECT update_id, chat_id, payload, attempts FROM inbox WHERE state = 'pending' AND update_id = ?")
+                .bind(update_id)
+                .fetch_optional(conn)
+                .await
+        }
+    }
+}
+
+pub async fn mark_done(conn: &mut SqliteConnection, update_id: i64, now: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE inbox SET state = 'done', handled_at = ? WHERE update_id = ?")
+        .bind(now)
+        .bind(update_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Counts a failed attempt; returns how many there have been.
+pub async fn record_failure(
+    conn: &mut SqliteConnection,
+    update_id: i64,
+    error: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar("UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE update_id = ? RETURNING attempts")
+        .bind(error)
+        .bind(update_id)
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn quarantine(
+    conn: &mut SqliteConnection,
+    update_id: i64,
+    error: &str,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE inbox SET state = 'quarantined', last_error = ?, handled_at = ? WHERE update_id = ?")
+        .bind(error)
+        .bind(now)
+        .bind(update_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Handled updates older than `before` are dropped: Telegram replays for 24 hours at most, and
+/// after a week of silence it may restart `update_id` at a value an old row still holds.
+pub async fn prune_done(conn: &mut SqliteConnection, before: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM inbox WHERE state = 'done' AND handled_at < ?")
+        .bind(before)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn counts_by_state(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as("SELECT state, count(*) FROM inbox GROUP BY state ORDER BY state")
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn last_received(conn: &mut SqliteConnection) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT max(received_at) FROM inbox")
+        .fetch_one(conn)
+        .await
+}

@@ -1,0 +1,185 @@
+//! Every message the bot sends, replies included (RELIABILITY.md, Outbox).
+//!
+//! A row goes pending → sending → sent | uncertain | failed | unreachable. A scheduled send
+//! carries a [`StepKey`]; the unique index `outbox_step_once` makes enqueueing it twice a no-op.
+
+use sqlx::{FromRow, SqliteConnection};
+
+/// What makes a scheduled send happen once: (plan, period, project, person, step).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepKey {
+    pub plan_id: i64,
+    pub period: String,
+    pub project_id: Option<i64>,
+    pub person_id: i64,
+    pub step: String,
+}
+
+/// Queues a Bot API call. Returns the new row's id, or `None` when its step key was already
+/// queued.
+pub async fn enqueue(
+    conn: &mut SqliteConnection,
+    chat_id: i64,
+    method: &str,
+    payload: &str,
+    key: Option<&StepKey>,
+    now: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO outbox (chat_id, method, payload, plan_id, period, project_id, person_id, step, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(chat_id)
+    .bind(method)
+    .bind(payload)
+    .bind(key.map(|k| k.plan_id))
+    .bind(key.map(|k| k.period.as_str()))
+    .bind(key.and_then(|k| k.project_id))
+    .bind(key.map(|k| k.person_id))
+    .bind(key.map(|k| k.step.as_str()))
+    .bind(now)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct DueRow {
+    pub id: i64,
+    pub chat_id: i64,
+    pub method: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// Rows that may be sent now, oldest first.
+pub async fn due(conn: &mut SqliteConnection, now: &str, limit: i64) -> sqlx::Result<Vec<DueRow>> {
+    sqlx::query_as(
+        "SELECT id, chat_id, method, payload, attempts FROM outbox
+         WHERE state IN ('pending', 'uncertain') AND next_attempt_at <= ?
+         ORDER BY next_attempt_at, id LIMIT ?",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// When the next waiting row becomes due.
+pub async fn next_due_at(conn: &mut SqliteConnection) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT min(next_attempt_at) FROM outbox WHERE state IN ('pending', 'uncertain')",
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Takes a row for sending; false when another sender took it first.
+pub async fn claim(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state IN ('pending', 'uncertain')",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn mark_sent(
+    conn: &mut SqliteConnection,
+    id: i64,
+    message_id: Option<i64>,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET state = 'sent', sent_at = ?, telegram_message_id = ?, last_error = NULL WHERE id = ?")
+        .bind(now)
+        .bind(message_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Back to the queue, to be tried at `at`. `uncertain` when the failed attempt may have been
+/// delivered all the same.
+pub async fn retry_at(
+    conn: &mut SqliteConnection,
+    id: i64,
+    uncertain: bool,
+    at: &str,
+    error: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET state = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")
+        .bind(if uncertain { "uncertain" } else { "pending" })
+        .bind(at)
+        .bind(error)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// After a 429 for a chat, none of its waiting rows goes before `at`.
+pub async fn hold_chat_until(
+    conn: &mut SqliteConnection,
+    chat_id: i64,
+    at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET next_attempt_at = ?
+         WHERE chat_id = ? AND state IN ('pending', 'uncertain') AND next_attempt_at < ?",
+    )
+    .bind(at)
+    .bind(chat_id)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_failed(conn: &mut SqliteConnection, id: i64, error: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?")
+        .bind(error)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Every waiting row to a chat that cannot be reached, and the one that found out.
+pub async fn mark_chat_unreachable(
+    conn: &mut SqliteConnection,
+    chat_id: i64,
+    error: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'unreachable', last_error = ?
+         WHERE chat_id = ? AND state IN ('pending', 'uncertain', 'sending')",
+    )
+    .bind(error)
+    .bind(chat_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// At start-up: a row left `sending` by a crash may or may not have reached Telegram.
+pub async fn recover_interrupted(conn: &mut SqliteConnection) -> sqlx::Result<u64> {
+    let done = sqlx::query("UPDATE outbox SET state = 'uncertain' WHERE state = 'sending'")
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn counts_by_state(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as("SELECT state, count(*) FROM outbox GROUP BY state ORDER BY state")
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn last_sent(conn: &mut SqliteConnection) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT max(sent_at) FROM outbox")
+        .fetch_one(conn)
+        .await
+}

@@ -1,0 +1,129 @@
+//! The long-running plumbing: the update listener (inbox), the processor that feeds handlers,
+//! the paced sender (outbox), the instance lock, and one graceful shutdown for all of them.
+
+pub mod listener;
+pub mod lock;
+pub mod processor;
+pub mod sender;
+pub mod telegram;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::types::Me;
+use tokio::sync::{Notify, watch};
+
+use crate::bot::BotContext;
+use crate::db::{self, inbox, outbox};
+use processor::Processor;
+use sender::Sender;
+use telegram::{CallError, TelegramClient};
+
+/// Handled updates are kept this long, then pruned.
+const INBOX_KEEP: TimeDelta = TimeDelta::days(2);
+
+/// `getMe`, retried with backoff while Telegram is unreachable (teloxide's dispatcher would
+/// panic instead). `None` when asked to stop first.
+pub async fn wait_for_telegram(
+    client: &TelegramClient,
+    shutdown: &mut watch::Receiver<bool>,
+) -> anyhow::Result<Option<Me>> {
+    let mut delay = Duration::from_millis(200);
+    let no_arguments = serde_json::json!({});
+    loop {
+        let asked = tokio::select! {
+            asked = client.call("getMe", &no_arguments, Duration::from_secs(15)) => asked,
+            _ = shutdown.changed() => return Ok(None),
+        };
+        match asked {
+            Ok(me) => {
+                let me: Me = serde_json::from_value(me)?;
+                tracing::info!(bot = %me.username(), "connected to the Bot API");
+                return Ok(Some(me));
+            }
+            Err(CallError::Api { code: 401, .. }) => {
+                anyhow::bail!("Telegram 拒绝了机器人令牌（401）：请检查 TELOXIDE_TOKEN")
+            }
+            Err(error) => tracing::warn!(%error, retry_in = ?delay, "the Bot API is unreachable"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = shutdown.changed() => return Ok(None),
+        }
+        delay = (delay * 2).min(Duration::from_secs(30));
+    }
+}
+
+/// Runs listener, processor and sender until `shutdown` completes, then stops them in order:
+/// stop fetching, let the handlers in hand finish, flush the outbox, close the pool.
+pub async fn run(
+    ctx: BotContext,
+    client: TelegramClient,
+    handler: UpdateHandler<anyhow::Error>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stop, stopped) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        let _ = stop.send(true);
+    });
+
+    {
+        let mut conn = ctx.pool.acquire().await?;
+        let interrupted = outbox::recover_interrupted(&mut conn).await?;
+        if interrupted > 0 {
+            tracing::warn!(
+                interrupted,
+                "messages in flight at the last stop will be sent again"
+            );
+        }
+        let before = db::instant(ctx.clock.now() - INBOX_KEEP);
+        inbox::prune_done(&mut conn, &before).await?;
+    }
+
+    let mut waiting = stopped.clone();
+    let Some(me) = wait_for_telegram(&client, &mut waiting).await? else {
+        ctx.pool.close().await;
+        return Ok(());
+    };
+
+    let to_processor = Arc::new(Notify::new());
+    let to_sender = Arc::new(Notify::new());
+    let sender = Arc::new(Sender::new(
+        ctx.pool.clone(),
+        client.clone(),
+        ctx.clock.clone(),
+        ctx.settings.clone(),
+    ));
+    let processor = Arc::new(Processor::new(
+        ctx.clone(),
+        Arc::new(handler),
+        me,
+        client.clone(),
+        to_sender.clone(),
+    ));
+    let poll = Duration::from_secs(ctx.settings.telegram.poll_timeout_secs.into());
+
+    let listening = tokio::spawn(listener::run(
+        client,
+        ctx.pool.clone(),
+        ctx.clock.clone(),
+        poll,
+        to_processor.clone(),
+        stopped.clone(),
+    ));
+    let processing = tokio::spawn(processor.run(to_processor, stopped.clone()));
+    let sending = tokio::spawn(sender.run(to_sender, stopped.clone()));
+    tracing::info!("bot started");
+
+    listening.await?;
+    processing.await?;
+    sending.await?;
+    ctx.pool.close().await;
+    tracing::info!("bot stopped");
+    Ok(())
+}

@@ -1,0 +1,298 @@
+//! Feeds handlers from the inbox: the updates of one chat in order, different chats in
+//! parallel. Each update is handled in one transaction that also marks it done; a failure rolls
+//! everything back and the update is tried again, up to three times, then set aside
+//! (quarantined) and the admins told. A panic or a hung handler costs one apology, not the
+//! process.
+
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use teloxide::dispatching::UpdateHandler;
+use teloxide::dptree;
+use teloxide::types::{Me, Update};
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+
+use crate::bot::scope::{DirectCall, Scope};
+use crate::bot::{BotContext, texts};
+use crate::db::{self, inbox, inbox::InboxRow, people};
+use crate::runtime::telegram::{CallError, TelegramClient};
+use crate::services::notify;
+
+/// Attempts before an update is set aside.
+pub const MAX_ATTEMPTS: i64 = 3;
+/// A handler taking longer than this is stopped and its update tried again.
+pub const HANDLER_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    Done,
+    /// Failed; left pending for another attempt.
+    Retry,
+    Quarantined,
+}
+
+pub struct Processor {
+    ctx: BotContext,
+    handler: Arc<UpdateHandler<anyhow::Error>>,
+    me: Me,
+    client: TelegramClient,
+    /// Woken when the outbox has something new.
+    sender: Arc<Notify>,
+    busy: Mutex<HashSet<Option<i64>>>,
+}
+
+impl Processor {
+    pub fn new(
+        ctx: BotContext,
+        handler: Arc<UpdateHandler<anyhow::Error>>,
+        me: Me,
+        client: TelegramClient,
+        sender: Arc<Notify>,
+    ) -> Self {
+        Self {
+            ctx,
+            handler,
+            me,
+            client,
+            sender,
+            busy: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Handles pending updates until `shutdown`; then lets the chats in hand finish their
+    /// current update (what is left stays in the inbox for the next start).
+    pub async fn run(self: Arc<Self>, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+        let mut chats = JoinSet::new();
+        let done = Arc::new(Notify::new());
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            match self
+                .start_idle_chats(&mut chats, &done, shutdown.clone())
+                .await
+            {
+                Ok(()) => {}
+                Err(error) => {
+                    tracing::error!(error = %format!("{error:#}"), "reading the inbox failed")
+                }
+            }
+            while chats.try_join_next().is_some() {}
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = done.notified() => {}
+                // A retried update waits for no wake-up.
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        while chats.join_next().await.is_some() {}
+        tracing::info!("processor stopped");
+    }
+
+    async fn start_idle_chats(
+        self: &Arc<Self>,
+        chats: &mut JoinSet<()>,
+        done: &Arc<Notify>,
+        shutdown: watch::Receiver<bool>,
+    ) -> anyhow::Result<()> {
+        let heads = inbox::heads_of_pending(&mut *self.ctx.pool.acquire().await?, 256).await?;
+        for head in heads {
+            if !self.busy.lock().expect("busy lock").insert(head.chat_id) {
+                continue;
+            }
+            let this = Arc::clone(self);
+            let done = Arc::clone(done);
+            let shutdown = shutdown.clone();
+            chats.spawn(async move {
+                let chat = head.chat_id;
+                this.drain_chat(head, &shutdown).await;
+                this.busy.lock().expect("busy lock").remove(&chat);
+                done.notify_one();
+            });
+        }
+        Ok(())
+    }
+
+    /// Handles one chat's pending updates in order, until there are none or we are stopping.
+    async fn drain_chat(&self, head: InboxRow, shutdown: &watch::Receiver<bool>) {
+        let (chat, first) = (head.chat_id, head.update_id);
+        let mut next = Some(head);
+        let mut retries = 0;
+        while let Some(row) = next {
+            match self.handle(row).await {
+                Ok(Handled::Retry) => {
+                    retries += 1;
+                    tokio::time::sleep(Duration::from_millis(200 * retries)).await;
+                }
+                Ok(_) => retries = 0,
+                Err(error) => {
+                    tracing::error!(error = %format!("{error:#}"), chat, "recording an update's outcome failed");
+                    return;
+                }
+            }
+            if *shutdown.borrow() {
+                return;
+            }
+            next = match self.ctx.pool.acquire().await {
+                Ok(mut conn) => inbox::next_pending_of_chat(&mut conn, chat, first)
+                    .await
+                    .unwrap_or(None),
+                Err(_) => None,
+            };
+        }
+    }
+
+    /// Handles one update from the inbox: the public single step of this loop.
+    pub async fn handle(&self, row: InboxRow) -> anyhow::Result<Handled> {
+        let started = Instant::now();
+        let update: Update = match serde_json::from_str(&row.payload) {
+            Ok(update) => update,
+            Err(error) => {
+                return self
+                    .set_aside(&row, &format!("unreadable update: {error}"), false)
+                    .await;
+            }
+        };
+        let kind = update_kind(&row.payload);
+        let user_id = update.from().map(|u| u.id.0 as i64);
+        let scope = Scope::new(db::begin_write(&self.ctx.pool).await?, self.ctx.clock.now());
+        let deps = dptree::deps![update, self.ctx.clone(), scope.clone(), self.me.clone()];
+        let handler = Arc::clone(&self.handler);
+        let mut task = tokio::spawn(async move { handler.dispatch(deps).await });
+        let outcome = match tokio::time::timeout(HANDLER_TIMEOUT, &mut task).await {
+            Ok(Ok(ControlFlow::Break(Ok(())) | ControlFlow::Continue(_))) => Ok(()),
+            Ok(Ok(ControlFlow::Break(Err(error)))) => Err((format!("{error:#}"), false)),
+            Ok(Err(join)) if join.is_panic() => Err((panic_text(join.into_panic()), true)),
+            Ok(Err(join)) => Err((join.to_string(), false)),
+            Err(_) => {
+                task.abort();
+                let _ = task.await;
+                Err(("the handler timed out".to_owned(), false))
+            }
+        };
+        let (tx, direct) = scope.finish().await;
+        let latency_ms = started.elapsed().as_millis() as u64;
+        match outcome {
+            Ok(()) => {
+                let mut tx = tx.expect("the transaction is returned once");
+                let now = db::instant(self.ctx.clock.now());
+                inbox::mark_done(&mut tx, row.update_id, &now).await?;
+                if let Some(user) = user_id {
+                    // Someone who writes to us can be reached again.
+                    people::mark_reachable(&mut tx, user).await?;
+                }
+                tx.commit().await?;
+                self.sender.notify_one();
+                self.call_directly(direct);
+                tracing::info!(
+                    update_id = row.update_id,
+                    chat = row.chat_id,
+                    kind,
+                    latency_ms,
+                    "update handled"
+                );
+                Ok(Handled::Done)
+            }
+            Err((error, panicked)) => {
+                drop(tx); // rolls back everything the handler wrote
+                tracing::error!(update_id = row.update_id, chat = row.chat_id, kind, latency_ms, panicked, %error, "handling an update failed");
+                let mut conn = self.ctx.pool.acquire().await?;
+                let attempts = inbox::record_failure(&mut conn, row.update_id, &error).await?;
+                drop(conn);
+                // A panic is a bug, not bad luck: trying again would only panic again.
+                if panicked || attempts >= MAX_ATTEMPTS {
+                    return self.set_aside(&row, &error, true).await;
+                }
+                Ok(Handled::Retry)
+            }
+        }
+    }
+
+    /// Quarantines an update; the person gets one apology and the admins are told.
+    async fn set_aside(
+        &self,
+        row: &InboxRow,
+        error: &str,
+        apologise: bool,
+    ) -> anyhow::Result<Handled> {
+        let now = db::instant(self.ctx.clock.now());
+        let mut tx = db::begin_write(&self.ctx.pool).await?;
+        inbox::quarantine(&mut tx, row.update_id, error, &now).await?;
+        if apologise && let Some(chat) = row.chat_id {
+            crate::bot::outgoing::Outgoing::text(chat, texts::apology())
+                .enqueue(&mut tx, &now)
+                .await?;
+        }
+        let who = match row.chat_id {
+            Some(chat) => people::display_name(&mut tx, chat)
+                .await?
+                .unwrap_or_else(|| format!("会话 {chat}")),
+            None => "未知会话".to_owned(),
+        };
+        notify::admins(
+            &mut tx,
+            &self.ctx.settings,
+            &texts::quarantined_notice(&who, row.update_id),
+            None,
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.sender.notify_one();
+        tracing::warn!(
+            update_id = row.update_id,
+            chat = row.chat_id,
+            "update quarantined"
+        );
+        Ok(Handled::Quarantined)
+    }
+
+    /// Answers to button presses and edits: worthless after a crash, so they skip the outbox,
+    /// but a 429 is still waited out (a few times at most) off the handler's path.
+    fn call_directly(&self, calls: Vec<DirectCall>) {
+        if calls.is_empty() {
+            return;
+        }
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            for call in calls {
+                for _ in 0..3 {
+                    match client
+                        .call(call.method, &call.body, Duration::from_secs(15))
+                        .await
+                    {
+                        Err(CallError::RetryAfter(secs)) => {
+                            tokio::time::sleep(Duration::from_secs(secs.min(30))).await
+                        }
+                        Err(error) => {
+                            tracing::warn!(method = call.method, %error, "a direct call failed");
+                            break;
+                        }
+                        Ok(_) => break,
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// `message`, `callback_query` …: the update's one key besides its id.
+fn update_kind(payload: &str) -> String {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(payload)
+        .ok()
+        .and_then(|map| map.keys().find(|k| *k != "update_id").cloned())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned());
+    format!("panicked: {text}")
+}

@@ -1,0 +1,147 @@
+//! A thin Bot API client over reqwest. We own the HTTP so that the outbox sees every status
+//! code and `retry_after` as Telegram gave it: teloxide's client sleeps 10 s inside any request
+//! that met a 5xx, which would stall every chat behind one bad answer.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::config::Secret;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallError {
+    /// 429: wait this many seconds.
+    RetryAfter(u64),
+    /// A refusal with Telegram's code and description (400, 403 …).
+    Api { code: u16, description: String },
+    /// 5xx: Telegram is having trouble; the request may or may not have had effect.
+    Server { code: u16 },
+    /// No answer. `maybe_delivered` is false only when the connection was never made.
+    Network {
+        maybe_delivered: bool,
+        error: String,
+    },
+}
+
+impl CallError {
+    /// The person blocked the bot, left, or never was: retrying will not help.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            Self::Api { code: 403, .. } => true,
+            Self::Api {
+                code: 400,
+                description,
+            } => {
+                let d = description.to_lowercase();
+                d.contains("chat not found")
+                    || d.contains("user not found")
+                    || d.contains("peer_id_invalid")
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::RetryAfter(secs) => write!(f, "429 retry after {secs}s"),
+            Self::Api { code, description } => write!(f, "{code} {description}"),
+            Self::Server { code } => write!(f, "{code} server error"),
+            Self::Network {
+                maybe_delivered,
+                error,
+            } => write!(
+                f,
+                "network error (maybe delivered: {maybe_delivered}): {error}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+#[derive(Clone)]
+pub struct TelegramClient {
+    http: reqwest::Client,
+    /// `{api_url}/bot{token}/`: a secret, since it holds the token.
+    base: Secret,
+}
+
+impl std::fmt::Debug for TelegramClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TelegramClient").finish_non_exhaustive()
+    }
+}
+
+impl TelegramClient {
+    pub fn new(api_url: &str, token: &Secret) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()?;
+        let base = Secret::new(format!(
+            "{}/bot{}/",
+            api_url.trim_end_matches('/'),
+            token.expose()
+        ));
+        Ok(Self { http, base })
+    }
+
+    /// Calls a Bot API method with a JSON body. `timeout` bounds the whole exchange; a long poll
+    /// passes its own poll time plus a margin.
+    pub async fn call(
+        &self,
+        method: &str,
+        body: &Value,
+        timeout: Duration,
+    ) -> Result<Value, CallError> {
+        let url = format!("{}{method}", self.base.expose());
+        let response = self
+            .http
+            .post(url)
+            .json(body)
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(network)?;
+        let status = response.status().as_u16();
+        let text = response.text().await.map_err(network)?;
+        let answer: Value = match serde_json::from_str(&text) {
+            Ok(answer) => answer,
+            Err(_) if status >= 500 => return Err(CallError::Server { code: status }),
+            Err(_) => {
+                return Err(CallError::Api {
+                    code: status,
+                    description: text.chars().take(200).collect(),
+                });
+            }
+        };
+        if answer["ok"].as_bool() == Some(true) {
+            return Ok(answer["result"].clone());
+        }
+        if let Some(secs) = answer["parameters"]["retry_after"].as_u64() {
+            return Err(CallError::RetryAfter(secs));
+        }
+        let code = answer["error_code"].as_u64().map_or(status, |c| c as u16);
+        if code >= 500 {
+            return Err(CallError::Server { code });
+        }
+        Err(CallError::Api {
+            code,
+            description: answer["description"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        })
+    }
+}
+
+/// reqwest's errors carry the URL, and ours holds the token: strip it before anything is shown.
+fn network(error: reqwest::Error) -> CallError {
+    let maybe_delivered = !error.is_connect();
+    CallError::Network {
+        maybe_delivered,
+        error: error.without_url().to_string(),
+    }
+}
