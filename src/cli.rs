@@ -11,7 +11,7 @@ use crate::app::{self, App};
 use crate::clock::{Clock, OffsetClock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::db;
-use crate::services::{plan, seeding};
+use crate::services::{plan, seeding, status};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,6 +51,11 @@ pub enum Command {
         /// The plan's year (default: the newest).
         #[arg(long, value_name = "YEAR")]
         plan: Option<i32>,
+    },
+    /// Inbox and outbox by state, the last update received and message sent, unreachable people.
+    Status {
+        #[command(flatten)]
+        db: DatabaseArg,
     },
     /// Copy the database, consistent while the bot runs, to a new file.
     Backup {
@@ -126,6 +131,15 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 let pool = db::connect(&settings.database).await?;
                 let (year, projects) = plan::overview(&pool, year).await?;
                 print!("{}", plan::render_table(year, &projects));
+                pool.close().await;
+                Ok(())
+            })
+        }
+        Command::Status { db } => {
+            db.apply(&mut settings);
+            runtime.block_on(async {
+                let pool = db::connect(&settings.database).await?;
+                print!("{}", status::render(&status::health(&pool).await?));
                 pool.close().await;
                 Ok(())
             })

@@ -1,6 +1,7 @@
 //! Storage: SQL only. One pool per process, WAL, foreign keys on; each query is a small
 //! function taking an executor so that callers can compose several in one transaction.
 
+pub mod dialogues;
 pub mod inbox;
 pub mod outbox;
 pub mod people;

@@ -15,6 +15,7 @@ use teloxide::types::{Me, Update};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 
+use crate::bot::dialogue_storage::TxStorage;
 use crate::bot::scope::{DirectCall, Scope};
 use crate::bot::{BotContext, texts};
 use crate::db::{self, inbox, inbox::InboxRow, people};
@@ -160,7 +161,14 @@ impl Processor {
         let kind = update_kind(&row.payload);
         let user_id = update.from().map(|u| u.id.0 as i64);
         let scope = Scope::new(db::begin_write(&self.ctx.pool).await?, self.ctx.clock.now());
-        let deps = dptree::deps![update, self.ctx.clone(), scope.clone(), self.me.clone()];
+        let storage = TxStorage::new(scope.clone());
+        let deps = dptree::deps![
+            update,
+            self.ctx.clone(),
+            scope.clone(),
+            storage,
+            self.me.clone()
+        ];
         let handler = Arc::clone(&self.handler);
         let mut task = tokio::spawn(async move { handler.dispatch(deps).await });
         let outcome = match tokio::time::timeout(HANDLER_TIMEOUT, &mut task).await {

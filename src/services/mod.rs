@@ -3,3 +3,4 @@
 pub mod notify;
 pub mod plan;
 pub mod seeding;
+pub mod status;

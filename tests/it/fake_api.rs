@@ -1,16 +1,19 @@
-//! A fake Telegram Bot API on 127.0.0.1: it queues updates for `getUpdates`, answers every
-//! other method with a plausible result, and records each request so tests can read what the
-//! bot sent. Shared by the integration tests and the benchmarks.
+//! A fake Telegram Bot API on 127.0.0.1: it queues updates for `getUpdates` (forgetting them
+//! once confirmed by a later offset, as Telegram does), answers other methods with plausible
+//! results, records every request, and fails on demand (429, 5xx, 403, a dropped connection)
+//! or when the bot breaks Telegram's rate limits. Shared by the integration tests and the
+//! benchmarks.
 #![allow(dead_code)]
 
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::Uri;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
@@ -24,20 +27,46 @@ pub struct Request {
     pub at: Instant,
 }
 
-/// A message the bot sent, as the person's phone would show it.
+/// A message that reached the person's phone.
 #[derive(Debug, Clone)]
 pub struct Sent {
     pub chat_id: i64,
     pub text: String,
+    pub body: Value,
+}
+
+/// How the fake answers a send, instead of delivering it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// 429 with this `retry_after`.
+    RetryAfter(u64),
+    /// A bare status code (500, 502 …), not delivered.
+    Status(u16),
+    /// 403: the person blocked the bot.
+    Blocked,
+    /// Delivered, then the connection is dropped before the answer: the ambiguous case.
+    DeliverThenDrop,
 }
 
 #[derive(Default)]
 struct Inner {
-    /// Every update ever queued; `getUpdates` returns those at or after its offset.
     updates: Vec<Value>,
+    /// Updates below this id were confirmed by a later offset and are gone.
+    confirmed_below: i64,
+    /// The highest update id any `getUpdates` answer has carried.
+    served_up_to: i64,
     next_update_id: i64,
     next_message_id: i64,
     requests: Vec<Request>,
+    delivered: Vec<Sent>,
+    /// Faults for the next sends to a chat, in order.
+    faults: HashMap<i64, VecDeque<Fault>>,
+    /// Chats that answer every send with this fault.
+    always: HashMap<i64, Fault>,
+    enforce_limits: bool,
+    recent: VecDeque<Instant>,
+    last_to_chat: HashMap<i64, Instant>,
+    limit_violations: u32,
 }
 
 #[derive(Default)]
@@ -68,19 +97,28 @@ impl FakeApi {
         Self { url, shared }
     }
 
+    /// Changes the fake's state and wakes whoever waits on it.
+    fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+        let result = f(&mut self.shared.inner.lock().unwrap());
+        self.shared.changed.notify_waiters();
+        result
+    }
+
+    /// Reads the fake's state (waking nobody: a waiter's probe must not wake itself).
+    fn read<T>(&self, f: impl FnOnce(&Inner) -> T) -> T {
+        f(&self.shared.inner.lock().unwrap())
+    }
+
     /// Queues an update of the given kind (`message`, `callback_query` …); returns its id.
     pub fn push_update(&self, kind: &str, payload: Value) -> i64 {
-        let id = {
-            let mut inner = self.shared.inner.lock().unwrap();
+        self.with(|inner| {
             let id = inner.next_update_id;
             inner.next_update_id += 1;
             inner
                 .updates
                 .push(json!({ "update_id": id, kind: payload }));
             id
-        };
-        self.shared.changed.notify_waiters();
-        id
+        })
     }
 
     /// A text message from a person in their private chat with the bot.
@@ -102,7 +140,10 @@ impl FakeApi {
     }
 
     fn push_text(&self, user_id: i64, first_name: &str, chat: Value, text: &str) -> i64 {
-        let message_id = self.next_message_id();
+        let message_id = self.with(|inner| {
+            inner.next_message_id += 1;
+            inner.next_message_id
+        });
         let mut message = json!({
             "message_id": message_id,
             "date": 1_706_668_800,
@@ -123,14 +164,27 @@ impl FakeApi {
         self.push_update("message", message)
     }
 
-    fn next_message_id(&self) -> i64 {
-        let mut inner = self.shared.inner.lock().unwrap();
-        inner.next_message_id += 1;
-        inner.next_message_id
+    /// The next sends to `chat` meet these faults, one each, in order.
+    pub fn fail_next_sends_to(&self, chat: i64, faults: impl IntoIterator<Item = Fault>) {
+        self.with(|inner| inner.faults.entry(chat).or_default().extend(faults));
+    }
+
+    /// Every send to `chat` meets this fault.
+    pub fn always_fail_sends_to(&self, chat: i64, fault: Fault) {
+        self.with(|inner| inner.always.insert(chat, fault));
+    }
+
+    /// Answer 429 whenever the bot goes beyond 30 messages a second, or 1 a second to a chat.
+    pub fn enforce_rate_limits(&self) {
+        self.with(|inner| inner.enforce_limits = true);
+    }
+
+    pub fn limit_violations(&self) -> u32 {
+        self.read(|inner| inner.limit_violations)
     }
 
     pub fn requests(&self) -> Vec<Request> {
-        self.shared.inner.lock().unwrap().requests.clone()
+        self.read(|inner| inner.requests.clone())
     }
 
     pub fn calls_of(&self, method: &str) -> usize {
@@ -140,16 +194,9 @@ impl FakeApi {
             .count()
     }
 
-    /// Every sendMessage, in order.
+    /// Every message delivered, in order.
     pub fn sent(&self) -> Vec<Sent> {
-        self.requests()
-            .into_iter()
-            .filter(|r| r.method == "sendMessage")
-            .map(|r| Sent {
-                chat_id: r.body["chat_id"].as_i64().unwrap_or_default(),
-                text: r.body["text"].as_str().unwrap_or_default().to_owned(),
-            })
-            .collect()
+        self.read(|inner| inner.delivered.clone())
     }
 
     pub fn sent_to(&self, chat_id: i64) -> Vec<String> {
@@ -166,6 +213,24 @@ impl FakeApi {
             .await
     }
 
+    /// Waits until some `getUpdates` answer has carried this update.
+    pub async fn served(&self, update_id: i64, limit: Duration) -> bool {
+        self.wait_until(limit, || {
+            (self.read(|inner| inner.served_up_to) >= update_id).then_some(())
+        })
+        .await
+        .is_some()
+    }
+
+    /// Waits until the bot has confirmed this update (asked for a later offset).
+    pub async fn confirmed(&self, update_id: i64, limit: Duration) -> bool {
+        self.wait_until(limit, || {
+            (self.read(|inner| inner.confirmed_below) > update_id).then_some(())
+        })
+        .await
+        .is_some()
+    }
+
     /// When the first request of a method came, waiting for it up to `limit`.
     pub async fn first_call_of(&self, method: &str, limit: Duration) -> Option<Instant> {
         self.wait_until(limit, || {
@@ -175,6 +240,13 @@ impl FakeApi {
                 .map(|r| r.at)
         })
         .await
+    }
+
+    /// Waits for `n` calls of a method in all.
+    pub async fn calls_reach(&self, method: &str, n: usize, limit: Duration) -> bool {
+        self.wait_until(limit, || (self.calls_of(method) >= n).then_some(()))
+            .await
+            .is_some()
     }
 
     /// Re-checks `probe` every time a request arrives, until it gives something or time runs out.
@@ -192,7 +264,20 @@ impl FakeApi {
     }
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Json<Value> {
+fn ok(result: Value) -> Response {
+    axum::Json(json!({ "ok": true, "result": result })).into_response()
+}
+
+fn error(status: StatusCode, description: &str, parameters: Option<Value>) -> Response {
+    let mut body =
+        json!({ "ok": false, "error_code": status.as_u16(), "description": description });
+    if let Some(parameters) = parameters {
+        body["parameters"] = parameters;
+    }
+    (status, axum::Json(body)).into_response()
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Response {
     // teloxide writes methods as `GetMe`; the Bot API's own spelling is `getMe`, and it takes both.
     let raw = uri.path().rsplit('/').next().unwrap_or_default();
     let mut chars = raw.chars();
@@ -203,43 +288,100 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Jso
         .chain(chars)
         .collect();
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    {
-        let mut inner = shared.inner.lock().unwrap();
-        inner.requests.push(Request {
-            method: method.clone(),
-            body: body.clone(),
-            at: Instant::now(),
-        });
-    }
+    shared.inner.lock().unwrap().requests.push(Request {
+        method: method.clone(),
+        body: body.clone(),
+        at: Instant::now(),
+    });
     shared.changed.notify_waiters();
-    let result = match method.as_str() {
-        "getUpdates" => get_updates(&shared, &body).await,
-        "getMe" => json!({
+    let response = match method.as_str() {
+        "getUpdates" => ok(get_updates(&shared, &body).await),
+        "getMe" => ok(json!({
             "id": BOT_ID, "is_bot": true, "first_name": "民生实事", "username": BOT_USERNAME,
             "can_join_groups": true, "can_read_all_group_messages": false,
             "supports_inline_queries": false, "has_main_web_app": false,
-        }),
-        "sendMessage" => {
-            let message_id = {
-                let mut inner = shared.inner.lock().unwrap();
-                inner.next_message_id += 1;
-                inner.next_message_id
-            };
-            json!({
-                "message_id": message_id,
-                "date": 1_706_668_800,
-                "chat": { "id": body["chat_id"], "type": "private", "first_name": "x" },
-                "from": { "id": BOT_ID, "is_bot": true, "first_name": "民生实事", "username": BOT_USERNAME },
-                "text": body["text"],
-            })
-        }
-        _ => json!(true),
+        })),
+        "sendMessage" => send_message(&shared, &body),
+        _ => ok(json!(true)),
     };
-    Json(json!({ "ok": true, "result": result }))
+    shared.changed.notify_waiters();
+    response
 }
 
-/// Long polling: answers at once when updates at or after `offset` are queued, else waits for
-/// one (at most the poll's timeout, capped at 2 s so a stopping bot is not held up).
+fn send_message(shared: &Shared, body: &Value) -> Response {
+    let chat_id = body["chat_id"].as_i64().unwrap_or_default();
+    let mut inner = shared.inner.lock().unwrap();
+    let fault = inner
+        .faults
+        .get_mut(&chat_id)
+        .and_then(VecDeque::pop_front)
+        .or_else(|| inner.always.get(&chat_id).cloned());
+    match fault {
+        Some(Fault::RetryAfter(secs)) => {
+            return error(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("Too Many Requests: retry after {secs}"),
+                Some(json!({ "retry_after": secs })),
+            );
+        }
+        Some(Fault::Status(code)) => {
+            let status = StatusCode::from_u16(code).unwrap();
+            return (status, "<html>Bad Gateway</html>").into_response();
+        }
+        Some(Fault::Blocked) => {
+            return error(
+                StatusCode::FORBIDDEN,
+                "Forbidden: bot was blocked by the user",
+                None,
+            );
+        }
+        Some(Fault::DeliverThenDrop) | None => {}
+    }
+    if inner.enforce_limits {
+        let now = Instant::now();
+        // A little slack for jitter on the loopback.
+        inner
+            .recent
+            .retain(|t| now.duration_since(*t) < Duration::from_millis(950));
+        let too_fast_for_chat = inner
+            .last_to_chat
+            .get(&chat_id)
+            .is_some_and(|t| now.duration_since(*t) < Duration::from_millis(900));
+        if inner.recent.len() >= 30 || too_fast_for_chat {
+            inner.limit_violations += 1;
+            return error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too Many Requests: retry after 1",
+                Some(json!({ "retry_after": 1 })),
+            );
+        }
+        inner.recent.push_back(now);
+        inner.last_to_chat.insert(chat_id, now);
+    }
+    inner.next_message_id += 1;
+    let message_id = inner.next_message_id;
+    let text = body["text"].as_str().unwrap_or_default().to_owned();
+    inner.delivered.push(Sent {
+        chat_id,
+        text: text.clone(),
+        body: body.clone(),
+    });
+    if fault == Some(Fault::DeliverThenDrop) {
+        drop(inner);
+        // Unwinding out of the handler makes hyper close the connection without an answer.
+        std::panic::resume_unwind(Box::new("fake API: dropping the connection"));
+    }
+    ok(json!({
+        "message_id": message_id,
+        "date": 1_706_668_800,
+        "chat": { "id": chat_id, "type": if chat_id < 0 { "group" } else { "private" }, "first_name": "x", "title": "群" },
+        "from": { "id": BOT_ID, "is_bot": true, "first_name": "民生实事", "username": BOT_USERNAME },
+        "text": text,
+    }))
+}
+
+/// Long polling: confirms what is below `offset`, answers at once when updates are queued, else
+/// waits for one (at most the poll's timeout, capped at 2 s so a stopping bot is not held up).
 async fn get_updates(shared: &Shared, body: &Value) -> Value {
     let offset = body["offset"].as_i64().unwrap_or(0);
     let wait = Duration::from_secs(body["timeout"].as_u64().unwrap_or(0).min(2));
@@ -247,13 +389,17 @@ async fn get_updates(shared: &Shared, body: &Value) -> Value {
     loop {
         let notified = shared.changed.notified();
         let pending: Vec<Value> = {
-            let inner = shared.inner.lock().unwrap();
+            let mut inner = shared.inner.lock().unwrap();
+            inner.confirmed_below = inner.confirmed_below.max(offset);
+            let from = inner.confirmed_below;
             inner
                 .updates
-                .iter()
-                .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset)
-                .cloned()
-                .collect()
+                .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= from);
+            let pending: Vec<Value> = inner.updates.clone();
+            if let Some(last) = pending.last().and_then(|u| u["update_id"].as_i64()) {
+                inner.served_up_to = inner.served_up_to.max(last);
+            }
+            pending
         };
         if !pending.is_empty() {
             return Value::Array(pending);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use minsheng::app::App;
-use minsheng::clock::ManualClock;
+use minsheng::clock::{Clock, ManualClock};
 use minsheng::config::Settings;
 use sqlx::SqlitePool;
 use tempfile::TempDir;
@@ -53,6 +53,7 @@ pub fn settings(dir: &Path, api_url: &str) -> Settings {
 pub struct TestApp {
     pub api: FakeApi,
     pub pool: SqlitePool,
+    pub clock: Arc<ManualClock>,
     _dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
@@ -60,12 +61,19 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(|app| app).await
+    }
+
+    /// Builds the app as production does, lets the test adjust it (a handler tree that
+    /// misbehaves), then runs it.
+    pub async fn spawn_with(adjust: impl FnOnce(App) -> App) -> Self {
         let api = FakeApi::start().await;
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(at("2024-03-13T09:00:00+08:00")));
-        let app = App::build(settings(dir.path(), &api.url), clock)
+        let app = App::build(settings(dir.path(), &api.url), clock.clone())
             .await
             .expect("building the app");
+        let app = adjust(app);
         let pool = app.pool().clone();
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(app.run_until_stopped(async {
@@ -74,6 +82,7 @@ impl TestApp {
         Self {
             api,
             pool,
+            clock,
             _dir: dir,
             stop: Some(stop),
             task: Some(task),
@@ -82,8 +91,13 @@ impl TestApp {
 
     /// A person writes to the bot in their private chat.
     pub fn says(&self, person: &Person, text: &str) {
+        self.says_and_id(person, text);
+    }
+
+    /// Like [`TestApp::says`], returning the update's id.
+    pub fn says_and_id(&self, person: &Person, text: &str) -> i64 {
         self.api
-            .push_private_text(person.id, person.first_name, text);
+            .push_private_text(person.id, person.first_name, text)
     }
 
     /// The bot's `n`th message to a person (from 1), waiting for it to arrive.
@@ -102,6 +116,59 @@ impl TestApp {
                         .collect::<Vec<_>>()
                 )
             })
+    }
+
+    /// Moves the injected clock on: what was scheduled for later becomes due.
+    pub fn advance(&self, seconds: i64) {
+        self.clock.advance(chrono::TimeDelta::seconds(seconds));
+    }
+
+    /// Admits a person directly in the database, as an accepted invite will.
+    pub async fn admit(&self, person: &Person, role: &str, unit: Option<&str>) {
+        sqlx::query(
+            "INSERT INTO people (telegram_id, display_name, role, unit_id, joined_at)
+             VALUES (?, ?, ?, (SELECT id FROM units WHERE name = ?), '2024-03-01T00:00:00Z')",
+        )
+        .bind(person.id)
+        .bind(person.first_name)
+        .bind(role)
+        .bind(unit)
+        .execute(&self.pool)
+        .await
+        .unwrap();
+    }
+
+    /// Queues a message as a scheduled step would, straight into the outbox.
+    pub async fn queue_message(&self, chat: i64, text: &str) {
+        let now = minsheng::db::instant(self.clock.now());
+        let mut conn = self.pool.acquire().await.unwrap();
+        minsheng::bot::outgoing::Outgoing::text(chat, text)
+            .enqueue(&mut conn, &now)
+            .await
+            .unwrap();
+    }
+
+    /// Waits for a query to give `expected`: for what the runtime does in the background.
+    pub async fn eventually(&self, sql: &'static str, expected: &str) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let value: Option<String> = sqlx::query_scalar(sql)
+                .fetch_optional(&self.pool)
+                .await
+                .unwrap();
+            if value.as_deref() == Some(expected) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{sql} gave {value:?}, not {expected}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub async fn scalar(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }
 
     pub async fn stop(mut self) {

@@ -4,5 +4,7 @@
 mod cli;
 mod fake_api;
 mod helpers;
+mod process;
+mod runtime;
 mod seed;
 mod start;

@@ -1,0 +1,225 @@
+//! The runtime against a fake Bot API that fails on demand: every message arrives, once.
+
+use std::time::Duration;
+
+use minsheng::bot::{self, texts};
+use teloxide::dispatching::UpdateFilterExt;
+use teloxide::dptree;
+use teloxide::types::{Message, Update};
+
+use crate::fake_api::Fault;
+use crate::helpers::{ADMIN, PATIENCE, Person, TestApp};
+
+const ALICE: Person = Person {
+    id: 610_001,
+    first_name: "甲",
+};
+const BOB: Person = Person {
+    id: 610_002,
+    first_name: "乙",
+};
+const CAROL: Person = Person {
+    id: 610_003,
+    first_name: "丙",
+};
+
+/// Alice's one outbox row: its state and attempts.
+const OUTBOX_ROW: &str = "SELECT state || ' ' || attempts FROM outbox WHERE chat_id = 610001";
+
+/// Long enough for the sender to have sent anything it was going to send.
+const A_WHILE: Duration = Duration::from_millis(1500);
+
+#[tokio::test]
+async fn a_429_holds_back_that_chat_only_and_every_message_arrives_once() {
+    let app = TestApp::spawn().await;
+    app.api.fail_next_sends_to(ALICE.id, [Fault::RetryAfter(3)]);
+    app.says(&ALICE, "/start");
+    app.says(&BOB, "/start");
+    assert_eq!(
+        app.nth_reply_to(&BOB, 1).await,
+        texts::not_admitted(),
+        "Bob is not held up by Alice's 429"
+    );
+    assert!(
+        app.api.nth_message_to(ALICE.id, 1, A_WHILE).await.is_none(),
+        "Alice waits out retry_after"
+    );
+
+    app.advance(3);
+    assert_eq!(app.nth_reply_to(&ALICE, 1).await, texts::not_admitted());
+    tokio::time::sleep(A_WHILE).await;
+    assert_eq!(app.api.sent_to(ALICE.id).len(), 1);
+    assert_eq!(app.api.sent_to(BOB.id).len(), 1);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM outbox WHERE state <> 'sent'")
+            .await,
+        0
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_with_backoff_and_delivered_once() {
+    let app = TestApp::spawn().await;
+    app.api
+        .fail_next_sends_to(ALICE.id, [Fault::Status(500), Fault::Status(502)]);
+    app.says(&ALICE, "/start");
+    // 2 s after the first failure, 4 s after the second; a 5xx may have had effect.
+    app.eventually(OUTBOX_ROW, "uncertain 1").await;
+    app.advance(2);
+    app.eventually(OUTBOX_ROW, "uncertain 2").await;
+    assert!(
+        app.api.nth_message_to(ALICE.id, 1, A_WHILE).await.is_none(),
+        "not before its backoff"
+    );
+    app.advance(4);
+    assert_eq!(app.nth_reply_to(&ALICE, 1).await, texts::not_admitted());
+    app.eventually(OUTBOX_ROW, "sent 3").await;
+    tokio::time::sleep(A_WHILE).await;
+    assert_eq!(app.api.sent_to(ALICE.id).len(), 1);
+    app.stop().await;
+}
+
+/// The one case the design allows a duplicate: the request arrived, the answer was lost.
+#[tokio::test]
+async fn a_dropped_connection_is_retried_and_doubles_at_most_once() {
+    let app = TestApp::spawn().await;
+    app.api
+        .fail_next_sends_to(ALICE.id, [Fault::DeliverThenDrop]);
+    app.says(&ALICE, "/start");
+    assert!(
+        app.api
+            .nth_message_to(ALICE.id, 1, PATIENCE)
+            .await
+            .is_some()
+    );
+    // A lost answer is marked uncertain, not sent.
+    app.eventually(OUTBOX_ROW, "uncertain 1").await;
+    app.advance(2);
+    assert!(
+        app.api
+            .nth_message_to(ALICE.id, 2, PATIENCE)
+            .await
+            .is_some()
+    );
+    app.eventually(OUTBOX_ROW, "sent 2").await;
+    tokio::time::sleep(A_WHILE).await;
+    assert_eq!(
+        app.api.sent_to(ALICE.id).len(),
+        2,
+        "one ambiguous duplicate, no more"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_person_who_blocked_the_bot_is_marked_unreachable_and_admins_are_told_once() {
+    let app = TestApp::spawn().await;
+    app.admit(&CAROL, "contact", Some("发展软环境保障局")).await;
+    app.api.always_fail_sends_to(CAROL.id, Fault::Blocked);
+    app.queue_message(CAROL.id, "请报送本周进度（一）").await;
+    app.queue_message(CAROL.id, "请报送本周进度（二）").await;
+    let notice = app.nth_reply_to(&ADMIN, 1).await;
+    assert_eq!(notice, texts::unreachable_notice(CAROL.first_name));
+    tokio::time::sleep(A_WHILE).await;
+    assert_eq!(
+        app.api.sent_to(ADMIN.id).len(),
+        1,
+        "the admins are told once"
+    );
+    assert_eq!(
+        app.api.calls_of("sendMessage"),
+        2,
+        "the second message is not tried against a blocked chat"
+    );
+    assert_eq!(
+        app.scalar("SELECT reachable FROM people WHERE telegram_id = 610003")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM outbox WHERE chat_id = 610003 AND state = 'unreachable'")
+            .await,
+        2
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_handler_that_panics_costs_one_apology_and_the_chat_is_still_answered() {
+    let app = TestApp::spawn_with(|app| {
+        app.with_handler(
+            dptree::entry()
+                .branch(
+                    Update::filter_message()
+                        .filter(|msg: Message| msg.text() == Some("/boom"))
+                        .endpoint(|| async { panic!("a bug in a handler") }),
+                )
+                .branch(bot::handler_tree()),
+        )
+    })
+    .await;
+    app.says(&ALICE, "/boom");
+    app.says(&ALICE, "/start");
+    assert_eq!(app.nth_reply_to(&ALICE, 1).await, texts::apology());
+    assert_eq!(app.nth_reply_to(&ALICE, 2).await, texts::not_admitted());
+    let notice = app.nth_reply_to(&ADMIN, 1).await;
+    assert!(notice.contains("处理失败"), "{notice}");
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM inbox WHERE state = 'quarantined'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM inbox WHERE state = 'done'")
+            .await,
+        1
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_handler_that_fails_is_retried_then_set_aside_after_three_attempts() {
+    let app = TestApp::spawn_with(|app| {
+        app.with_handler(
+            dptree::entry()
+                .branch(
+                    Update::filter_message()
+                        .filter(|msg: Message| msg.text() == Some("/flaky"))
+                        .endpoint(|| async {
+                            Err(anyhow::anyhow!("the database is having a bad day"))
+                        }),
+                )
+                .branch(bot::handler_tree()),
+        )
+    })
+    .await;
+    app.says(&BOB, "/flaky");
+    app.says(&BOB, "/start");
+    assert_eq!(app.nth_reply_to(&BOB, 1).await, texts::apology());
+    assert_eq!(
+        app.nth_reply_to(&BOB, 2).await,
+        texts::not_admitted(),
+        "the chat goes on, in order"
+    );
+    assert_eq!(
+        app.scalar("SELECT attempts FROM inbox WHERE state = 'quarantined'")
+            .await,
+        3
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_update_is_confirmed_only_after_it_is_stored() {
+    let app = TestApp::spawn().await;
+    let id = app.says_and_id(&ALICE, "/start");
+    assert!(app.api.confirmed(id, PATIENCE).await);
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM inbox WHERE update_id = ?")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "confirmed means stored");
+    app.stop().await;
+}
