@@ -61,6 +61,8 @@ struct Inner {
     delivered: Vec<Sent>,
     /// Faults for the next sends to a chat, in order.
     faults: HashMap<i64, VecDeque<Fault>>,
+    /// Faults for the next calls of other methods (editMessageText, answerCallbackQuery …).
+    method_faults: HashMap<String, VecDeque<Fault>>,
     /// Chats that answer every send with this fault.
     always: HashMap<i64, Fault>,
     enforce_limits: bool,
@@ -167,6 +169,17 @@ impl FakeApi {
     /// The next sends to `chat` meet these faults, one each, in order.
     pub fn fail_next_sends_to(&self, chat: i64, faults: impl IntoIterator<Item = Fault>) {
         self.with(|inner| inner.faults.entry(chat).or_default().extend(faults));
+    }
+
+    /// The next calls of `method` (other than sendMessage) meet these faults.
+    pub fn fail_next_calls_of(&self, method: &str, faults: impl IntoIterator<Item = Fault>) {
+        self.with(|inner| {
+            inner
+                .method_faults
+                .entry(method.to_owned())
+                .or_default()
+                .extend(faults)
+        });
     }
 
     /// Every send to `chat` meets this fault.
@@ -302,7 +315,24 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Res
             "supports_inline_queries": false, "has_main_web_app": false,
         })),
         "sendMessage" => send_message(&shared, &body),
-        _ => ok(json!(true)),
+        other => {
+            let fault = shared
+                .inner
+                .lock()
+                .unwrap()
+                .method_faults
+                .get_mut(other)
+                .and_then(VecDeque::pop_front);
+            match fault {
+                Some(Fault::RetryAfter(secs)) => error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    &format!("Too Many Requests: retry after {secs}"),
+                    Some(json!({ "retry_after": secs })),
+                ),
+                Some(_) => error(StatusCode::BAD_REQUEST, "Bad Request: fault injected", None),
+                None => ok(json!(true)),
+            }
+        }
     };
     shared.changed.notify_waiters();
     response

@@ -54,7 +54,7 @@ pub struct TestApp {
     pub api: FakeApi,
     pub pool: SqlitePool,
     pub clock: Arc<ManualClock>,
-    _dir: TempDir,
+    dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -70,6 +70,15 @@ impl TestApp {
         let api = FakeApi::start().await;
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(at("2024-03-13T09:00:00+08:00")));
+        Self::launch(api, dir, clock, adjust).await
+    }
+
+    async fn launch(
+        api: FakeApi,
+        dir: TempDir,
+        clock: Arc<ManualClock>,
+        adjust: impl FnOnce(App) -> App,
+    ) -> Self {
         let app = App::build(settings(dir.path(), &api.url), clock.clone())
             .await
             .expect("building the app");
@@ -83,10 +92,16 @@ impl TestApp {
             api,
             pool,
             clock,
-            _dir: dir,
+            dir,
             stop: Some(stop),
             task: Some(task),
         }
+    }
+
+    /// Stops the bot and starts it again on the same database, Bot API and clock.
+    pub async fn restart_with(self, adjust: impl FnOnce(App) -> App) -> Self {
+        let (api, dir, clock) = self.halt().await;
+        Self::launch(api, dir, clock, adjust).await
     }
 
     /// A person writes to the bot in their private chat.
@@ -171,7 +186,11 @@ impl TestApp {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }
 
-    pub async fn stop(mut self) {
+    pub async fn stop(self) {
+        self.halt().await;
+    }
+
+    async fn halt(mut self) -> (FakeApi, TempDir, Arc<ManualClock>) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -182,6 +201,7 @@ impl TestApp {
                 .expect("the bot task does not panic")
                 .expect("the bot stops cleanly");
         }
+        (self.api, self.dir, self.clock)
     }
 }
 

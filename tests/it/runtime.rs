@@ -2,8 +2,11 @@
 
 use std::time::Duration;
 
+use minsheng::bot::dialogue_storage::TxStorage;
+use minsheng::bot::scope::Scope;
 use minsheng::bot::{self, texts};
-use teloxide::dispatching::UpdateFilterExt;
+use teloxide::dispatching::dialogue::{self, Dialogue};
+use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
 use teloxide::dptree;
 use teloxide::types::{Message, Update};
 
@@ -221,5 +224,97 @@ async fn an_update_is_confirmed_only_after_it_is_stored() {
         .await
         .unwrap();
     assert_eq!(stored, 1, "confirmed means stored");
+    app.stop().await;
+}
+
+/// A toy conversation that counts a person's messages, to show where its state lives.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+enum Tally {
+    #[default]
+    Start,
+    Counting(u32),
+}
+
+fn tally_tree() -> UpdateHandler<anyhow::Error> {
+    dialogue::enter::<Update, TxStorage, Tally, _>()
+        .branch(Update::filter_message().endpoint(count))
+}
+
+async fn count(
+    dialogue: Dialogue<Tally, TxStorage>,
+    scope: Scope,
+    msg: Message,
+) -> anyhow::Result<()> {
+    if msg.text() == Some("/fail") {
+        dialogue.update(Tally::Counting(999)).await?;
+        anyhow::bail!("failing after the state was changed");
+    }
+    let n = match dialogue.get_or_default().await? {
+        Tally::Start => 1,
+        Tally::Counting(n) => n + 1,
+    };
+    dialogue.update(Tally::Counting(n)).await?;
+    scope.reply(msg.chat.id.0, format!("第{n}条")).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_conversation_survives_a_restart_and_a_failed_step_leaves_no_trace() {
+    let app = TestApp::spawn_with(|app| app.with_handler(tally_tree())).await;
+    app.says(&ALICE, "一");
+    assert_eq!(app.nth_reply_to(&ALICE, 1).await, "第1条");
+    app.says(&ALICE, "二");
+    assert_eq!(app.nth_reply_to(&ALICE, 2).await, "第2条");
+
+    let app = app.restart_with(|app| app.with_handler(tally_tree())).await;
+    app.says(&ALICE, "三");
+    assert_eq!(
+        app.nth_reply_to(&ALICE, 3).await,
+        "第3条",
+        "the state was kept across the restart"
+    );
+
+    app.says(&ALICE, "/fail");
+    assert_eq!(app.nth_reply_to(&ALICE, 4).await, texts::apology());
+    app.says(&ALICE, "四");
+    assert_eq!(
+        app.nth_reply_to(&ALICE, 5).await,
+        "第4条",
+        "the failed step's state change was rolled back"
+    );
+    let stored: String = sqlx::query_scalar("SELECT state FROM dialogues WHERE chat_id = ?")
+        .bind(ALICE.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, r#"{"Counting":4}"#);
+    app.stop().await;
+}
+
+async fn edit_after_reply(scope: Scope, msg: Message) -> anyhow::Result<()> {
+    scope.reply(msg.chat.id.0, "已收到").await?;
+    scope
+        .call_after_commit(
+            "editMessageText",
+            serde_json::json!({ "chat_id": msg.chat.id.0, "message_id": 1, "text": "已处理" }),
+        )
+        .await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_direct_call_waits_out_a_429_and_goes_through() {
+    let app = TestApp::spawn_with(|app| {
+        app.with_handler(Update::filter_message().endpoint(edit_after_reply))
+    })
+    .await;
+    app.api
+        .fail_next_calls_of("editMessageText", [Fault::RetryAfter(1)]);
+    app.says(&BOB, "好");
+    assert_eq!(app.nth_reply_to(&BOB, 1).await, "已收到");
+    assert!(
+        app.api.calls_reach("editMessageText", 2, PATIENCE).await,
+        "tried again after retry_after"
+    );
     app.stop().await;
 }

@@ -1,0 +1,86 @@
+//! 1,000 messages through the outbox to a local fake Bot API that enforces Telegram's limits
+//! (issue 3): messages per second against the limit of 30, the 429s provoked, and peak memory.
+//!
+//! `cargo bench --bench outbox`. Nothing leaves 127.0.0.1.
+
+#[path = "../tests/it/fake_api.rs"]
+mod fake_api;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fake_api::FakeApi;
+use minsheng::bot::outgoing::Outgoing;
+use minsheng::clock::{Clock, SystemClock};
+use minsheng::config::{Secret, Settings};
+use minsheng::runtime::sender::{SendOutcome, Sender};
+use minsheng::runtime::telegram::TelegramClient;
+
+const MESSAGES: i64 = 1000;
+const CHATS: i64 = 200;
+
+#[tokio::main]
+async fn main() {
+    let api = FakeApi::start().await;
+    api.enforce_rate_limits();
+    let dir = tempfile::tempdir().unwrap();
+    let env: HashMap<String, String> = [(
+        "MINSHENG_DATABASE".to_owned(),
+        dir.path().join("b.db").display().to_string(),
+    )]
+    .into();
+    let settings = Arc::new(Settings::from_layers(None, &env).unwrap());
+    let pool = minsheng::db::connect(&settings.database).await.unwrap();
+    let clock = Arc::new(SystemClock);
+
+    let queued = Instant::now();
+    let now = minsheng::db::instant(clock.now());
+    let mut tx = minsheng::db::begin_write(&pool).await.unwrap();
+    for n in 0..MESSAGES {
+        let text = format!("第{n}条：请于本周五17:00前报送重点民生实事进展。");
+        Outgoing::text(900_000 + n % CHATS, text)
+            .enqueue(&mut tx, &now)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let queueing = queued.elapsed();
+
+    let client = TelegramClient::new(&api.url, &Secret::new("1:bench")).unwrap();
+    let sender = Sender::new(pool.clone(), client, clock, settings);
+    let started = Instant::now();
+    let mut sent = 0;
+    loop {
+        match sender.try_send_next().await.unwrap() {
+            SendOutcome::Sent { .. } => sent += 1,
+            SendOutcome::Waiting(wait) => {
+                tokio::time::sleep(wait.max(Duration::from_millis(1))).await
+            }
+            SendOutcome::Empty => break,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let elapsed = started.elapsed();
+    println!("{MESSAGES} messages to {CHATS} chats: queued in {queueing:?}, sent in {elapsed:?}");
+    println!(
+        "  {:.1} messages/s (Telegram's limit: 30/s in all, 1/s per chat)",
+        sent as f64 / elapsed.as_secs_f64()
+    );
+    println!("  429s provoked: {}", api.limit_violations());
+    println!("  delivered: {}", api.sent().len());
+    println!(
+        "  peak RSS of this process (bench, sender and fake API): {} KiB",
+        peak_kib()
+    );
+}
+
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .unwrap_or(0)
+}
