@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -79,6 +79,7 @@ impl TestApp {
         clock: Arc<ManualClock>,
         adjust: impl FnOnce(App) -> App,
     ) -> Self {
+        log_to_file();
         let app = App::build(settings(dir.path(), &api.url), clock.clone())
             .await
             .expect("building the app");
@@ -203,6 +204,23 @@ impl TestApp {
         }
         (self.api, self.dir, self.clock)
     }
+}
+
+/// Where the in-process bots of a test run log, at debug level. `.ci/run` greps it for the token.
+fn log_path() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("it.log")
+}
+
+fn log_to_file() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let file = std::fs::File::create(log_path()).expect("creating the test log");
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug,sqlx=warn"))
+            .with_writer(Mutex::new(file))
+            .with_ansi(false)
+            .try_init();
+    });
 }
 
 #[derive(Debug, Clone, Copy)]
