@@ -2,10 +2,8 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::Duration;
 
-use crate::fake_api::FakeApi;
-use crate::helpers::{PATIENCE, TOKEN, seeds_dir};
+use crate::helpers::seeds_dir;
 
 fn minsheng(args: &[&str], database: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_minsheng"))
@@ -144,58 +142,4 @@ fn backup_copies_the_database() {
     assert!(output.status.success(), "{}", stderr(&output));
     let listing = minsheng(&["projects"], &copy);
     assert!(stdout(&listing).starts_with("2024年计划，共 27 项"));
-}
-
-/// The real process, on an empty database, against the fake Bot API: it seeds, polls, and
-/// answers /start; SIGTERM stops it cleanly.
-#[tokio::test]
-async fn the_binary_answers_start_through_the_bot_api() {
-    let api = FakeApi::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_minsheng"))
-        .args(["run", "--database"])
-        .arg(dir.path().join("m.db"))
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", &api.url)
-        .env("MINSHENG_SEEDS", seeds_dir())
-        .env("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "1")
-        .env_remove("MINSHENG_CONFIG")
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    api.first_call_of("getUpdates", PATIENCE)
-        .await
-        .expect("the bot polls");
-    api.push_private_text(555_002, "路人乙", "/start");
-    let reply = api
-        .nth_message_to(555_002, 1, PATIENCE)
-        .await
-        .expect("an answer to /start");
-    assert_eq!(reply, minsheng::bot::texts::not_admitted());
-
-    let pid = child.id().unwrap() as i32;
-    // SAFETY-free: `kill` from the shell keeps the test free of libc.
-    Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
-        .await
-        .expect("exits in time")
-        .unwrap();
-    assert!(status.success(), "exit status {status:?}");
-    let mut log = String::new();
-    use tokio::io::AsyncReadExt;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .await
-        .unwrap();
-    assert!(
-        !log.contains(TOKEN) && !log.contains("TEST-token"),
-        "the token reached the log:\n{log}"
-    );
 }

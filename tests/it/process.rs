@@ -35,7 +35,27 @@ fn start(api: &FakeApi, dir: &Path, run: u32) -> Process {
     Process { child, log }
 }
 
+/// A fresh database and fake Bot API, and a bot that has started polling them.
+async fn polling_bot() -> (FakeApi, tempfile::TempDir, Process) {
+    let api = FakeApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start(&api, dir.path(), 1);
+    assert!(
+        api.first_call_of("getUpdates", PATIENCE).await.is_some(),
+        "the bot polls"
+    );
+    (api, dir, bot)
+}
+
 impl Process {
+    /// Sends a stop signal and expects a clean exit within 10 s.
+    async fn stop(self, signal: &str) -> String {
+        self.signal(signal);
+        let (code, log) = self.exit_code(Duration::from_secs(10)).await;
+        assert_eq!(code, Some(0), "{log}");
+        log
+    }
+
     fn signal(&self, signal: &str) {
         let pid = self.child.id().expect("still running").to_string();
         let status = std::process::Command::new("kill")
@@ -64,10 +84,7 @@ impl Process {
 #[tokio::test]
 async fn a_bot_killed_after_fetching_an_update_handles_it_exactly_once_after_restart() {
     for (round, delay_ms) in [0u64, 1, 3, 10, 30].into_iter().enumerate() {
-        let api = FakeApi::start().await;
-        let dir = tempfile::tempdir().unwrap();
-        let first = start(&api, dir.path(), 1);
-        assert!(api.first_call_of("getUpdates", PATIENCE).await.is_some());
+        let (api, dir, first) = polling_bot().await;
         let chat = 700_000 + round as i64;
         let update = api.push_private_text(chat, "丁", "/start");
         assert!(
@@ -88,8 +105,7 @@ async fn a_bot_killed_after_fetching_an_update_handles_it_exactly_once_after_res
         // Let the restarted bot poll again: a replay would be handled by now.
         let polls = api.calls_of("getUpdates");
         assert!(api.calls_reach("getUpdates", polls + 2, PATIENCE).await);
-        second.signal("-TERM");
-        assert_eq!(second.exit_code(PATIENCE).await.0, Some(0));
+        second.stop("-TERM").await;
 
         let delivered = api.sent_to(chat).len();
         let pool = minsheng::db::connect(&dir.path().join("m.db"))
@@ -122,10 +138,7 @@ async fn a_bot_killed_after_fetching_an_update_handles_it_exactly_once_after_res
 
 #[tokio::test]
 async fn sigterm_during_a_burst_exits_promptly_and_loses_nothing_confirmed() {
-    let api = FakeApi::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let first = start(&api, dir.path(), 1);
-    assert!(api.first_call_of("getUpdates", PATIENCE).await.is_some());
+    let (api, dir, first) = polling_bot().await;
     let chats: Vec<i64> = (0..40).map(|n| 710_000 + n).collect();
     for chat in &chats {
         api.push_private_text(*chat, "戊", "/start");
@@ -134,9 +147,7 @@ async fn sigterm_during_a_burst_exits_promptly_and_loses_nothing_confirmed() {
         api.calls_reach("sendMessage", 5, PATIENCE).await,
         "the burst is under way"
     );
-    first.signal("-TERM");
-    let (code, log) = first.exit_code(Duration::from_secs(10)).await;
-    assert_eq!(code, Some(0), "{log}");
+    first.stop("-TERM").await;
 
     let second = start(&api, dir.path(), 2);
     for chat in &chats {
@@ -147,8 +158,7 @@ async fn sigterm_during_a_burst_exits_promptly_and_loses_nothing_confirmed() {
     }
     let polls = api.calls_of("getUpdates");
     assert!(api.calls_reach("getUpdates", polls + 2, PATIENCE).await);
-    second.signal("-INT");
-    assert_eq!(second.exit_code(Duration::from_secs(10)).await.0, Some(0));
+    second.stop("-INT").await;
     for chat in &chats {
         assert_eq!(api.sent_to(*chat).len(), 1, "chat {chat} answered once");
     }
@@ -156,24 +166,17 @@ async fn sigterm_during_a_burst_exits_promptly_and_loses_nothing_confirmed() {
 
 #[tokio::test]
 async fn a_second_bot_on_the_same_database_refuses_to_start() {
-    let api = FakeApi::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let first = start(&api, dir.path(), 1);
-    assert!(api.first_call_of("getUpdates", PATIENCE).await.is_some());
+    let (api, dir, first) = polling_bot().await;
     let second = start(&api, dir.path(), 2);
     let (code, log) = second.exit_code(PATIENCE).await;
     assert_eq!(code, Some(1));
     assert!(log.contains("另一个 minsheng run 正在使用数据库"), "{log}");
-    first.signal("-TERM");
-    assert_eq!(first.exit_code(PATIENCE).await.0, Some(0));
+    first.stop("-TERM").await;
 }
 
 #[tokio::test]
 async fn status_reports_the_queues_and_unreachable_people() {
-    let api = FakeApi::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot = start(&api, dir.path(), 1);
-    assert!(api.first_call_of("getUpdates", PATIENCE).await.is_some());
+    let (api, dir, bot) = polling_bot().await;
     api.always_fail_sends_to(720_001, Fault::Blocked);
     let pool = minsheng::db::connect(&dir.path().join("m.db"))
         .await
@@ -189,8 +192,7 @@ async fn status_reports_the_queues_and_unreachable_people() {
     api.push_private_text(720_001, "己", "/start");
     assert!(api.nth_message_to(720_002, 1, PATIENCE).await.is_some());
     assert!(api.calls_reach("sendMessage", 2, PATIENCE).await);
-    bot.signal("-TERM");
-    assert_eq!(bot.exit_code(PATIENCE).await.0, Some(0));
+    bot.stop("-TERM").await;
 
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_minsheng"))
         .args(["status", "--database"])
@@ -206,4 +208,26 @@ async fn status_reports_the_queues_and_unreachable_people() {
     );
     assert!(text.contains("己（contact，Telegram 720001）"), "{text}");
     assert!(!text.contains("最近发出消息：无"), "{text}");
+}
+
+/// The real process, on an empty database: it seeds itself, polls, and answers /start.
+#[tokio::test]
+async fn the_binary_seeds_an_empty_database_and_answers_start() {
+    let (api, dir, bot) = polling_bot().await;
+    api.push_private_text(555_002, "路人乙", "/start");
+    let reply = api
+        .nth_message_to(555_002, 1, PATIENCE)
+        .await
+        .expect("an answer to /start");
+    assert_eq!(reply, texts::not_admitted());
+    let log = bot.stop("-TERM").await;
+    assert!(log.contains("empty database seeded"), "{log}");
+    let pool = minsheng::db::connect(&dir.path().join("m.db"))
+        .await
+        .unwrap();
+    let projects: i64 = sqlx::query_scalar("SELECT count(*) FROM projects")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(projects, 27);
 }

@@ -148,20 +148,24 @@ async fn a_person_who_blocked_the_bot_is_marked_unreachable_and_admins_are_told_
     app.stop().await;
 }
 
+/// The bot's own handler tree, with one more command that misbehaves.
+fn the_bot_plus(
+    command: &'static str,
+    misbehaviour: UpdateHandler<anyhow::Error>,
+) -> UpdateHandler<anyhow::Error> {
+    dptree::entry()
+        .branch(
+            Update::filter_message()
+                .filter(move |msg: Message| msg.text() == Some(command))
+                .chain(misbehaviour),
+        )
+        .branch(bot::handler_tree())
+}
+
 #[tokio::test]
 async fn a_handler_that_panics_costs_one_apology_and_the_chat_is_still_answered() {
-    let app = TestApp::spawn_with(|app| {
-        app.with_handler(
-            dptree::entry()
-                .branch(
-                    Update::filter_message()
-                        .filter(|msg: Message| msg.text() == Some("/boom"))
-                        .endpoint(|| async { panic!("a bug in a handler") }),
-                )
-                .branch(bot::handler_tree()),
-        )
-    })
-    .await;
+    let boom = dptree::endpoint(|| async { panic!("a bug in a handler") });
+    let app = TestApp::spawn_with(|app| app.with_handler(the_bot_plus("/boom", boom))).await;
     app.says(&ALICE, "/boom");
     app.says(&ALICE, "/start");
     assert_eq!(app.nth_reply_to(&ALICE, 1).await, texts::apology());
@@ -183,20 +187,9 @@ async fn a_handler_that_panics_costs_one_apology_and_the_chat_is_still_answered(
 
 #[tokio::test]
 async fn a_handler_that_fails_is_retried_then_set_aside_after_three_attempts() {
-    let app = TestApp::spawn_with(|app| {
-        app.with_handler(
-            dptree::entry()
-                .branch(
-                    Update::filter_message()
-                        .filter(|msg: Message| msg.text() == Some("/flaky"))
-                        .endpoint(|| async {
-                            Err(anyhow::anyhow!("the database is having a bad day"))
-                        }),
-                )
-                .branch(bot::handler_tree()),
-        )
-    })
-    .await;
+    let flaky =
+        dptree::endpoint(|| async { Err(anyhow::anyhow!("the database is having a bad day")) });
+    let app = TestApp::spawn_with(|app| app.with_handler(the_bot_plus("/flaky", flaky))).await;
     app.says(&BOB, "/flaky");
     app.says(&BOB, "/start");
     assert_eq!(app.nth_reply_to(&BOB, 1).await, texts::apology());
