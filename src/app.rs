@@ -7,10 +7,14 @@ use anyhow::anyhow;
 use sqlx::SqlitePool;
 use teloxide::dispatching::UpdateHandler;
 
-use crate::bot::{self, BotContext};
+use chrono::{DateTime, Utc};
+
+use crate::bot::outgoing::Outgoing;
+use crate::bot::{self, BotContext, commands};
 use crate::clock::SharedClock;
 use crate::config::{Settings, TOKEN_VAR};
 use crate::db;
+use crate::db::people;
 use crate::runtime::lock::{self, InstanceLock};
 use crate::runtime::{self, telegram::TelegramClient};
 use crate::services::seeding;
@@ -39,6 +43,7 @@ impl App {
                 "empty database seeded"
             );
         }
+        welcome_bootstrap_admins(&pool, &settings, clock.now()).await?;
         let ctx = BotContext {
             pool,
             settings: Arc::new(settings),
@@ -79,6 +84,27 @@ impl App {
         } = self;
         runtime::run(ctx, client, handler, shutdown).await
     }
+}
+
+/// Bootstrap admins get a row (so their changes have an author in the audit log), and strangers
+/// a menu with /start alone.
+async fn welcome_bootstrap_admins(
+    pool: &SqlitePool,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let stamp = db::instant(now);
+    let mut tx = db::begin_write(pool).await?;
+    for admin in &settings.admins {
+        if people::ensure_bootstrap_admin(&mut tx, *admin, &stamp).await? {
+            tracing::info!(admin, "bootstrap admin added");
+        }
+    }
+    Outgoing::default_menu(&commands::menu(None))
+        .enqueue(&mut tx, &stamp)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Completes on SIGINT or SIGTERM, whichever comes first.

@@ -21,6 +21,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod error;
 pub mod runtime;
 pub mod services;
 pub mod telemetry;

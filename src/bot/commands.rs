@@ -1,12 +1,115 @@
-//! Commands as the Telegram menu shows them.
+//! Commands, one enum per role, as the Telegram menu shows them (setMyCommands per chat).
 
 use teloxide::macros::BotCommands;
+use teloxide::types::BotCommand;
+use teloxide::utils::command::BotCommands as _;
 
+use crate::domain::role::Role;
+
+/// For everyone, strangers included.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
-#[command(rename_rule = "lowercase", description = "可用的命令：")]
-pub enum Command {
+#[command(rename_rule = "lowercase")]
+pub enum PublicCommand {
     #[command(description = "开始使用（打开邀请链接时自动发送）")]
     Start(String),
     #[command(description = "查看您可以使用的命令")]
     Help,
+}
+
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "lowercase")]
+pub enum AdminCommand {
+    #[command(description = "邀请人员：/invite 联络员 单位 | 领导 | 管理员")]
+    Invite(String),
+    #[command(description = "指派联络员：/assign 项目序号 人员 [lead|co]")]
+    Assign(String),
+    #[command(description = "取消指派：/unassign 项目序号 人员")]
+    Unassign(String),
+    #[command(description = "设定领导分管范围：/leader 人员 一,三,12")]
+    Leader(String),
+    #[command(description = "人员名单")]
+    People,
+    #[command(description = "全部项目及联络员")]
+    Projects,
+    #[command(description = "项目详情：/project 序号")]
+    Project(String),
+    #[command(description = "停用人员：/deactivate 人员")]
+    Deactivate(String),
+    #[command(description = "最近的变更记录：/audit [条数]")]
+    Audit(String),
+}
+
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "lowercase")]
+pub enum LeaderCommand {
+    #[command(description = "分管的项目")]
+    Projects,
+    #[command(description = "项目详情：/project 序号")]
+    Project(String),
+}
+
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "lowercase")]
+pub enum ContactCommand {
+    #[command(description = "我的项目和本周报送情况")]
+    My,
+    #[command(description = "项目详情：/project 序号")]
+    Project(String),
+}
+
+/// What a person of this role may use, for /help and the command menu. A stranger may only
+/// /start (with an invite link).
+pub fn menu(role: Option<Role>) -> Vec<BotCommand> {
+    let public = PublicCommand::bot_commands();
+    let Some(role) = role else {
+        return public
+            .into_iter()
+            .filter(|c| c.command == "/start")
+            .collect();
+    };
+    let mut commands = match role {
+        Role::Admin => AdminCommand::bot_commands(),
+        Role::Leader => LeaderCommand::bot_commands(),
+        Role::Contact => ContactCommand::bot_commands(),
+    };
+    commands.extend(public);
+    commands
+}
+
+/// Whether some role has this command: asked when a person's own role does not.
+pub fn known_to_any_role(text: &str, bot_name: &str) -> bool {
+    AdminCommand::parse(text, bot_name).is_ok()
+        || LeaderCommand::parse(text, bot_name).is_ok()
+        || ContactCommand::parse(text, bot_name).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_sees_its_own_commands_and_help() {
+        let names = |role| {
+            menu(role)
+                .into_iter()
+                .map(|c| c.command)
+                .collect::<Vec<_>>()
+        };
+        assert!(names(Some(Role::Admin)).contains(&"/invite".to_owned()));
+        assert!(names(Some(Role::Admin)).contains(&"/help".to_owned()));
+        assert!(!names(Some(Role::Contact)).contains(&"/invite".to_owned()));
+        assert!(names(Some(Role::Contact)).contains(&"/my".to_owned()));
+        assert_eq!(
+            names(Some(Role::Leader)),
+            ["/projects", "/project", "/start", "/help"]
+        );
+        assert_eq!(names(None), ["/start"]);
+    }
+
+    #[test]
+    fn commands_of_other_roles_are_recognised_for_a_refusal() {
+        assert!(known_to_any_role("/assign 3 @x", "bot"));
+        assert!(known_to_any_role("/my", "bot"));
+        assert!(!known_to_any_role("/launch", "bot"));
+    }
 }

@@ -1,58 +1,597 @@
 //! Endpoints, each named after what it receives. They never call Telegram: replies go into the
-//! outbox through the [`Scope`], in the same transaction as their other writes.
+//! outbox through the [`Scope`], in the same transaction as their other writes. Who may do what
+//! is read from the database on every update.
 
-use teloxide::types::{Message, User};
-use teloxide::utils::command::BotCommands;
+use chrono::{DateTime, Utc};
+use teloxide::types::{CallbackQuery, Me, Message, User};
+use teloxide::utils::command::{BotCommands, ParseError};
 
+use crate::bot::commands::{self, AdminCommand, ContactCommand, LeaderCommand, PublicCommand};
+use crate::bot::keyboards::{self, Press};
+use crate::bot::outgoing::Outgoing;
 use crate::bot::scope::Scope;
-use crate::bot::{BotContext, Command, texts};
-use crate::db::people::{self, Role};
+use crate::bot::{BotContext, texts};
+use crate::db::people::{self, Person};
+use crate::db::{self, audit, calendar, plan};
+use crate::domain::args::{ScopeSpec, parse_role, words};
+use crate::domain::role::Role;
+use crate::error::UserError;
+use crate::services::{notify, people as admin, views};
 
-/// Who is writing: a bootstrap admin from configuration, a person admitted in the database,
-/// or nobody we know. Read on every update: a deactivation takes effect at once.
-async fn role_of(ctx: &BotContext, scope: &Scope, user: &User) -> anyhow::Result<Option<Role>> {
+/// The person behind a message, if admitted and active. Their profile is kept up to date.
+async fn identify(scope: &Scope, user: &User) -> anyhow::Result<Option<Person>> {
+    let mut conn = scope.conn().await;
     let id = user.id.0 as i64;
-    if ctx.settings.admins.contains(&id) {
-        return Ok(Some(Role::Admin));
+    let Some(person) = people::by_telegram_id(&mut conn, id).await? else {
+        return Ok(None);
+    };
+    if !person.active {
+        return Ok(None);
     }
-    Ok(people::active_role(&mut *scope.conn().await, id).await?)
+    people::refresh_profile(&mut conn, id, &user.full_name(), user.username.as_deref()).await?;
+    Ok(people::by_telegram_id(&mut conn, id).await?)
 }
 
-pub async fn on_command(
+/// Runs an action whose refusals are shown to the person as they are.
+async fn answer(scope: &Scope, chat: i64, result: anyhow::Result<String>) -> anyhow::Result<()> {
+    let text = match result {
+        Ok(text) => text,
+        Err(error) => match error.downcast::<UserError>() {
+            Ok(refusal) => refusal.to_string(),
+            Err(internal) => return Err(internal),
+        },
+    };
+    scope.reply(chat, text).await?;
+    Ok(())
+}
+
+pub async fn on_message(ctx: BotContext, scope: Scope, me: Me, msg: Message) -> anyhow::Result<()> {
+    let chat = msg.chat.id.0;
+    let private = msg.chat.is_private();
+    let text = msg.text().unwrap_or_default();
+    let is_command = text.starts_with('/');
+    if msg.sender_chat.is_some() {
+        // Sent "on behalf of" a channel or group: `from` is a placeholder, nobody to authorise.
+        if is_command {
+            scope.reply(chat, texts::on_behalf_of_chat()).await?;
+        }
+        return Ok(());
+    }
+    let Some(user) = msg.from.as_ref() else {
+        return Ok(());
+    };
+    let bot_name = me.username();
+
+    if let Ok(command) = PublicCommand::parse(text, bot_name) {
+        return on_public_command(&ctx, &scope, &msg, user, command).await;
+    }
+    let Some(person) = identify(&scope, user).await? else {
+        tracing::info!(user = user.id.0, chat, "refused a person not admitted");
+        if private {
+            scope.reply(chat, texts::not_admitted()).await?;
+        }
+        return Ok(());
+    };
+    if !is_command {
+        if private {
+            scope.reply(chat, texts::unknown_input()).await?;
+        }
+        return Ok(());
+    }
+    let unparsed = match person.role() {
+        Role::Admin => match AdminCommand::parse(text, bot_name) {
+            Ok(command) => {
+                return on_admin_command(&ctx, &scope, &msg, bot_name, &person, command).await;
+            }
+            Err(error) => error,
+        },
+        Role::Leader => match LeaderCommand::parse(text, bot_name) {
+            Ok(command) => {
+                return on_view_command(&ctx, &scope, &msg, &person, command.into()).await;
+            }
+            Err(error) => error,
+        },
+        Role::Contact => match ContactCommand::parse(text, bot_name) {
+            Ok(command) => {
+                return on_view_command(&ctx, &scope, &msg, &person, command.into()).await;
+            }
+            Err(error) => error,
+        },
+    };
+    match unparsed {
+        // Addressed to another bot in the group: not ours to answer.
+        ParseError::WrongBotName(_) => Ok(()),
+        _ if commands::known_to_any_role(text, bot_name) => {
+            tracing::warn!(
+                person = person.id,
+                role = person.role,
+                command = text.split_whitespace().next(),
+                "refused a command beyond the person's role"
+            );
+            scope.reply(chat, texts::not_allowed()).await?;
+            Ok(())
+        }
+        _ if private || text.contains(&format!("@{bot_name}")) => {
+            scope.reply(chat, texts::unknown_command()).await?;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn on_public_command(
+    ctx: &BotContext,
+    scope: &Scope,
+    msg: &Message,
+    user: &User,
+    command: PublicCommand,
+) -> anyhow::Result<()> {
+    let chat = msg.chat.id.0;
+    let person = identify(scope, user).await?;
+    match (command, person) {
+        (PublicCommand::Start(token), _) if !token.trim().is_empty() && msg.chat.is_private() => {
+            let result = join(ctx, scope, user, token.trim()).await;
+            answer(scope, chat, result).await
+        }
+        (PublicCommand::Start(_), Some(person)) => {
+            send_menu(scope, &person).await?;
+            scope
+                .reply(chat, texts::welcome(&person.display_name, person.role()))
+                .await?;
+            Ok(())
+        }
+        (PublicCommand::Help, Some(person)) => {
+            scope
+                .reply(
+                    chat,
+                    texts::help(person.role(), &commands::menu(Some(person.role()))),
+                )
+                .await?;
+            Ok(())
+        }
+        (_, None) => {
+            if msg.chat.is_private() {
+                scope.reply(chat, texts::not_admitted()).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Someone opened an invite link.
+async fn join(ctx: &BotContext, scope: &Scope, user: &User, token: &str) -> anyhow::Result<String> {
+    let name = user.full_name();
+    let who = admin::Newcomer {
+        telegram_id: user.id.0 as i64,
+        name: &name,
+        username: user.username.as_deref(),
+    };
+    let joined = admin::accept_invite(&mut *scope.conn().await, token, who, scope.now()).await?;
+    let person = &joined.person;
+    let now = db::instant(scope.now());
+    let notice = texts::joined_notice(
+        &admin::label(person),
+        person.role(),
+        person.unit_name.as_deref(),
+    );
+    notify::admins(
+        &mut *scope.conn().await,
+        &ctx.settings,
+        &notice,
+        Some(person.telegram_id),
+        &now,
+    )
+    .await?;
+    send_menu(scope, person).await?;
+    tracing::info!(
+        person = person.id,
+        role = person.role,
+        inviter = joined.inviter,
+        "a person joined"
+    );
+    Ok(texts::joined(
+        &person.display_name,
+        person.role(),
+        person.unit_name.as_deref(),
+    ))
+}
+
+/// The command menu of this person's chat, as their role allows.
+async fn send_menu(scope: &Scope, person: &Person) -> anyhow::Result<()> {
+    let role = person.active.then(|| person.role());
+    scope
+        .send(Outgoing::menu(person.telegram_id, &commands::menu(role)))
+        .await?;
+    Ok(())
+}
+
+/// What leaders and contacts may look at; admins see the same views of the whole plan.
+enum View {
+    Projects,
+    Project(String),
+    My,
+}
+
+impl From<LeaderCommand> for View {
+    fn from(command: LeaderCommand) -> Self {
+        match command {
+            LeaderCommand::Projects => Self::Projects,
+            LeaderCommand::Project(no) => Self::Project(no),
+        }
+    }
+}
+
+impl From<ContactCommand> for View {
+    fn from(command: ContactCommand) -> Self {
+        match command {
+            ContactCommand::My => Self::My,
+            ContactCommand::Project(no) => Self::Project(no),
+        }
+    }
+}
+
+async fn on_view_command(
+    ctx: &BotContext,
+    scope: &Scope,
+    msg: &Message,
+    person: &Person,
+    view: View,
+) -> anyhow::Result<()> {
+    let result = show(ctx, scope, person, view).await;
+    answer(scope, msg.chat.id.0, result).await
+}
+
+async fn show(
+    ctx: &BotContext,
+    scope: &Scope,
+    person: &Person,
+    view: View,
+) -> anyhow::Result<String> {
+    let tz = ctx.settings.timezone;
+    let mut conn = scope.conn().await;
+    let plan = admin::current_plan(&mut conn, scope.now(), tz).await?;
+    let visible = views::visible_project_ids(&mut conn, &plan, person).await?;
+    match view {
+        View::Projects => Ok(texts::project_list(
+            plan.year,
+            &views::project_lines(&mut conn, &plan, &visible).await?,
+            tz,
+        )),
+        View::Project(no) if no.trim().is_empty() => {
+            Err(UserError::Usage(texts::PROJECT_USAGE.to_owned()).into())
+        }
+        View::Project(no) => {
+            let project = admin::resolve_project(&mut conn, &plan, &no).await?;
+            if !visible.contains(&project.id) {
+                tracing::warn!(
+                    person = person.id,
+                    project = project.no,
+                    "refused a project outside the person's scope"
+                );
+                return Err(UserError::Refused(texts::not_allowed().to_owned()).into());
+            }
+            Ok(texts::project_card(
+                &views::card(&mut conn, &plan, project).await?,
+                tz,
+            ))
+        }
+        View::My => {
+            let calendar = calendar::load(&mut conn, plan.id).await?;
+            Ok(texts::my_week(
+                &views::my_week(
+                    &mut conn,
+                    &ctx.settings,
+                    &calendar,
+                    &plan,
+                    person,
+                    scope.now(),
+                )
+                .await?,
+            ))
+        }
+    }
+}
+
+async fn on_admin_command(
+    ctx: &BotContext,
+    scope: &Scope,
+    msg: &Message,
+    bot_name: &str,
+    actor: &Person,
+    command: AdminCommand,
+) -> anyhow::Result<()> {
+    let chat = msg.chat.id.0;
+    let now = scope.now();
+    let result = match command {
+        AdminCommand::Invite(args) if args.trim().is_empty() => {
+            scope
+                .send(
+                    Outgoing::text(chat, texts::invite_choose_role())
+                        .with_keyboard(&keyboards::invite_roles()),
+                )
+                .await?;
+            return Ok(());
+        }
+        AdminCommand::Invite(args) => invite(ctx, scope, bot_name, actor, &args, now).await,
+        AdminCommand::Assign(args) => assign(ctx, scope, actor, &args, now).await,
+        AdminCommand::Unassign(args) => unassign(ctx, scope, actor, &args, now).await,
+        AdminCommand::Leader(args) => leader(ctx, scope, msg, actor, &args, now).await,
+        AdminCommand::Deactivate(args) => deactivate(scope, actor, &args, now).await,
+        AdminCommand::People => people_list(ctx, scope, now).await,
+        AdminCommand::Projects => show(ctx, scope, actor, View::Projects).await,
+        AdminCommand::Project(no) => show(ctx, scope, actor, View::Project(no)).await,
+        AdminCommand::Audit(args) => {
+            let n = args.trim().parse::<i64>().unwrap_or(10).clamp(1, 50);
+            let rows = audit::latest(&mut *scope.conn().await, n).await?;
+            Ok(texts::audit_list(&rows, ctx.settings.timezone))
+        }
+    };
+    answer(scope, chat, result).await
+}
+
+async fn invite(
+    ctx: &BotContext,
+    scope: &Scope,
+    bot_name: &str,
+    actor: &Person,
+    args: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let (role_word, unit_text) = args
+        .trim()
+        .split_once(char::is_whitespace)
+        .unwrap_or((args.trim(), ""));
+    let role =
+        parse_role(role_word).ok_or_else(|| UserError::Usage(texts::INVITE_USAGE.to_owned()))?;
+    let mut conn = scope.conn().await;
+    let unit = match (role, unit_text.trim()) {
+        (Role::Contact, "") => return Err(UserError::Usage(texts::INVITE_USAGE.to_owned()).into()),
+        (Role::Contact, text) => Some(admin::resolve_unit(&mut conn, text).await?),
+        _ => None,
+    };
+    drop(conn);
+    invite_link(ctx, scope, bot_name, actor, role, unit, now).await
+}
+
+async fn invite_link(
+    ctx: &BotContext,
+    scope: &Scope,
+    bot_name: &str,
+    actor: &Person,
+    role: Role,
+    unit: Option<plan::UnitRow>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let invite = admin::create_invite(
+        &mut *scope.conn().await,
+        actor,
+        role,
+        unit,
+        ctx.settings.invites.expiry_days,
+        now,
+    )
+    .await?;
+    let link = format!("https://t.me/{bot_name}?start={}", invite.token);
+    Ok(texts::invite_link(
+        invite.role,
+        invite.unit.as_ref().map(|u| u.name.as_str()),
+        &link,
+        invite.expires_at,
+        ctx.settings.timezone,
+    ))
+}
+
+async fn assign(
+    ctx: &BotContext,
+    scope: &Scope,
+    actor: &Person,
+    args: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let args = words(args);
+    let (no, who, role) = match args.as_slice() {
+        [no, who] => (*no, *who, "lead"),
+        [no, who, role] if ["lead", "co", "牵头", "协办"].contains(role) => (
+            *no,
+            *who,
+            if ["co", "协办"].contains(role) {
+                "co"
+            } else {
+                "lead"
+            },
+        ),
+        _ => return Err(UserError::Usage(texts::ASSIGN_USAGE.to_owned()).into()),
+    };
+    let stamp = db::instant(now);
+    let mut conn = scope.conn().await;
+    let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
+    let project = admin::resolve_project(&mut conn, &plan, no).await?;
+    let person = admin::resolve_person(&mut conn, who).await?;
+    let outcome = admin::assign(&mut conn, actor, &project, &person, role, &stamp).await?;
+    drop(conn);
+    match outcome {
+        admin::Assigned::Unchanged => Ok(texts::assignment_unchanged(
+            &person.display_name,
+            project.no,
+            role,
+        )),
+        admin::Assigned::New | admin::Assigned::RoleChanged { .. } => {
+            scope
+                .reply(
+                    person.telegram_id,
+                    texts::you_were_assigned(project.no, &project.title, role),
+                )
+                .await?;
+            Ok(texts::assigned(
+                &person.display_name,
+                project.no,
+                &project.title,
+                role,
+            ))
+        }
+    }
+}
+
+async fn unassign(
+    ctx: &BotContext,
+    scope: &Scope,
+    actor: &Person,
+    args: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let [no, who] = words(args)[..] else {
+        return Err(UserError::Usage(texts::UNASSIGN_USAGE.to_owned()).into());
+    };
+    let mut conn = scope.conn().await;
+    let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
+    let project = admin::resolve_project(&mut conn, &plan, no).await?;
+    let person = admin::resolve_person(&mut conn, who).await?;
+    if !admin::unassign(&mut conn, actor, &project, &person, &db::instant(now)).await? {
+        return Ok(texts::not_assigned(&person.display_name, project.no));
+    }
+    drop(conn);
+    scope
+        .reply(
+            person.telegram_id,
+            texts::you_were_unassigned(project.no, &project.title),
+        )
+        .await?;
+    Ok(texts::unassigned(&person.display_name, project.no))
+}
+
+async fn leader(
+    ctx: &BotContext,
+    scope: &Scope,
+    msg: &Message,
+    actor: &Person,
+    args: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let (who, spec) = args
+        .trim()
+        .split_once(char::is_whitespace)
+        .ok_or_else(|| UserError::Usage(texts::LEADER_USAGE.to_owned()))?;
+    let spec = ScopeSpec::parse(spec)?;
+    let in_group = !msg.chat.is_private();
+    let mut conn = scope.conn().await;
+    let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
+    let person = admin::resolve_person(&mut conn, who).await?;
+    let group = in_group.then_some(msg.chat.id.0);
+    let described = admin::set_leader_scope(
+        &mut conn,
+        actor,
+        &plan,
+        &person,
+        &spec,
+        group,
+        &db::instant(now),
+    )
+    .await?;
+    drop(conn);
+    scope
+        .reply(person.telegram_id, texts::your_scope(&described))
+        .await?;
+    Ok(texts::leader_scope_set(
+        &person.display_name,
+        &described,
+        in_group,
+    ))
+}
+
+async fn deactivate(
+    scope: &Scope,
+    actor: &Person,
+    args: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    if args.trim().is_empty() {
+        return Err(UserError::Usage(texts::DEACTIVATE_USAGE.to_owned()).into());
+    }
+    let mut conn = scope.conn().await;
+    let person = admin::resolve_person(&mut conn, args).await?;
+    let ended = admin::deactivate(&mut conn, actor, &person, &db::instant(now)).await?;
+    drop(conn);
+    let mut gone = person.clone();
+    gone.active = false;
+    send_menu(scope, &gone).await?;
+    Ok(texts::deactivated(&person.display_name, ended))
+}
+
+async fn people_list(
+    ctx: &BotContext,
+    scope: &Scope,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let mut conn = scope.conn().await;
+    let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
+    Ok(texts::people_list(
+        &views::people_lines(&mut conn, &plan).await?,
+    ))
+}
+
+pub async fn on_callback(
     ctx: BotContext,
     scope: Scope,
-    msg: Message,
-    command: Command,
+    me: Me,
+    query: CallbackQuery,
 ) -> anyhow::Result<()> {
-    let Some(user) = msg.from.as_ref() else {
+    // The spinner on the button stops whatever happens next.
+    scope
+        .call_after_commit(
+            "answerCallbackQuery",
+            serde_json::json!({ "callback_query_id": query.id.0 }),
+        )
+        .await;
+    let chat = query
+        .message
+        .as_ref()
+        .map_or(query.from.id.0 as i64, |m| m.chat().id.0);
+    let press = query.data.as_deref().and_then(Press::parse);
+    let actor = identify(&scope, &query.from)
+        .await?
+        .filter(|p| p.role() == Role::Admin);
+    let (Some(press), Some(actor)) = (press, actor) else {
+        tracing::warn!(
+            user = query.from.id.0,
+            data = query.data.as_deref(),
+            "refused a button press"
+        );
+        scope.reply(chat, texts::expired_button()).await?;
         return Ok(());
     };
-    let chat = msg.chat.id.0;
-    let Some(role) = role_of(&ctx, &scope, user).await? else {
-        tracing::info!(user = user.id.0, chat, "refused a person not admitted");
-        scope.reply(chat, texts::not_admitted()).await?;
-        return Ok(());
+    let now = scope.now();
+    let result = match press {
+        Press::InviteRole(Role::Contact) => {
+            let units = plan::active_units(&mut *scope.conn().await).await?;
+            scope
+                .send(
+                    Outgoing::text(chat, texts::invite_choose_unit())
+                        .with_keyboard(&keyboards::invite_units(&units)),
+                )
+                .await?;
+            return Ok(());
+        }
+        Press::InviteRole(role) => {
+            invite_link(&ctx, &scope, me.username(), &actor, role, None, now).await
+        }
+        Press::InviteUnit(unit_id) => {
+            let unit = plan::unit_by_id(&mut *scope.conn().await, unit_id).await?;
+            match unit {
+                Some(unit) => {
+                    invite_link(
+                        &ctx,
+                        &scope,
+                        me.username(),
+                        &actor,
+                        Role::Contact,
+                        Some(unit),
+                        now,
+                    )
+                    .await
+                }
+                None => Err(UserError::Refused(texts::expired_button().to_owned()).into()),
+            }
+        }
     };
-    let reply = match command {
-        Command::Start(_) => texts::welcome(&user.full_name(), role),
-        Command::Help => texts::help(role, &Command::descriptions().to_string()),
-    };
-    scope.reply(chat, reply).await?;
-    Ok(())
-}
-
-pub async fn on_other_message(ctx: BotContext, scope: Scope, msg: Message) -> anyhow::Result<()> {
-    // In groups the bot speaks only when addressed with a command.
-    if !msg.chat.is_private() {
-        return Ok(());
-    }
-    let Some(user) = msg.from.as_ref() else {
-        return Ok(());
-    };
-    let reply = match role_of(&ctx, &scope, user).await? {
-        Some(_) => texts::unknown_input().to_owned(),
-        None => texts::not_admitted(),
-    };
-    scope.reply(msg.chat.id.0, reply).await?;
-    Ok(())
+    answer(&scope, chat, result).await
 }

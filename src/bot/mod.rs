@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod dialogue_storage;
 pub mod handlers;
+pub mod keyboards;
 pub mod outgoing;
 pub mod scope;
 pub mod texts;
@@ -10,14 +11,12 @@ pub mod texts;
 use std::sync::Arc;
 
 use sqlx::SqlitePool;
-use teloxide::dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler};
+use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
 use teloxide::dptree;
 use teloxide::types::Update;
 
 use crate::clock::SharedClock;
 use crate::config::Settings;
-
-pub use commands::Command;
 
 /// What every handler may need, injected by the dispatcher.
 #[derive(Clone)]
@@ -27,13 +26,9 @@ pub struct BotContext {
     pub clock: SharedClock,
 }
 
-/// The handler tree: commands first, then anything else a person sends.
+/// The handler tree: messages (commands and the rest) and button presses.
 pub fn handler_tree() -> UpdateHandler<anyhow::Error> {
-    Update::filter_message()
-        .branch(
-            dptree::entry()
-                .filter_command::<Command>()
-                .endpoint(handlers::on_command),
-        )
-        .branch(dptree::endpoint(handlers::on_other_message))
+    dptree::entry()
+        .branch(Update::filter_message().endpoint(handlers::on_message))
+        .branch(Update::filter_callback_query().endpoint(handlers::on_callback))
 }

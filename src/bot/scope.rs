@@ -63,8 +63,12 @@ impl Scope {
         message.enqueue(&mut *self.conn().await, &now).await
     }
 
-    pub async fn reply(&self, chat_id: i64, text: impl Into<String>) -> sqlx::Result<Option<i64>> {
-        self.send(Outgoing::text(chat_id, text)).await
+    /// A text to a chat, in as many messages as Telegram's limit needs.
+    pub async fn reply(&self, chat_id: i64, text: impl Into<String>) -> sqlx::Result<()> {
+        for message in Outgoing::texts(chat_id, &text.into()) {
+            self.send(message).await?;
+        }
+        Ok(())
     }
 
     pub async fn call_after_commit(&self, method: &'static str, body: Value) {

@@ -1,6 +1,13 @@
 //! Every string a person sees, in one place; tests assert against these same items.
 
-use crate::db::people::Role;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc, Weekday};
+use chrono_tz::Tz;
+use teloxide::types::BotCommand;
+
+use crate::db::audit::AuditRow;
+use crate::domain::cycle::WeekPlan;
+use crate::domain::role::Role;
+use crate::services::views::{Card, MyWeek, PersonLine, ProjectLine};
 
 pub const BOT_TITLE: &str = "济宁高新区重点民生实事调度机器人";
 
@@ -13,10 +20,13 @@ pub fn not_admitted() -> String {
 }
 
 pub fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "管理员（工作专班）",
-        Role::Leader => "分管负责同志",
-        Role::Contact => "单位联络员",
+    role.title()
+}
+
+fn with_unit(role: Role, unit: Option<&str>) -> String {
+    match unit {
+        Some(unit) => format!("{}（{unit}）", role_name(role)),
+        None => role_name(role).to_owned(),
     }
 }
 
@@ -27,12 +37,60 @@ pub fn welcome(name: &str, role: Role) -> String {
     )
 }
 
-pub fn help(role: Role, commands: &str) -> String {
-    format!("您的身份：{}。\n\n{commands}", role_name(role))
+/// To the person who just joined with an invite.
+pub fn joined(name: &str, role: Role, unit: Option<&str>) -> String {
+    let next = match role {
+        Role::Contact => "工作专班为您指派项目后，您会收到通知；发送 /my 查看您负责的项目。",
+        Role::Leader => {
+            "工作专班设定分管范围后，您将每旬收到调度情况；发送 /projects 查看分管项目。"
+        }
+        Role::Admin => "发送 /help 查看管理命令。",
+    };
+    format!(
+        "欢迎加入，{name}！\n您的身份：{}。\n{next}",
+        with_unit(role, unit)
+    )
+}
+
+/// To the admins: someone joined with an invite.
+pub fn joined_notice(name: &str, role: Role, unit: Option<&str>) -> String {
+    format!(
+        "🆕 {name} 已通过邀请链接加入，身份：{}。",
+        with_unit(role, unit)
+    )
+}
+
+pub fn help(role: Role, menu: &[BotCommand]) -> String {
+    let lines: Vec<String> = menu
+        .iter()
+        .map(|c| format!("{} — {}", c.command, c.description))
+        .collect();
+    format!(
+        "您的身份：{}。可以使用的命令：\n{}",
+        role_name(role),
+        lines.join("\n")
+    )
 }
 
 pub fn unknown_input() -> &'static str {
     "没有听懂这条消息。发送 /help 查看您可以使用的命令。"
+}
+
+pub fn unknown_command() -> &'static str {
+    "没有这个命令。发送 /help 查看您可以使用的命令。"
+}
+
+/// A command another role may use, asked by someone who may not. Reveals nothing.
+pub fn not_allowed() -> &'static str {
+    "抱歉，您的身份不能使用这个命令。发送 /help 查看您可以使用的命令。"
+}
+
+pub fn on_behalf_of_chat() -> &'static str {
+    "请以个人身份发送命令：机器人不接受以频道或群组名义发送的消息。"
+}
+
+pub fn expired_button() -> &'static str {
+    "这个按钮已失效，请重新发送命令。"
 }
 
 /// Shown when something went wrong on our side; the details go to the log, not to the person.
@@ -52,4 +110,343 @@ pub fn unreachable_notice(name: &str) -> String {
     format!(
         "⚠️ {name} 已无法接收机器人消息（可能已屏蔽机器人或注销账号），后续提醒将无法送达，请线下联系。"
     )
+}
+
+// Invites ------------------------------------------------------------------------------------
+
+pub const INVITE_USAGE: &str = "用法：/invite 联络员 单位名称 | /invite 领导 | /invite 管理员\n不带参数发送 /invite，可用按钮选择。";
+
+pub fn invite_choose_role() -> &'static str {
+    "请选择要邀请的身份："
+}
+
+pub fn invite_choose_unit() -> &'static str {
+    "请选择联络员所在的单位："
+}
+
+pub fn invite_link(
+    role: Role,
+    unit: Option<&str>,
+    link: &str,
+    expires: DateTime<Utc>,
+    tz: Tz,
+) -> String {
+    format!(
+        "已生成邀请链接（{}）：\n{link}\n请转发给本人。链接只能使用一次，{}前有效。",
+        with_unit(role, unit),
+        local_time(expires, tz)
+    )
+}
+
+// Assignments and scopes ------------------------------------------------------------------------
+
+pub const ASSIGN_USAGE: &str = "用法：/assign 项目序号 人员 [lead|co]\n人员可写 @用户名、Telegram 数字 ID 或姓名；lead 为牵头（默认），co 为协办。例如：/assign 3 @zhangsan";
+pub const UNASSIGN_USAGE: &str = "用法：/unassign 项目序号 人员，例如：/unassign 3 @zhangsan";
+pub const LEADER_USAGE: &str = "用法：/leader 人员 分管范围\n分管范围写类别序号和/或项目序号，例如：/leader @wang 一,三,12\n在群内发送，则该领导的每旬调度发到本群。";
+pub const DEACTIVATE_USAGE: &str = "用法：/deactivate 人员，例如：/deactivate @zhangsan";
+pub const PROJECT_USAGE: &str = "用法：/project 项目序号，例如：/project 3";
+
+pub fn assignment_role(role: &str) -> &'static str {
+    if role == "co" { "协办" } else { "牵头" }
+}
+
+pub fn assigned(name: &str, no: i64, title: &str, role: &str) -> String {
+    format!(
+        "已指派 {name} 报送项目 {no}「{title}」（{}）。",
+        assignment_role(role)
+    )
+}
+
+pub fn assignment_unchanged(name: &str, no: i64, role: &str) -> String {
+    format!(
+        "{name} 已在报送项目 {no}（{}），无需重复指派。",
+        assignment_role(role)
+    )
+}
+
+pub fn you_were_assigned(no: i64, title: &str, role: &str) -> String {
+    format!(
+        "📌 您已被指派报送项目 {no}「{title}」（{}）。\n发送 /my 查看您负责的项目。",
+        assignment_role(role)
+    )
+}
+
+pub fn unassigned(name: &str, no: i64) -> String {
+    format!("已取消 {name} 对项目 {no} 的报送指派。")
+}
+
+pub fn not_assigned(name: &str, no: i64) -> String {
+    format!("{name} 目前没有被指派报送项目 {no}。")
+}
+
+pub fn you_were_unassigned(no: i64, title: &str) -> String {
+    format!("您已不再负责报送项目 {no}「{title}」。如有疑问，请联系工作专班。")
+}
+
+pub fn leader_scope_set(name: &str, scope: &str, in_group: bool) -> String {
+    let destination = if in_group { "本群" } else { "本人私聊" };
+    format!("已设定 {name} 的分管范围：{scope}。\n每旬调度将发送到{destination}。")
+}
+
+pub fn your_scope(scope: &str) -> String {
+    format!("工作专班已设定您的分管范围：{scope}。发送 /projects 查看分管项目。")
+}
+
+pub fn deactivated(name: &str, ended: u64) -> String {
+    if ended > 0 {
+        format!("已停用 {name}，并取消其 {ended} 项报送指派。")
+    } else {
+        format!("已停用 {name}。")
+    }
+}
+
+// Views ------------------------------------------------------------------------------------------
+
+fn short_date(day: NaiveDate) -> String {
+    format!("{}月{}日", day.month(), day.day())
+}
+
+fn weekday(day: NaiveDate) -> &'static str {
+    match day.weekday() {
+        Weekday::Mon => "周一",
+        Weekday::Tue => "周二",
+        Weekday::Wed => "周三",
+        Weekday::Thu => "周四",
+        Weekday::Fri => "周五",
+        Weekday::Sat => "周六",
+        Weekday::Sun => "周日",
+    }
+}
+
+fn local_moment(at: NaiveDateTime) -> String {
+    format!(
+        "{}（{}）{}",
+        short_date(at.date()),
+        weekday(at.date()),
+        at.format("%H:%M")
+    )
+}
+
+/// An instant stored as RFC 3339, shown in local time: "3月13日 09:00".
+pub fn local_time(at: DateTime<Utc>, tz: Tz) -> String {
+    let local = at.with_timezone(&tz);
+    format!(
+        "{} {}",
+        short_date(local.date_naive()),
+        local.format("%H:%M")
+    )
+}
+
+fn stored_time(at: &str, tz: Tz) -> String {
+    DateTime::parse_from_rfc3339(at)
+        .map(|t| local_time(t.with_timezone(&Utc), tz))
+        .unwrap_or_else(|_| at.to_owned())
+}
+
+fn contacts(list: &[(String, String)]) -> String {
+    if list.is_empty() {
+        return "未指派".to_owned();
+    }
+    list.iter()
+        .map(|(name, role)| format!("{name}（{}）", assignment_role(role)))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+pub fn project_list(year: i64, lines: &[ProjectLine], tz: Tz) -> String {
+    if lines.is_empty() {
+        return "您目前没有可查看的项目。".to_owned();
+    }
+    let mut out = format!("{year}年重点民生实事 · {} 项\n", lines.len());
+    for line in lines {
+        let last = line
+            .last_report
+            .as_deref()
+            .map_or("暂无".to_owned(), |at| stored_time(at, tz));
+        out.push_str(&format!(
+            "\n{}. {} — {}\n   联络员：{} · 最近报送：{last}",
+            line.project.no,
+            line.project.title,
+            line.project.lead_unit,
+            contacts(&line.contacts)
+        ));
+    }
+    out
+}
+
+pub fn status_name(status: &str) -> &'static str {
+    match status {
+        "on_track" => "正常推进",
+        "behind" => "进度滞后",
+        "done" => "已完成",
+        "difficult" => "存在困难",
+        _ => "—",
+    }
+}
+
+pub fn project_card(card: &Card, tz: Tz) -> String {
+    let p = &card.project;
+    let units: Vec<String> = card
+        .units
+        .iter()
+        .map(|(name, role)| format!("{name}（{}）", if role == "lead" { "牵头" } else { "协办" }))
+        .collect();
+    let mut out = format!(
+        "项目 {} · {}\n类别：{}\n截止：{}\n\n内容概述：{}\n\n实施内容及工作目标：{}\n\n承办单位：{}\n",
+        p.no,
+        p.title,
+        p.category,
+        p.deadline,
+        p.summary,
+        p.goals,
+        units.join("、")
+    );
+    if card.metrics.is_empty() {
+        out.push_str("量化指标：无（按进度和节点跟踪）\n");
+    } else {
+        out.push_str("量化指标：\n");
+        for (name, target) in &card.metrics {
+            out.push_str(&format!("· {name}：目标 {target}\n"));
+        }
+    }
+    out.push_str(&format!("联络员：{}\n", contacts(&card.contacts)));
+    if card.history.is_empty() {
+        out.push_str("报送记录：暂无");
+    } else {
+        out.push_str("报送记录（最近 5 次）：");
+        for r in &card.history {
+            let late = if r.late { " · 逾期" } else { "" };
+            let version = if r.version > 1 {
+                format!(" · 第{}版", r.version)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "\n· {} {} · {}{version}{late}",
+                stored_time(&r.submitted_at, tz),
+                r.person_name,
+                status_name(&r.status)
+            ));
+            if !r.progress.is_empty() {
+                let progress: String = r.progress.chars().take(60).collect();
+                out.push_str(&format!("：{progress}"));
+            }
+        }
+    }
+    out
+}
+
+pub fn my_week(week: &MyWeek) -> String {
+    if week.projects.is_empty() {
+        return "您目前没有负责报送的项目。工作专班指派后，您会收到通知。".to_owned();
+    }
+    let header = match &week.week {
+        Some(plan) => format!(
+            "本周（{}起）截止时间：{}",
+            short_date(plan.week_start),
+            local_moment(plan.deadline)
+        ),
+        None => "本周为节假日，无需报送。".to_owned(),
+    };
+    let mut out = format!("{header}\n您负责报送的项目：");
+    for (no, title, role, reported) in &week.projects {
+        let state = match (&week.week, reported) {
+            (None, _) => "",
+            (Some(_), true) => " — 本周已报送 ✅",
+            (Some(_), false) => " — 本周未报送",
+        };
+        out.push_str(&format!(
+            "\n· {no}. {title}（{}）{state}",
+            assignment_role(role)
+        ));
+    }
+    out
+}
+
+/// A week's dates, for /cycle and the prompt.
+pub fn week_dates(plan: &WeekPlan) -> String {
+    format!(
+        "催报：{}\n提醒：{}\n截止：{}\n督办：{}",
+        local_moment(plan.prompt),
+        local_moment(plan.reminder),
+        local_moment(plan.deadline),
+        local_moment(plan.escalation)
+    )
+}
+
+pub fn people_list(lines: &[PersonLine]) -> String {
+    if lines.is_empty() {
+        return "还没有人员加入。".to_owned();
+    }
+    let mut out = format!("人员名单 · {} 人", lines.len());
+    for line in lines {
+        let p = &line.person;
+        let username = p
+            .username
+            .as_deref()
+            .map(|u| format!(" @{u}"))
+            .unwrap_or_default();
+        let unit = p
+            .unit_name
+            .as_deref()
+            .map(|u| format!(" · {u}"))
+            .unwrap_or_default();
+        let reach = if p.reachable {
+            ""
+        } else {
+            " · ⚠️无法送达"
+        };
+        out.push_str(&format!(
+            "\n\n{}{username}（ID {}）· {}{unit}{reach}",
+            p.display_name,
+            p.telegram_id,
+            role_name(p.role())
+        ));
+        match p.role() {
+            Role::Contact if line.projects.is_empty() => out.push_str("\n   项目：未指派"),
+            Role::Contact => {
+                let nos: Vec<String> = line.projects.iter().map(i64::to_string).collect();
+                out.push_str(&format!("\n   项目：{}", nos.join("、")));
+            }
+            Role::Leader if line.scope.is_empty() => out.push_str("\n   分管：未设定"),
+            Role::Leader => out.push_str(&format!("\n   分管：{}", line.scope)),
+            Role::Admin => {}
+        }
+    }
+    out
+}
+
+fn action_name(action: &str) -> &str {
+    match action {
+        "invite" => "生成邀请",
+        "join" => "加入",
+        "assign" => "指派",
+        "unassign" => "取消指派",
+        "leader_scope" => "设定分管范围",
+        "deactivate" => "停用",
+        other => other,
+    }
+}
+
+pub fn audit_list(rows: &[AuditRow], tz: Tz) -> String {
+    if rows.is_empty() {
+        return "还没有变更记录。".to_owned();
+    }
+    let mut out = format!("最近 {} 条变更记录：", rows.len());
+    for row in rows {
+        out.push_str(&format!(
+            "\n\n{} {} {}：{}",
+            stored_time(&row.at, tz),
+            row.actor_label,
+            action_name(&row.action),
+            row.target
+        ));
+        match (&row.before, &row.after) {
+            (Some(before), Some(after)) => out.push_str(&format!("\n   {before} → {after}")),
+            (None, Some(after)) => out.push_str(&format!("\n   → {after}")),
+            (Some(before), None) => out.push_str(&format!("\n   {before} →")),
+            (None, None) => {}
+        }
+    }
+    out
 }

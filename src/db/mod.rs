@@ -1,11 +1,17 @@
 //! Storage: SQL only. One pool per process, WAL, foreign keys on; each query is a small
 //! function taking an executor so that callers can compose several in one transaction.
 
+pub mod assignments;
+pub mod audit;
+pub mod calendar;
 pub mod dialogues;
 pub mod inbox;
+pub mod invites;
 pub mod outbox;
 pub mod people;
 pub mod plan;
+pub mod reports;
+pub mod scopes;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -1,29 +1,8 @@
 //! People admitted to the bot.
 
-use sqlx::SqliteConnection;
+use sqlx::{FromRow, SqliteConnection};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Admin,
-    Leader,
-    Contact,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Leader => "leader",
-            Self::Contact => "contact",
-        }
-    }
-
-    pub fn from_db(text: &str) -> Option<Self> {
-        [Self::Admin, Self::Leader, Self::Contact]
-            .into_iter()
-            .find(|r| r.as_str() == text)
-    }
-}
+pub use crate::domain::role::Role;
 
 /// The role of an active person, by Telegram user id.
 pub async fn active_role(
@@ -89,4 +68,170 @@ pub async fn unreachable(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Unreac
     sqlx::query_as("SELECT telegram_id, display_name, role FROM people WHERE reachable = 0 AND active = 1 ORDER BY display_name")
         .fetch_all(conn)
         .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Person {
+    pub id: i64,
+    pub telegram_id: i64,
+    pub display_name: String,
+    pub username: Option<String>,
+    pub role: String,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub active: bool,
+    pub reachable: bool,
+    pub quiet: bool,
+    pub digest_chat_id: Option<i64>,
+}
+
+impl Person {
+    pub fn role(&self) -> Role {
+        Role::from_db(&self.role).unwrap_or(Role::Contact)
+    }
+}
+
+const PERSON: &str = "SELECT p.id, p.telegram_id, p.display_name, p.username, p.role, p.unit_id, u.name AS unit_name,
+        p.active, p.reachable, p.quiet, p.digest_chat_id
+    FROM people p LEFT JOIN units u ON u.id = p.unit_id";
+
+pub async fn by_telegram_id(
+    conn: &mut SqliteConnection,
+    telegram_id: i64,
+) -> sqlx::Result<Option<Person>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PERSON} WHERE p.telegram_id = ?"
+    )))
+    .bind(telegram_id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn by_username(conn: &mut SqliteConnection, username: &str) -> sqlx::Result<Vec<Person>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PERSON} WHERE lower(p.username) = lower(?)"
+    )))
+    .bind(username)
+    .fetch_all(conn)
+    .await
+}
+
+/// People whose name holds `part`, active ones only.
+pub async fn by_name_part(conn: &mut SqliteConnection, part: &str) -> sqlx::Result<Vec<Person>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PERSON} WHERE p.active = 1 AND instr(p.display_name, ?) > 0 ORDER BY p.display_name"
+    )))
+    .bind(part)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn all_active(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Person>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PERSON} WHERE p.active = 1
+         ORDER BY CASE p.role WHEN 'admin' THEN 1 WHEN 'leader' THEN 2 ELSE 3 END, u.name, p.display_name"
+    )))
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    telegram_id: i64,
+    display_name: &str,
+    username: Option<&str>,
+    role: Role,
+    unit_id: Option<i64>,
+    now: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO people (telegram_id, display_name, username, role, unit_id, joined_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(telegram_id)
+    .bind(display_name)
+    .bind(username)
+    .bind(role.as_str())
+    .bind(unit_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// A bootstrap admin from configuration gets a row on first start (named properly when they
+/// first write); a row that exists, even deactivated, is left alone.
+pub async fn ensure_bootstrap_admin(
+    conn: &mut SqliteConnection,
+    telegram_id: i64,
+    now: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO people (telegram_id, display_name, role, joined_at) VALUES (?, ?, 'admin', ?)
+         ON CONFLICT (telegram_id) DO NOTHING",
+    )
+    .bind(telegram_id)
+    .bind(format!("管理员{telegram_id}"))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Keeps the name and @username as Telegram shows them now.
+pub async fn refresh_profile(
+    conn: &mut SqliteConnection,
+    telegram_id: i64,
+    display_name: &str,
+    username: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE people SET display_name = ?, username = ?
+         WHERE telegram_id = ? AND (display_name, username) IS NOT (?, ?)",
+    )
+    .bind(display_name)
+    .bind(username)
+    .bind(telegram_id)
+    .bind(display_name)
+    .bind(username)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A deactivated person let in again by a new invite.
+pub async fn reactivate(
+    conn: &mut SqliteConnection,
+    id: i64,
+    role: Role,
+    unit_id: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET active = 1, reachable = 1, role = ?, unit_id = ? WHERE id = ?")
+        .bind(role.as_str())
+        .bind(unit_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn deactivate(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE people SET active = 0 WHERE id = ? AND active = 1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Where a leader's digest goes: `None` is their own chat.
+pub async fn set_digest_chat(
+    conn: &mut SqliteConnection,
+    id: i64,
+    chat: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET digest_chat_id = ? WHERE id = ?")
+        .bind(chat)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

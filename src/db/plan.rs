@@ -292,3 +292,134 @@ pub async fn metrics_of_plan(
     .fetch_all(conn)
     .await
 }
+
+/// The plan in force on a day: the one whose period holds it, else the newest that began before.
+pub async fn plan_on(
+    conn: &mut SqliteConnection,
+    day: chrono::NaiveDate,
+) -> sqlx::Result<Option<PlanRow>> {
+    sqlx::query_as(
+        "SELECT id, year, name, starts_on, ends_on, timezone FROM plans
+         WHERE starts_on <= ? ORDER BY (ends_on >= ?) DESC, starts_on DESC LIMIT 1",
+    )
+    .bind(day)
+    .bind(day)
+    .fetch_optional(conn)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PlanRow {
+    pub id: i64,
+    pub year: i64,
+    pub name: String,
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+    pub timezone: String,
+}
+
+pub async fn project_count(conn: &mut SqliteConnection, plan_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM projects WHERE plan_id = ?")
+        .bind(plan_id)
+        .fetch_one(conn)
+        .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ProjectCard {
+    pub id: i64,
+    pub no: i64,
+    pub category: String,
+    pub title: String,
+    pub summary: String,
+    pub goals: String,
+    pub deadline: String,
+}
+
+pub async fn project_card(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    no: i64,
+) -> sqlx::Result<Option<ProjectCard>> {
+    sqlx::query_as(
+        "SELECT p.id, p.no, c.numeral || '、' || c.name AS category, p.title, p.summary, p.goals, p.deadline
+         FROM projects p JOIN categories c ON c.id = p.category_id WHERE p.plan_id = ? AND p.no = ?",
+    )
+    .bind(plan_id)
+    .bind(no)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The project's units with their roles, lead first: ("发展软环境保障局", "lead").
+pub async fn project_units(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "SELECT u.name, pu.role FROM project_units pu JOIN units u ON u.id = pu.unit_id
+         WHERE pu.project_id = ? ORDER BY pu.position",
+    )
+    .bind(project_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn metrics_of_project(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+) -> sqlx::Result<Vec<MetricRow>> {
+    sqlx::query_as(
+        "SELECT id, project_id, position, name, kind, target, unit, comparison, baseline
+         FROM metrics WHERE project_id = ? ORDER BY position",
+    )
+    .bind(project_id)
+    .fetch_all(conn)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UnitRow {
+    pub id: i64,
+    pub name: String,
+}
+
+pub async fn active_units(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UnitRow>> {
+    sqlx::query_as(
+        "SELECT id, name FROM units WHERE active = 1 AND kind <> 'group' ORDER BY kind, id",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn unit_by_id(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<UnitRow>> {
+    sqlx::query_as("SELECT id, name FROM units WHERE id = ? AND active = 1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Units a contact can belong to (groups stand for their members), matched by name.
+pub async fn units_named_like(
+    conn: &mut SqliteConnection,
+    part: &str,
+) -> sqlx::Result<Vec<UnitRow>> {
+    sqlx::query_as(
+        "SELECT id, name FROM units WHERE active = 1 AND kind <> 'group' AND instr(name, ?) > 0 ORDER BY length(name), id",
+    )
+    .bind(part)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn category_id_by_numeral(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    numeral: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT id FROM categories WHERE plan_id = ? AND numeral = ?")
+        .bind(plan_id)
+        .bind(numeral)
+        .fetch_optional(conn)
+        .await
+}

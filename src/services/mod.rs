@@ -1,6 +1,8 @@
 //! Where the domain meets storage.
 
 pub mod notify;
+pub mod people;
 pub mod plan;
 pub mod seeding;
 pub mod status;
+pub mod views;

@@ -203,7 +203,7 @@ async fn status_reports_the_queues_and_unreachable_people() {
     assert!(output.status.success());
     assert!(text.contains("收件箱（inbox）：done 2"), "{text}");
     assert!(
-        text.contains("发件箱（outbox）：sent 1，unreachable 1"),
+        text.contains("发件箱（outbox）：sent 3，unreachable 1"),
         "{text}"
     );
     assert!(text.contains("己（contact，Telegram 720001）"), "{text}");

@@ -1,0 +1,21 @@
+//! Two kinds of error. A [`UserError`] is shown to the person: its `Display` is the Chinese
+//! sentence they read, and nothing was changed. Everything else is internal: logged with its
+//! chain, and the person gets one fixed apology.
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserError {
+    #[error("没有序号为 {0} 的项目。请发送 1 到 {1} 之间的序号。")]
+    NoSuchProject(String, i64),
+    #[error("没有找到名称含“{0}”的单位。请发送单位全称或其中一段，例如“发展软环境保障局”。")]
+    NoSuchUnit(String),
+    #[error("“{0}”可指多个单位：{1}。请写得更具体些。")]
+    AmbiguousUnit(String, String),
+    #[error("没有找到人员“{0}”。请发送对方的 @用户名 或 Telegram 数字 ID（可用 /people 查看）。")]
+    NoSuchPerson(String),
+    #[error("“{0}”可指多人：{1}。请改用 @用户名 或数字 ID。")]
+    AmbiguousPerson(String, String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Refused(String),
+}

@@ -1,0 +1,168 @@
+//! What people read: the project list, a project's card, a contact's week, the people list.
+//! Each view is limited to what the reader may see.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+
+use crate::config::Settings;
+use crate::db::people::{self, Person};
+use crate::db::plan::{self, PlanRow, ProjectCard, ProjectRow};
+use crate::db::{assignments, reports, scopes};
+use crate::domain::calendar::Calendar;
+use crate::domain::cycle::WeekPlan;
+use crate::domain::metric::Target;
+use crate::domain::role::Role;
+
+pub struct ProjectLine {
+    pub project: ProjectRow,
+    /// (name, "lead" | "co")
+    pub contacts: Vec<(String, String)>,
+    pub last_report: Option<String>,
+}
+
+/// The projects a person may see: all for admins, their scope for leaders, their own for
+/// contacts.
+pub async fn visible_project_ids(
+    conn: &mut SqliteConnection,
+    plan: &PlanRow,
+    person: &Person,
+) -> sqlx::Result<Vec<i64>> {
+    match person.role() {
+        Role::Admin => Ok(plan::projects_of_plan(conn, plan.id)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect()),
+        Role::Leader => scopes::project_ids(conn, person.id).await,
+        Role::Contact => Ok(assignments::of_plan(conn, plan.id)
+            .await?
+            .into_iter()
+            .filter(|a| a.person_id == person.id)
+            .map(|a| a.project_id)
+            .collect()),
+    }
+}
+
+pub async fn project_lines(
+    conn: &mut SqliteConnection,
+    plan: &PlanRow,
+    visible: &[i64],
+) -> sqlx::Result<Vec<ProjectLine>> {
+    let projects = plan::projects_of_plan(conn, plan.id).await?;
+    let assigned = assignments::of_plan(conn, plan.id).await?;
+    let last: HashMap<i64, String> = reports::last_report_per_project(conn, plan.id)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(projects
+        .into_iter()
+        .filter(|p| visible.contains(&p.id))
+        .map(|project| ProjectLine {
+            contacts: assigned
+                .iter()
+                .filter(|a| a.project_id == project.id)
+                .map(|a| (a.person_name.clone(), a.role.clone()))
+                .collect(),
+            last_report: last.get(&project.id).cloned(),
+            project,
+        })
+        .collect())
+}
+
+pub struct Card {
+    pub project: ProjectCard,
+    pub units: Vec<(String, String)>,
+    pub metrics: Vec<(String, Target)>,
+    pub contacts: Vec<(String, String)>,
+    pub history: Vec<reports::ReportLine>,
+}
+
+pub async fn card(
+    conn: &mut SqliteConnection,
+    plan: &PlanRow,
+    project: ProjectCard,
+) -> sqlx::Result<Card> {
+    let units = plan::project_units(conn, project.id).await?;
+    let metrics = plan::metrics_of_project(conn, project.id)
+        .await?
+        .into_iter()
+        .map(|m| (m.name.clone(), m.target()))
+        .collect();
+    let contacts = assignments::of_plan(conn, plan.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.project_id == project.id)
+        .map(|a| (a.person_name, a.role))
+        .collect();
+    let history = reports::history(conn, project.id, 5).await?;
+    Ok(Card {
+        project,
+        units,
+        metrics,
+        contacts,
+        history,
+    })
+}
+
+pub struct MyWeek {
+    pub week: Option<WeekPlan>,
+    /// (project no, title, role, reported this week)
+    pub projects: Vec<(i64, String, String, bool)>,
+}
+
+pub async fn my_week(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    calendar: &Calendar,
+    plan: &PlanRow,
+    person: &Person,
+    now: DateTime<Utc>,
+) -> sqlx::Result<MyWeek> {
+    let today: NaiveDate = now.with_timezone(&settings.timezone).date_naive();
+    let week = WeekPlan::for_week(calendar, today, &settings.cycle);
+    let week_start = crate::domain::cycle::week_start(today).to_string();
+    let mut projects = Vec::new();
+    for a in assignments::of_plan(conn, plan.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.person_id == person.id)
+    {
+        let reported = reports::has_reported(conn, a.project_id, person.id, &week_start).await?;
+        projects.push((a.project_no, a.title, a.role, reported));
+    }
+    Ok(MyWeek { week, projects })
+}
+
+pub struct PersonLine {
+    pub person: Person,
+    pub projects: Vec<i64>,
+    pub scope: String,
+}
+
+pub async fn people_lines(
+    conn: &mut SqliteConnection,
+    plan: &PlanRow,
+) -> sqlx::Result<Vec<PersonLine>> {
+    let assigned = assignments::of_plan(conn, plan.id).await?;
+    let mut lines = Vec::new();
+    for person in people::all_active(conn).await? {
+        let scope = if person.role() == Role::Leader {
+            scopes::describe(conn, person.id).await?
+        } else {
+            String::new()
+        };
+        let projects = assigned
+            .iter()
+            .filter(|a| a.person_id == person.id)
+            .map(|a| a.project_no)
+            .collect();
+        lines.push(PersonLine {
+            person,
+            projects,
+            scope,
+        });
+    }
+    Ok(lines)
+}
