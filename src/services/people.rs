@@ -196,6 +196,14 @@ pub async fn accept_invite(
     let refused = || {
         UserError::Refused("这个邀请链接无效、已被使用或已过期。请向工作专班重新索取。".to_owned())
     };
+    let existing = people::by_telegram_id(conn, who.telegram_id).await?;
+    if let Some(member) = existing.as_ref().filter(|p| p.active) {
+        return Err(UserError::Refused(format!(
+            "您已加入，身份为{}，无需再次使用邀请链接。",
+            member.role().title()
+        ))
+        .into());
+    }
     let invite = invites::by_hash(conn, &token_hash(token))
         .await?
         .ok_or_else(refused)?;
@@ -203,17 +211,10 @@ pub async fn accept_invite(
         return Err(refused().into());
     }
     let role = Role::from_db(&invite.role).unwrap_or(Role::Contact);
-    let person_id = match people::by_telegram_id(conn, who.telegram_id).await? {
-        Some(existing) if existing.active => {
-            return Err(UserError::Refused(format!(
-                "您已加入，身份为{}，无需再次使用邀请链接。",
-                existing.role().title()
-            ))
-            .into());
-        }
-        Some(existing) => {
-            people::reactivate(conn, existing.id, role, invite.unit_id).await?;
-            existing.id
+    let person_id = match existing {
+        Some(former) => {
+            people::reactivate(conn, former.id, role, invite.unit_id).await?;
+            former.id
         }
         None => {
             people::insert(

@@ -125,8 +125,11 @@ impl FakeApi {
 
     /// A text message from a person in their private chat with the bot.
     pub fn push_private_text(&self, user_id: i64, first_name: &str, text: &str) -> i64 {
-        let chat = json!({ "id": user_id, "type": "private", "first_name": first_name });
-        self.push_text(user_id, first_name, chat, text)
+        self.push_text(
+            user(user_id, first_name, None),
+            private_chat(user_id, first_name),
+            text,
+        )
     }
 
     /// A text message from a person in a group.
@@ -137,22 +140,23 @@ impl FakeApi {
         group_id: i64,
         text: &str,
     ) -> i64 {
-        let chat = json!({ "id": group_id, "type": "group", "title": "民生实事调度群" });
-        self.push_text(user_id, first_name, chat, text)
+        self.push_text(user(user_id, first_name, None), group_chat(group_id), text)
     }
 
-    fn push_text(&self, user_id: i64, first_name: &str, chat: Value, text: &str) -> i64 {
+    /// A message from `from` (see [`user`]) in `chat` (see [`private_chat`], [`group_chat`]).
+    pub fn push_text(&self, from: Value, chat: Value, text: &str) -> i64 {
+        self.push_message(json!({ "from": from, "chat": chat, "text": text }))
+    }
+
+    /// A message with the given fields; its id, date and command entity are filled in.
+    pub fn push_message(&self, mut message: Value) -> i64 {
         let message_id = self.with(|inner| {
             inner.next_message_id += 1;
             inner.next_message_id
         });
-        let mut message = json!({
-            "message_id": message_id,
-            "date": 1_706_668_800,
-            "chat": chat,
-            "from": { "id": user_id, "is_bot": false, "first_name": first_name },
-            "text": text,
-        });
+        message["message_id"] = json!(message_id);
+        message["date"] = json!(1_706_668_800);
+        let text = message["text"].as_str().unwrap_or_default().to_owned();
         if let Some(command) = text.strip_prefix('/') {
             let length = command
                 .split_whitespace()
@@ -164,6 +168,24 @@ impl FakeApi {
             message["entities"] = json!([{ "type": "bot_command", "offset": 0, "length": length }]);
         }
         self.push_update("message", message)
+    }
+
+    /// A press of an inline button under the bot's message `message_id` in a private chat.
+    pub fn push_callback(&self, from: Value, message_id: i64, data: &str) -> i64 {
+        let chat_id = from["id"].as_i64().unwrap_or_default();
+        let query = json!({
+            "id": format!("cb{message_id}-{data}"),
+            "from": from,
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": message_id, "date": 1_706_668_800,
+                "chat": { "id": chat_id, "type": "private", "first_name": "x" },
+                "from": { "id": BOT_ID, "is_bot": true, "first_name": "民生实事", "username": BOT_USERNAME },
+                "text": "…",
+            },
+        });
+        self.push_update("callback_query", query)
     }
 
     /// The next sends to `chat` meet these faults, one each, in order.
@@ -275,6 +297,23 @@ impl FakeApi {
             }
         }
     }
+}
+
+/// A Telegram user as updates carry it.
+pub fn user(id: i64, first_name: &str, username: Option<&str>) -> Value {
+    let mut user = json!({ "id": id, "is_bot": false, "first_name": first_name });
+    if let Some(username) = username {
+        user["username"] = json!(username);
+    }
+    user
+}
+
+pub fn private_chat(id: i64, first_name: &str) -> Value {
+    json!({ "id": id, "type": "private", "first_name": first_name })
+}
+
+pub fn group_chat(id: i64) -> Value {
+    json!({ "id": id, "type": "group", "title": "民生实事调度群" })
 }
 
 fn ok(result: Value) -> Response {

@@ -14,7 +14,7 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::fake_api::FakeApi;
+use crate::fake_api::{FakeApi, group_chat, private_chat, user};
 
 pub const ADMIN_ID: i64 = 900_001;
 pub const TOKEN: &str = "123456:TEST-token-never-logged";
@@ -112,8 +112,26 @@ impl TestApp {
 
     /// Like [`TestApp::says`], returning the update's id.
     pub fn says_and_id(&self, person: &Person, text: &str) -> i64 {
-        self.api
-            .push_private_text(person.id, person.first_name, text)
+        self.api.push_text(
+            person.user(),
+            private_chat(person.id, person.first_name),
+            text,
+        )
+    }
+
+    /// A person writes in a group the bot is in.
+    pub fn says_in_group(&self, person: &Person, group: i64, text: &str) {
+        self.api.push_text(person.user(), group_chat(group), text);
+    }
+
+    /// A person presses an inline button carrying `data`.
+    pub fn presses(&self, person: &Person, data: &str) {
+        self.api.push_callback(person.user(), 1, data);
+    }
+
+    /// Every message the bot has sent a person so far.
+    pub fn messages_to(&self, person: &Person) -> Vec<String> {
+        self.api.sent_to(person.id)
     }
 
     /// The bot's `n`th message to a person (from 1), waiting for it to arrive.
@@ -227,13 +245,30 @@ fn log_to_file() {
 pub struct Person {
     pub id: i64,
     pub first_name: &'static str,
+    pub username: Option<&'static str>,
 }
 
-pub const ADMIN: Person = Person {
-    id: ADMIN_ID,
-    first_name: "专班王",
-};
-pub const STRANGER: Person = Person {
-    id: 555_001,
-    first_name: "路人甲",
-};
+impl Person {
+    pub const fn new(id: i64, first_name: &'static str) -> Self {
+        Self {
+            id,
+            first_name,
+            username: None,
+        }
+    }
+
+    pub const fn with_username(id: i64, first_name: &'static str, username: &'static str) -> Self {
+        Self {
+            id,
+            first_name,
+            username: Some(username),
+        }
+    }
+
+    pub fn user(&self) -> serde_json::Value {
+        user(self.id, self.first_name, self.username)
+    }
+}
+
+pub const ADMIN: Person = Person::new(ADMIN_ID, "专班王");
+pub const STRANGER: Person = Person::new(555_001, "路人甲");

@@ -4,6 +4,7 @@
 mod cli;
 mod fake_api;
 mod helpers;
+mod people;
 mod process;
 mod runtime;
 mod seed;

@@ -13,18 +13,9 @@ use teloxide::types::{Message, Update};
 use crate::fake_api::Fault;
 use crate::helpers::{ADMIN, PATIENCE, Person, TestApp};
 
-const ALICE: Person = Person {
-    id: 610_001,
-    first_name: "甲",
-};
-const BOB: Person = Person {
-    id: 610_002,
-    first_name: "乙",
-};
-const CAROL: Person = Person {
-    id: 610_003,
-    first_name: "丙",
-};
+const ALICE: Person = Person::new(610_001, "甲");
+const BOB: Person = Person::new(610_002, "乙");
+const CAROL: Person = Person::new(610_003, "丙");
 
 /// Alice's one outbox row: its state and attempts.
 const OUTBOX_ROW: &str = "SELECT state || ' ' || attempts FROM outbox WHERE chat_id = 610001";
