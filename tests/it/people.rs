@@ -439,3 +439,40 @@ async fn menus_are_set_per_role_and_messages_on_behalf_of_a_chat_are_refused() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_contact_is_told_when_a_project_is_taken_away() {
+    let app = TestApp::spawn().await;
+    invite_and_join(&app, &LI, "/invite 联络员 城乡建设和交通局（交通）", 0).await;
+    app.says(&ADMIN, "/assign 11 @lisi");
+    assert_eq!(
+        app.nth_reply_to(&LI, 2).await,
+        texts::you_were_assigned(11, "提升农村道路，改善农村交通出行条件", "lead")
+    );
+    app.says(&ADMIN, "/unassign 11 @lisi");
+    assert_eq!(
+        app.nth_reply_to(&ADMIN, 4).await,
+        texts::unassigned("李四", 11)
+    );
+    assert_eq!(
+        app.nth_reply_to(&LI, 3).await,
+        texts::you_were_unassigned(11, "提升农村道路，改善农村交通出行条件")
+    );
+    app.says(&ADMIN, "/unassign 11 @lisi");
+    assert_eq!(
+        app.nth_reply_to(&ADMIN, 5).await,
+        texts::not_assigned("李四", 11)
+    );
+    app.says(&LI, "/my");
+    assert!(
+        app.nth_reply_to(&LI, 4)
+            .await
+            .contains("没有负责报送的项目")
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM assignments WHERE removed_at IS NOT NULL")
+            .await,
+        1
+    );
+    app.stop().await;
+}
