@@ -149,6 +149,9 @@ CREATE TABLE reports (
     -- the Monday of the plan week this report answers
     week_start    TEXT    NOT NULL,
     version       INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    -- the reporter's assignment when they reported: the lead's figures are the project's,
+    -- a co-unit's are contributions
+    role          TEXT    NOT NULL DEFAULT 'lead' CHECK (role IN ('lead', 'co')),
     status        TEXT    NOT NULL CHECK (status IN ('on_track', 'behind', 'done', 'difficult')),
     progress      TEXT    NOT NULL DEFAULT '' CHECK (length(progress) <= 2000),
     difficulties  TEXT    NOT NULL DEFAULT '' CHECK (length(difficulties) <= 2000),

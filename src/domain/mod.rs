@@ -2,7 +2,9 @@
 
 pub mod args;
 pub mod calendar;
+pub mod colour;
 pub mod cycle;
 pub mod metric;
+pub mod report;
 pub mod role;
 pub mod seed;

@@ -1,0 +1,221 @@
+//! What a contact reports, parsed from what they type (SPEC.md §4).
+
+use serde::{Deserialize, Serialize};
+
+/// Longest free text we keep (progress, difficulties).
+pub const MAX_TEXT: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    OnTrack,
+    Behind,
+    Done,
+    Difficult,
+}
+
+impl Status {
+    pub const ALL: [Self; 4] = [Self::OnTrack, Self::Behind, Self::Done, Self::Difficult];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OnTrack => "on_track",
+            Self::Behind => "behind",
+            Self::Done => "done",
+            Self::Difficult => "difficult",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OnTrack => "正常推进",
+            Self::Behind => "进度滞后",
+            Self::Done => "已完成",
+            Self::Difficult => "存在困难",
+        }
+    }
+
+    pub fn from_db(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// As typed: the full label or a short form (滞后, 完成, 困难, 正常).
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        Self::ALL.into_iter().find(|s| s.label() == text).or(match text {
+            "正常" | "推进" => Some(Self::OnTrack),
+            "滞后" => Some(Self::Behind),
+            "完成" => Some(Self::Done),
+            "困难" => Some(Self::Difficult),
+            _ => None,
+        })
+    }
+}
+
+/// Why a typed number was not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueError {
+    NotANumber,
+    Negative,
+}
+
+/// A metric's cumulative value as typed: "45", "45个", "９.２", "5%". Full-width digits and
+/// thousands separators are read too.
+pub fn parse_value(text: &str) -> Result<f64, ValueError> {
+    let normal: String = text
+        .trim()
+        .chars()
+        .filter_map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            '．' | '。' => Some('.'),
+            '－' | '—' => Some('-'),
+            ',' | '，' | ' ' => None,
+            c => Some(c),
+        })
+        .collect();
+    let number: String = normal.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-').collect();
+    let rest = normal[number.len()..].trim();
+    // After the number only a unit may follow (个, 处, 人次, %), never more digits.
+    if number.is_empty() || rest.chars().any(|c| c.is_ascii_digit()) {
+        return Err(ValueError::NotANumber);
+    }
+    let value: f64 = number.parse().map_err(|_| ValueError::NotANumber)?;
+    if !value.is_finite() {
+        return Err(ValueError::NotANumber);
+    }
+    if value < 0.0 {
+        return Err(ValueError::Negative);
+    }
+    Ok(value)
+}
+
+/// 是/否 as typed.
+pub fn parse_yes_no(text: &str) -> Option<bool> {
+    match text.trim() {
+        "是" | "已执行" | "已完成" | "yes" | "y" | "1" => Some(true),
+        "否" | "未执行" | "未完成" | "no" | "n" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextError {
+    TooLong(usize),
+    Empty,
+}
+
+/// Free text for progress or difficulties; "无" (or a dash) means nothing to say.
+pub fn parse_text(text: &str) -> Result<String, TextError> {
+    let text = text.trim();
+    let length = text.chars().count();
+    if length > MAX_TEXT {
+        return Err(TextError::TooLong(length));
+    }
+    if text.is_empty() {
+        return Err(TextError::Empty);
+    }
+    Ok(if ["无", "没有", "暂无", "-", "—"].contains(&text) { String::new() } else { text.to_owned() })
+}
+
+/// `/report 12 充电桩=45 进展:科技馆西站点完工`: the quick form, before it is checked against
+/// the project's metrics.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuickForm {
+    pub project_no: i64,
+    /// (metric name or 1-based position, value as typed)
+    pub values: Vec<(String, String)>,
+    pub status: Option<String>,
+    pub progress: Option<String>,
+    pub difficulties: Option<String>,
+}
+
+const TEXT_KEYS: [(&str, usize); 4] = [("进展", 0), ("困难", 1), ("状态", 2), ("问题", 1)];
+
+impl QuickForm {
+    /// `None` when the text holds only a project number (the step-by-step conversation then).
+    pub fn parse(args: &str) -> Option<Result<Self, String>> {
+        let args = args.trim();
+        let (no, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+        let project_no: i64 = no.parse().ok()?;
+        let rest = rest.trim();
+        if rest.is_empty() {
+            return None;
+        }
+        let mut form = Self { project_no, ..Self::default() };
+        // Split off the text fields: each runs to the next key or the end.
+        let mut head = rest.to_owned();
+        let mut texts: Vec<(usize, String)> = Vec::new();
+        while let Some((at, key, index)) = TEXT_KEYS
+            .iter()
+            .filter_map(|(key, index)| {
+                [format!("{key}:"), format!("{key}：")].into_iter().filter_map(|k| head.rfind(&k).map(|at| (at, k, *index))).max_by_key(|(at, ..)| *at)
+            })
+            .max_by_key(|(at, ..)| *at)
+        {
+            texts.push((index, head[at + key.len()..].trim().to_owned()));
+            head.truncate(at);
+        }
+        for (index, text) in texts {
+            match index {
+                0 => form.progress = Some(text),
+                1 => form.difficulties = Some(text),
+                _ => form.status = Some(text),
+            }
+        }
+        for pair in head.split_whitespace() {
+            let Some((key, value)) = pair.split_once(['=', '＝']) else {
+                return Some(Err(format!("看不懂“{pair}”。指标请写成 名称=数值，例如 充电桩=45；文字写成 进展:……")));
+            };
+            form.values.push((key.trim().to_owned(), value.trim().to_owned()));
+        }
+        Some(Ok(form))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_read_as_people_type_them() {
+        assert_eq!(parse_value("45"), Ok(45.0));
+        assert_eq!(parse_value("45个"), Ok(45.0));
+        assert_eq!(parse_value(" ９.２ 公里"), Ok(9.2));
+        assert_eq!(parse_value("5%"), Ok(5.0));
+        assert_eq!(parse_value("8,700"), Ok(8700.0));
+        assert_eq!(parse_value("-3"), Err(ValueError::Negative));
+        assert_eq!(parse_value("四十五"), Err(ValueError::NotANumber));
+        assert_eq!(parse_value("45到50"), Err(ValueError::NotANumber));
+        assert_eq!(parse_value(""), Err(ValueError::NotANumber));
+    }
+
+    #[test]
+    fn statuses_read_in_full_or_short() {
+        assert_eq!(Status::parse("进度滞后"), Some(Status::Behind));
+        assert_eq!(Status::parse("完成"), Some(Status::Done));
+        assert_eq!(Status::parse("还行"), None);
+    }
+
+    #[test]
+    fn free_text_has_a_limit_and_none_means_empty() {
+        assert_eq!(parse_text("无"), Ok(String::new()));
+        assert_eq!(parse_text(" 完成主体施工 "), Ok("完成主体施工".to_owned()));
+        assert_eq!(parse_text(&"字".repeat(2001)), Err(TextError::TooLong(2001)));
+        assert!(parse_text(&"字".repeat(2000)).is_ok());
+    }
+
+    #[test]
+    fn the_quick_form_reads_values_and_texts() {
+        let form = QuickForm::parse("12 充电桩=45 进展:科技馆西站点完工").unwrap().unwrap();
+        assert_eq!(form.project_no, 12);
+        assert_eq!(form.values, vec![("充电桩".to_owned(), "45".to_owned())]);
+        assert_eq!(form.progress.as_deref(), Some("科技馆西站点完工"));
+        let form = QuickForm::parse("6 1=120 3＝80 状态：滞后 困难:场地 协调 进展:新增两家机构").unwrap().unwrap();
+        assert_eq!(form.values.len(), 2);
+        assert_eq!(form.status.as_deref(), Some("滞后"));
+        assert_eq!(form.difficulties.as_deref(), Some("场地 协调"));
+        assert_eq!(form.progress.as_deref(), Some("新增两家机构"));
+        assert!(QuickForm::parse("12").is_none(), "a bare number starts the conversation");
+        assert!(QuickForm::parse("12 充电桩45").unwrap().is_err());
+    }
+}
