@@ -14,6 +14,8 @@ pub enum PublicCommand {
     Start(String),
     #[command(description = "查看您可以使用的命令")]
     Help,
+    #[command(description = "取消正在进行的报送")]
+    Cancel,
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -51,6 +53,8 @@ pub enum LeaderCommand {
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase")]
 pub enum ContactCommand {
+    #[command(description = "报送本周进展：/report [项目序号]")]
+    Report(String),
     #[command(description = "我的项目和本周报送情况")]
     My,
     #[command(description = "项目详情：/project 序号")]

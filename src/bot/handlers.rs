@@ -9,6 +9,7 @@ use teloxide::utils::command::{BotCommands, ParseError};
 use crate::bot::commands::{self, AdminCommand, ContactCommand, LeaderCommand, PublicCommand};
 use crate::bot::keyboards::{self, Press};
 use crate::bot::outgoing::Outgoing;
+use crate::bot::report::{self, ReportDialogue, ReportState};
 use crate::bot::scope::Scope;
 use crate::bot::{BotContext, texts};
 use crate::db::people::{self, Person};
@@ -45,7 +46,14 @@ async fn answer(scope: &Scope, chat: i64, result: anyhow::Result<String>) -> any
     Ok(())
 }
 
-pub async fn on_message(ctx: BotContext, scope: Scope, me: Me, msg: Message) -> anyhow::Result<()> {
+pub async fn on_message(
+    ctx: BotContext,
+    scope: Scope,
+    me: Me,
+    msg: Message,
+    dialogue: ReportDialogue,
+    state: ReportState,
+) -> anyhow::Result<()> {
     let chat = msg.chat.id.0;
     let private = msg.chat.is_private();
     let text = msg.text().unwrap_or_default();
@@ -63,7 +71,7 @@ pub async fn on_message(ctx: BotContext, scope: Scope, me: Me, msg: Message) -> 
     let bot_name = me.username();
 
     if let Ok(command) = PublicCommand::parse(text, bot_name) {
-        return on_public_command(&ctx, &scope, &msg, user, command).await;
+        return on_public_command(&ctx, &scope, &msg, user, &dialogue, command).await;
     }
     let Some(person) = identify(&scope, user).await? else {
         tracing::info!(user = user.id.0, chat, "refused a person not admitted");
@@ -73,6 +81,9 @@ pub async fn on_message(ctx: BotContext, scope: Scope, me: Me, msg: Message) -> 
         return Ok(());
     };
     if !is_command {
+        if private && state != ReportState::Idle && person.role() == Role::Contact {
+            return report::on_input(&ctx, &scope, &dialogue, &person, &msg, state).await;
+        }
         if private {
             scope.reply(chat, texts::unknown_input()).await?;
         }
@@ -92,6 +103,13 @@ pub async fn on_message(ctx: BotContext, scope: Scope, me: Me, msg: Message) -> 
             Err(error) => error,
         },
         Role::Contact => match ContactCommand::parse(text, bot_name) {
+            Ok(ContactCommand::Report(_)) if !private => {
+                scope.reply(chat, texts::report_in_private()).await?;
+                return Ok(());
+            }
+            Ok(ContactCommand::Report(args)) => {
+                return report::start(&ctx, &scope, &dialogue, &person, chat, &args).await;
+            }
             Ok(command) => {
                 return on_view_command(&ctx, &scope, &msg, &person, command.into()).await;
             }
@@ -124,6 +142,7 @@ async fn on_public_command(
     scope: &Scope,
     msg: &Message,
     user: &User,
+    dialogue: &ReportDialogue,
     command: PublicCommand,
 ) -> anyhow::Result<()> {
     let chat = msg.chat.id.0;
@@ -149,6 +168,7 @@ async fn on_public_command(
                 .await?;
             Ok(())
         }
+        (PublicCommand::Cancel, Some(_)) => report::cancel(scope, dialogue, chat).await,
         (_, None) => {
             if msg.chat.is_private() {
                 scope.reply(chat, texts::not_admitted()).await?;
@@ -224,7 +244,7 @@ impl From<LeaderCommand> for View {
 impl From<ContactCommand> for View {
     fn from(command: ContactCommand) -> Self {
         match command {
-            ContactCommand::My => Self::My,
+            ContactCommand::My | ContactCommand::Report(_) => Self::My,
             ContactCommand::Project(no) => Self::Project(no),
         }
     }
@@ -534,28 +554,31 @@ pub async fn on_callback(
     scope: Scope,
     me: Me,
     query: CallbackQuery,
+    dialogue: ReportDialogue,
+    state: ReportState,
 ) -> anyhow::Result<()> {
-    // The spinner on the button stops whatever happens next.
-    scope
-        .call_after_commit(
-            "answerCallbackQuery",
-            serde_json::json!({ "callback_query_id": query.id.0 }),
-        )
-        .await;
     let chat = query
         .message
         .as_ref()
         .map_or(query.from.id.0 as i64, |m| m.chat().id.0);
-    let press = query.data.as_deref().and_then(Press::parse);
-    let actor = identify(&scope, &query.from)
-        .await?
-        .filter(|p| p.role() == Role::Admin);
+    let data = query.data.as_deref().unwrap_or_default();
+    let person = identify(&scope, &query.from).await?;
+    // A press of the report conversation: only its own contact, only at the step it belongs to.
+    if let Some(press) = report::Press::parse(data) {
+        let alert = match person.filter(|p| p.role() == Role::Contact) {
+            Some(person) => {
+                report::on_press(&ctx, &scope, &dialogue, &person, chat, press, state).await?
+            }
+            None => Some(texts::expired_button()),
+        };
+        answer_press(&scope, &query, alert).await;
+        return Ok(());
+    }
+    answer_press(&scope, &query, None).await;
+    let press = Press::parse(data);
+    let actor = person.filter(|p| p.role() == Role::Admin);
     let (Some(press), Some(actor)) = (press, actor) else {
-        tracing::warn!(
-            user = query.from.id.0,
-            data = query.data.as_deref(),
-            "refused a button press"
-        );
+        tracing::warn!(user = query.from.id.0, data, "refused a button press");
         scope.reply(chat, texts::expired_button()).await?;
         return Ok(());
     };
@@ -594,4 +617,14 @@ pub async fn on_callback(
         }
     };
     answer(&scope, chat, result).await
+}
+
+/// Stops the spinner on a pressed button, with an alert when the press no longer applies.
+async fn answer_press(scope: &Scope, query: &CallbackQuery, alert: Option<&str>) {
+    let mut body = serde_json::json!({ "callback_query_id": query.id.0 });
+    if let Some(text) = alert {
+        body["text"] = serde_json::json!(text);
+        body["show_alert"] = serde_json::json!(true);
+    }
+    scope.call_after_commit("answerCallbackQuery", body).await;
 }

@@ -5,13 +5,18 @@ pub mod dialogue_storage;
 pub mod handlers;
 pub mod keyboards;
 pub mod outgoing;
+pub mod report;
 pub mod scope;
 pub mod texts;
 
 use std::sync::Arc;
 
 use sqlx::SqlitePool;
-use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
+use teloxide::dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler};
+use teloxide::types::{CallbackQuery, Message};
+
+use dialogue_storage::TxStorage;
+use report::ReportState;
 use teloxide::dptree;
 use teloxide::types::Update;
 
@@ -29,6 +34,14 @@ pub struct BotContext {
 /// The handler tree: messages (commands and the rest) and button presses.
 pub fn handler_tree() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
-        .branch(Update::filter_message().endpoint(handlers::on_message))
-        .branch(Update::filter_callback_query().endpoint(handlers::on_callback))
+        .branch(
+            Update::filter_message()
+                .enter_dialogue::<Message, TxStorage, ReportState>()
+                .endpoint(handlers::on_message),
+        )
+        .branch(
+            Update::filter_callback_query()
+                .enter_dialogue::<CallbackQuery, TxStorage, ReportState>()
+                .endpoint(handlers::on_callback),
+        )
 }

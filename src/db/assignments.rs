@@ -103,3 +103,19 @@ pub async fn of_plan(conn: &mut SqliteConnection, plan_id: i64) -> sqlx::Result<
     .fetch_all(conn)
     .await
 }
+
+/// A person's current assignments, whatever the plan.
+pub async fn of_person(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+) -> sqlx::Result<Vec<Assignment>> {
+    sqlx::query_as(
+        "SELECT a.project_id, p.no AS project_no, p.title, a.person_id, pe.display_name AS person_name,
+                pe.telegram_id, a.role
+         FROM assignments a JOIN projects p ON p.id = a.project_id JOIN people pe ON pe.id = a.person_id
+         WHERE a.removed_at IS NULL AND a.person_id = ? ORDER BY p.no",
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await
+}

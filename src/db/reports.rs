@@ -57,3 +57,157 @@ pub async fn has_reported(
         .fetch_one(conn)
         .await
 }
+
+pub struct NewReport<'a> {
+    pub project_id: i64,
+    pub person_id: i64,
+    pub week_start: &'a str,
+    pub role: &'a str,
+    pub status: &'a str,
+    pub progress: &'a str,
+    pub difficulties: &'a str,
+    pub evidence: Option<(&'a str, &'a str)>,
+    pub late: bool,
+}
+
+/// Writes a report as the next version of this person's report for the week; returns its id
+/// and version.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    report: &NewReport<'_>,
+    now: &str,
+) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "INSERT INTO reports (project_id, person_id, week_start, version, role, status, progress, difficulties,
+                              evidence_kind, evidence_file_id, late, submitted_at)
+         VALUES (?1, ?2, ?3,
+                 (SELECT ifnull(max(version), 0) + 1 FROM reports WHERE project_id = ?1 AND person_id = ?2 AND week_start = ?3),
+                 ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         RETURNING id, version",
+    )
+    .bind(report.project_id)
+    .bind(report.person_id)
+    .bind(report.week_start)
+    .bind(report.role)
+    .bind(report.status)
+    .bind(report.progress)
+    .bind(report.difficulties)
+    .bind(report.evidence.map(|(kind, _)| kind))
+    .bind(report.evidence.map(|(_, id)| id))
+    .bind(report.late)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn insert_value(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+    metric_id: i64,
+    value: f64,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO report_values (report_id, metric_id, value) VALUES (?, ?, ?)")
+        .bind(report_id)
+        .bind(metric_id)
+        .bind(value)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_difficulty(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    report_id: i64,
+    text: &str,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO difficulties (project_id, report_id, text, raised_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(project_id)
+    .bind(report_id)
+    .bind(text)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Latest {
+    pub id: i64,
+    pub week_start: String,
+    pub status: String,
+}
+
+/// A person's latest report on a project (latest week, latest version).
+pub async fn latest_of_person(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    person_id: i64,
+) -> sqlx::Result<Option<Latest>> {
+    sqlx::query_as(
+        "SELECT id, week_start, status FROM reports WHERE project_id = ? AND person_id = ?
+         ORDER BY week_start DESC, version DESC LIMIT 1",
+    )
+    .bind(project_id)
+    .bind(person_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The project's own figures: the latest report of a lead contact, one per week, newest first
+/// (the latest version of that week).
+pub async fn lead_reports_by_week(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<Latest>> {
+    sqlx::query_as(
+        "SELECT r.id, r.week_start, r.status FROM reports r
+         WHERE r.project_id = ?1 AND r.role = 'lead'
+           AND r.submitted_at = (SELECT max(submitted_at) FROM reports r2
+                                 WHERE r2.project_id = ?1 AND r2.role = 'lead' AND r2.week_start = r.week_start)
+         ORDER BY r.week_start DESC LIMIT ?2",
+    )
+    .bind(project_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// A report's values by metric id.
+pub async fn values_of(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+) -> sqlx::Result<Vec<(i64, f64)>> {
+    sqlx::query_as("SELECT metric_id, value FROM report_values WHERE report_id = ?")
+        .bind(report_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// Weeks for which any lead contact reported on the project.
+pub async fn weeks_reported(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT week_start FROM reports WHERE project_id = ? AND role = 'lead'",
+    )
+    .bind(project_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// When the project first had a contact: weeks before it cannot have been missed.
+pub async fn first_assigned(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT min(assigned_at) FROM assignments WHERE project_id = ?")
+        .bind(project_id)
+        .fetch_one(conn)
+        .await
+}

@@ -65,9 +65,19 @@ pub fn expected_progress(today: NaiveDate, start: NaiveDate, deadline: NaiveDate
 
 pub fn judge(facts: &Facts, thresholds: &ColourSettings) -> Verdict {
     let expected = expected_progress(facts.today, facts.plan_start, facts.deadline);
-    let actual = facts.progress.iter().copied().map(|p| p.min(100.0)).reduce(f64::min);
+    let actual = facts
+        .progress
+        .iter()
+        .copied()
+        .map(|p| p.min(100.0))
+        .reduce(f64::min);
     if facts.status == Some(Status::Done) {
-        return Verdict { colour: Colour::Blue, reasons: vec!["已完成".to_owned()], expected, actual };
+        return Verdict {
+            colour: Colour::Blue,
+            reasons: vec!["已完成".to_owned()],
+            expected,
+            actual,
+        };
     }
     let behind = actual.map(|a| expected - a);
     let mut red = Vec::new();
@@ -81,8 +91,12 @@ pub fn judge(facts: &Facts, thresholds: &ColourSettings) -> Verdict {
         yellow.push(format!("{} 周未报送", facts.missed_weeks));
     }
     match behind {
-        Some(points) if points > thresholds.red_behind => red.push(format!("进度落后时序 {points:.0} 个百分点")),
-        Some(points) if points > thresholds.yellow_behind => yellow.push(format!("进度落后时序 {points:.0} 个百分点")),
+        Some(points) if points > thresholds.red_behind => {
+            red.push(format!("进度落后时序 {points:.0} 个百分点"))
+        }
+        Some(points) if points > thresholds.yellow_behind => {
+            yellow.push(format!("进度落后时序 {points:.0} 个百分点"))
+        }
         _ => {}
     }
     if let Some(status @ (Status::Behind | Status::Difficult)) = facts.status {
@@ -98,7 +112,12 @@ pub fn judge(facts: &Facts, thresholds: &ColourSettings) -> Verdict {
     } else {
         (Colour::Blue, vec!["按时序推进".to_owned()])
     };
-    Verdict { colour, reasons, expected, actual }
+    Verdict {
+        colour,
+        reasons,
+        expected,
+        actual,
+    }
 }
 
 #[cfg(test)]
@@ -109,7 +128,9 @@ mod tests {
     use crate::config::Settings;
 
     fn thresholds() -> ColourSettings {
-        Settings::from_layers(None, &HashMap::new()).unwrap().colours
+        Settings::from_layers(None, &HashMap::new())
+            .unwrap()
+            .colours
     }
 
     fn d(text: &str) -> NaiveDate {
@@ -172,7 +193,10 @@ mod tests {
         assert_eq!(colour_of(&facts), Colour::Blue);
         facts.unchanged_weeks = 4;
         let verdict = judge(&facts, &thresholds());
-        assert_eq!((verdict.colour, verdict.reasons), (Colour::Yellow, vec!["连续 4 周数据无变化".to_owned()]));
+        assert_eq!(
+            (verdict.colour, verdict.reasons),
+            (Colour::Yellow, vec!["连续 4 周数据无变化".to_owned()])
+        );
     }
 
     #[test]
@@ -183,7 +207,10 @@ mod tests {
         let mut facts = midyear(vec![100.0]);
         facts.today = d("2025-01-02");
         let verdict = judge(&facts, &thresholds());
-        assert_eq!((verdict.colour, verdict.reasons), (Colour::Red, vec!["已过完成时限仍未完成".to_owned()]));
+        assert_eq!(
+            (verdict.colour, verdict.reasons),
+            (Colour::Red, vec!["已过完成时限仍未完成".to_owned()])
+        );
     }
 
     #[test]

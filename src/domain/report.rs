@@ -42,13 +42,16 @@ impl Status {
     /// As typed: the full label or a short form (滞后, 完成, 困难, 正常).
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
-        Self::ALL.into_iter().find(|s| s.label() == text).or(match text {
-            "正常" | "推进" => Some(Self::OnTrack),
-            "滞后" => Some(Self::Behind),
-            "完成" => Some(Self::Done),
-            "困难" => Some(Self::Difficult),
-            _ => None,
-        })
+        Self::ALL
+            .into_iter()
+            .find(|s| s.label() == text)
+            .or(match text {
+                "正常" | "推进" => Some(Self::OnTrack),
+                "滞后" => Some(Self::Behind),
+                "完成" => Some(Self::Done),
+                "困难" => Some(Self::Difficult),
+                _ => None,
+            })
     }
 }
 
@@ -73,7 +76,10 @@ pub fn parse_value(text: &str) -> Result<f64, ValueError> {
             c => Some(c),
         })
         .collect();
-    let number: String = normal.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-').collect();
+    let number: String = normal
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .collect();
     let rest = normal[number.len()..].trim();
     // After the number only a unit may follow (个, 处, 人次, %), never more digits.
     if number.is_empty() || rest.chars().any(|c| c.is_ascii_digit()) {
@@ -114,7 +120,11 @@ pub fn parse_text(text: &str) -> Result<String, TextError> {
     if text.is_empty() {
         return Err(TextError::Empty);
     }
-    Ok(if ["无", "没有", "暂无", "-", "—"].contains(&text) { String::new() } else { text.to_owned() })
+    Ok(if ["无", "没有", "暂无", "-", "—"].contains(&text) {
+        String::new()
+    } else {
+        text.to_owned()
+    })
 }
 
 /// `/report 12 充电桩=45 进展:科技馆西站点完工`: the quick form, before it is checked against
@@ -141,14 +151,20 @@ impl QuickForm {
         if rest.is_empty() {
             return None;
         }
-        let mut form = Self { project_no, ..Self::default() };
+        let mut form = Self {
+            project_no,
+            ..Self::default()
+        };
         // Split off the text fields: each runs to the next key or the end.
         let mut head = rest.to_owned();
         let mut texts: Vec<(usize, String)> = Vec::new();
         while let Some((at, key, index)) = TEXT_KEYS
             .iter()
             .filter_map(|(key, index)| {
-                [format!("{key}:"), format!("{key}：")].into_iter().filter_map(|k| head.rfind(&k).map(|at| (at, k, *index))).max_by_key(|(at, ..)| *at)
+                [format!("{key}:"), format!("{key}：")]
+                    .into_iter()
+                    .filter_map(|k| head.rfind(&k).map(|at| (at, k, *index)))
+                    .max_by_key(|(at, ..)| *at)
             })
             .max_by_key(|(at, ..)| *at)
         {
@@ -164,9 +180,12 @@ impl QuickForm {
         }
         for pair in head.split_whitespace() {
             let Some((key, value)) = pair.split_once(['=', '＝']) else {
-                return Some(Err(format!("看不懂“{pair}”。指标请写成 名称=数值，例如 充电桩=45；文字写成 进展:……")));
+                return Some(Err(format!(
+                    "看不懂“{pair}”。指标请写成 名称=数值，例如 充电桩=45；文字写成 进展:……"
+                )));
             };
-            form.values.push((key.trim().to_owned(), value.trim().to_owned()));
+            form.values
+                .push((key.trim().to_owned(), value.trim().to_owned()));
         }
         Some(Ok(form))
     }
@@ -200,22 +219,32 @@ mod tests {
     fn free_text_has_a_limit_and_none_means_empty() {
         assert_eq!(parse_text("无"), Ok(String::new()));
         assert_eq!(parse_text(" 完成主体施工 "), Ok("完成主体施工".to_owned()));
-        assert_eq!(parse_text(&"字".repeat(2001)), Err(TextError::TooLong(2001)));
+        assert_eq!(
+            parse_text(&"字".repeat(2001)),
+            Err(TextError::TooLong(2001))
+        );
         assert!(parse_text(&"字".repeat(2000)).is_ok());
     }
 
     #[test]
     fn the_quick_form_reads_values_and_texts() {
-        let form = QuickForm::parse("12 充电桩=45 进展:科技馆西站点完工").unwrap().unwrap();
+        let form = QuickForm::parse("12 充电桩=45 进展:科技馆西站点完工")
+            .unwrap()
+            .unwrap();
         assert_eq!(form.project_no, 12);
         assert_eq!(form.values, vec![("充电桩".to_owned(), "45".to_owned())]);
         assert_eq!(form.progress.as_deref(), Some("科技馆西站点完工"));
-        let form = QuickForm::parse("6 1=120 3＝80 状态：滞后 困难:场地 协调 进展:新增两家机构").unwrap().unwrap();
+        let form = QuickForm::parse("6 1=120 3＝80 状态：滞后 困难:场地 协调 进展:新增两家机构")
+            .unwrap()
+            .unwrap();
         assert_eq!(form.values.len(), 2);
         assert_eq!(form.status.as_deref(), Some("滞后"));
         assert_eq!(form.difficulties.as_deref(), Some("场地 协调"));
         assert_eq!(form.progress.as_deref(), Some("新增两家机构"));
-        assert!(QuickForm::parse("12").is_none(), "a bare number starts the conversation");
+        assert!(
+            QuickForm::parse("12").is_none(),
+            "a bare number starts the conversation"
+        );
         assert!(QuickForm::parse("12 充电桩45").unwrap().is_err());
     }
 }

@@ -3,6 +3,7 @@
 pub mod notify;
 pub mod people;
 pub mod plan;
+pub mod reporting;
 pub mod seeding;
 pub mod status;
 pub mod views;

@@ -55,6 +55,8 @@ pub struct TestApp {
     pub pool: SqlitePool,
     pub clock: Arc<ManualClock>,
     dir: TempDir,
+    /// How many of each chat's messages the test has read with `next_reply_to`.
+    read: Mutex<HashMap<i64, usize>>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -71,6 +73,14 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(at("2024-03-13T09:00:00+08:00")));
         Self::launch(api, dir, clock, adjust).await
+    }
+
+    /// Stops the bot and starts it again, as production builds it.
+    pub async fn restart(self) -> Self {
+        let read = std::mem::take(&mut *self.read.lock().unwrap());
+        let app = self.restart_with(|app| app).await;
+        *app.read.lock().unwrap() = read;
+        app
     }
 
     async fn launch(
@@ -94,6 +104,7 @@ impl TestApp {
             pool,
             clock,
             dir,
+            read: Mutex::new(HashMap::new()),
             stop: Some(stop),
             task: Some(task),
         }
@@ -150,6 +161,49 @@ impl TestApp {
                         .collect::<Vec<_>>()
                 )
             })
+    }
+
+    /// The bot's next message to a person that this test has not read yet.
+    pub async fn next_reply_to(&self, person: &Person) -> String {
+        let n = {
+            let mut read = self.read.lock().unwrap();
+            let n = read.entry(person.id).or_insert(0);
+            *n += 1;
+            *n
+        };
+        self.nth_reply_to(person, n).await
+    }
+
+    /// Marks everything sent to a person so far as read.
+    pub async fn skip_replies_to(&self, person: &Person, count: usize) {
+        for _ in 0..count {
+            self.next_reply_to(person).await;
+        }
+    }
+
+    /// A person writes anything else: a sticker, a voice message, a photo (`kind` and its JSON).
+    pub fn sends(&self, person: &Person, kind: &str, payload: serde_json::Value) {
+        let mut message = serde_json::json!({ "from": person.user(), "chat": private_chat(person.id, person.first_name) });
+        message[kind] = payload;
+        self.api.push_message(message);
+    }
+
+    /// A contact of `unit` assigned to `projects` as `role`, set up directly in the database.
+    pub async fn contact_on(&self, person: &Person, unit: &str, projects: &[i64], role: &str) {
+        self.admit(person, "contact", Some(unit)).await;
+        for no in projects {
+            sqlx::query(
+                "INSERT INTO assignments (project_id, person_id, role, assigned_at)
+                 VALUES ((SELECT id FROM projects WHERE no = ?), (SELECT id FROM people WHERE telegram_id = ?), ?, ?)",
+            )
+            .bind(no)
+            .bind(person.id)
+            .bind(role)
+            .bind(minsheng::db::instant(self.clock.now()))
+            .execute(&self.pool)
+            .await
+            .unwrap();
+        }
     }
 
     /// Moves the injected clock on: what was scheduled for later becomes due.

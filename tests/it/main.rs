@@ -6,6 +6,7 @@ mod fake_api;
 mod helpers;
 mod people;
 mod process;
+mod report;
 mod runtime;
 mod seed;
 mod start;

@@ -1,0 +1,339 @@
+//! A contact's weekly report: which week it answers, storing it with its values in one
+//! transaction, and the receipt with the colour it gives.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+
+use crate::config::Settings;
+use crate::db::plan::{self, MetricRow, PlanRow};
+use crate::db::{self, reports};
+use crate::domain::calendar::Calendar;
+use crate::domain::colour::{self, Facts, Verdict};
+use crate::domain::cycle::{WeekPlan, week_start};
+use crate::domain::metric::MetricKind;
+use crate::domain::report::Status;
+
+/// The week a report sent now answers, and whether it is late. The week is the latest whose
+/// prompt has gone out; after its deadline a report is late for it, unless the person already
+/// reported for it, in which case the report is early for the next week.
+pub fn answered_week(
+    calendar: &Calendar,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    reported: impl Fn(NaiveDate) -> bool,
+) -> Option<(WeekPlan, bool)> {
+    let local = now.with_timezone(&settings.timezone).naive_local();
+    let this_monday = week_start(local.date());
+    let plan_of = |monday: NaiveDate| WeekPlan::for_week(calendar, monday, &settings.cycle);
+    let prompted = (0..8u64)
+        .filter_map(|weeks| {
+            this_monday
+                .checked_sub_days(Days::new(7 * weeks))
+                .and_then(plan_of)
+        })
+        .find(|plan| plan.prompt <= local);
+    let next_after = |monday: NaiveDate| {
+        (1..9u64)
+            .filter_map(|weeks| {
+                monday
+                    .checked_add_days(Days::new(7 * weeks))
+                    .and_then(plan_of)
+            })
+            .next()
+    };
+    match prompted {
+        None => plan_of(this_monday)
+            .or_else(|| next_after(this_monday))
+            .map(|plan| (plan, false)),
+        Some(plan) if local <= plan.deadline => Some((plan, false)),
+        Some(plan) if !reported(plan.week_start) => Some((plan, true)),
+        Some(plan) => next_after(plan.week_start).map(|next| (next, false)),
+    }
+}
+
+/// The figures a person last gave for a project, by metric position; the project's own latest
+/// figures when they never reported (a new lead contact taking over).
+pub async fn last_values(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    person_id: i64,
+    metrics: &[MetricRow],
+) -> sqlx::Result<(Vec<Option<f64>>, Option<Status>)> {
+    let latest = match reports::latest_of_person(conn, project_id, person_id).await? {
+        Some(own) => Some(own),
+        None => reports::lead_reports_by_week(conn, project_id, 1)
+            .await?
+            .into_iter()
+            .next(),
+    };
+    let Some(latest) = latest else {
+        return Ok((vec![None; metrics.len()], None));
+    };
+    let values: HashMap<i64, f64> = reports::values_of(conn, latest.id)
+        .await?
+        .into_iter()
+        .collect();
+    Ok((
+        metrics.iter().map(|m| values.get(&m.id).copied()).collect(),
+        Status::from_db(&latest.status),
+    ))
+}
+
+/// A metric's value as a percentage of its target (a yes/no is 0 or 100).
+pub fn percent(metric: &MetricRow, value: f64) -> f64 {
+    match (MetricKind::from_db(&metric.kind), metric.target) {
+        (Some(MetricKind::YesNo), _) if value > 0.0 => 100.0,
+        (Some(MetricKind::YesNo), _) => 0.0,
+        (_, Some(target)) if target > 0.0 => value / target * 100.0,
+        _ => 0.0,
+    }
+}
+
+/// The facts the colour rule looks at, from the project's lead reports.
+pub async fn facts(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    calendar: &Calendar,
+    plan: &PlanRow,
+    project_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(Facts, Vec<(MetricRow, Option<f64>)>)> {
+    let card = sqlx::query_as::<_, (String,)>("SELECT deadline FROM projects WHERE id = ?")
+        .bind(project_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let deadline: NaiveDate = card.0.parse()?;
+    let metrics = plan::metrics_of_project(conn, project_id).await?;
+    let weekly = reports::lead_reports_by_week(conn, project_id, 60).await?;
+    let mut figures = Vec::new();
+    for report in weekly
+        .iter()
+        .take(settings.colours.stagnant_weeks.max(1) as usize)
+    {
+        let values: HashMap<i64, f64> = reports::values_of(conn, report.id)
+            .await?
+            .into_iter()
+            .collect();
+        figures.push(values);
+    }
+    let latest: Vec<(MetricRow, Option<f64>)> = metrics
+        .iter()
+        .map(|m| {
+            (
+                m.clone(),
+                figures.first().and_then(|v| v.get(&m.id).copied()),
+            )
+        })
+        .collect();
+    let unchanged_weeks = match figures.first() {
+        Some(first) if !metrics.is_empty() => {
+            figures.iter().take_while(|v| *v == first).count() as u32
+        }
+        _ => 0,
+    };
+    let today = now.with_timezone(&settings.timezone).date_naive();
+    let reported: HashSet<String> = reports::weeks_reported(conn, project_id)
+        .await?
+        .into_iter()
+        .collect();
+    let since = reports::first_assigned(conn, project_id)
+        .await?
+        .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
+        .map(|at| at.with_timezone(&settings.timezone).date_naive());
+    let missed_weeks = missed_weeks(
+        calendar,
+        settings,
+        now,
+        plan.starts_on.max(since.unwrap_or(today)),
+        &reported,
+    );
+    let facts = Facts {
+        today,
+        plan_start: plan.starts_on,
+        deadline,
+        status: weekly.first().and_then(|r| Status::from_db(&r.status)),
+        progress: latest
+            .iter()
+            .map(|(m, v)| percent(m, v.unwrap_or(0.0)))
+            .collect(),
+        missed_weeks,
+        unchanged_weeks,
+    };
+    Ok((facts, latest))
+}
+
+/// Weeks in a row, counting back from now, whose deadline passed with no lead report; a week
+/// whose prompt went out before `since` (no contact yet) does not count.
+fn missed_weeks(
+    calendar: &Calendar,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    since: NaiveDate,
+    reported: &HashSet<String>,
+) -> u32 {
+    let local = now.with_timezone(&settings.timezone).naive_local();
+    let mut monday = week_start(local.date());
+    let mut missed = 0;
+    for _ in 0..60 {
+        if let Some(plan) = WeekPlan::for_week(calendar, monday, &settings.cycle)
+            && plan.deadline < local
+        {
+            if plan.prompt.date() < since || reported.contains(&plan.week_start.to_string()) {
+                break;
+            }
+            missed += 1;
+        }
+        let Some(previous) = monday.checked_sub_days(Days::new(7)) else {
+            break;
+        };
+        monday = previous;
+    }
+    missed
+}
+
+pub fn verdict(settings: &Settings, facts: &Facts) -> Verdict {
+    colour::judge(facts, &settings.colours)
+}
+
+/// What a contact submits.
+pub struct Submission<'a> {
+    pub project_id: i64,
+    pub person_id: i64,
+    pub role: &'a str,
+    pub status: Status,
+    pub values: &'a [(i64, f64)],
+    pub progress: &'a str,
+    pub difficulties: &'a str,
+    pub evidence: Option<(&'a str, &'a str)>,
+}
+
+pub struct Saved {
+    pub report_id: i64,
+    pub version: i64,
+    pub week: WeekPlan,
+    pub late: bool,
+}
+
+/// Stores a report and its values in the caller's transaction.
+pub async fn save(
+    conn: &mut SqliteConnection,
+    calendar: &Calendar,
+    settings: &Settings,
+    submission: &Submission<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Saved> {
+    let mine: HashSet<String> = sqlx::query_scalar(
+        "SELECT DISTINCT week_start FROM reports WHERE project_id = ? AND person_id = ?",
+    )
+    .bind(submission.project_id)
+    .bind(submission.person_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
+    let (week, late) = answered_week(calendar, settings, now, |monday| {
+        mine.contains(&monday.to_string())
+    })
+    .ok_or_else(|| anyhow::anyhow!("no week in reach expects a report"))?;
+    let stamp = db::instant(now);
+    let week_key = week.week_start.to_string();
+    let report = reports::NewReport {
+        project_id: submission.project_id,
+        person_id: submission.person_id,
+        week_start: &week_key,
+        role: submission.role,
+        status: submission.status.as_str(),
+        progress: submission.progress,
+        difficulties: submission.difficulties,
+        evidence: submission.evidence,
+        late,
+    };
+    let (report_id, version) = reports::insert(conn, &report, &stamp).await?;
+    for (metric_id, value) in submission.values {
+        reports::insert_value(conn, report_id, *metric_id, *value).await?;
+    }
+    if !submission.difficulties.is_empty() {
+        reports::insert_difficulty(
+            conn,
+            submission.project_id,
+            report_id,
+            submission.difficulties,
+            &stamp,
+        )
+        .await?;
+    }
+    Ok(Saved {
+        report_id,
+        version,
+        week,
+        late,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn week_of(now: &str, reported: &[&str]) -> (String, bool) {
+        let settings = Settings::from_layers(None, &HashMap::new()).unwrap();
+        let (plan, late) = answered_week(&Calendar::official(), &settings, at(now), |d| {
+            reported.contains(&d.to_string().as_str())
+        })
+        .unwrap();
+        (plan.week_start.to_string(), late)
+    }
+
+    #[test]
+    fn a_report_answers_the_week_whose_prompt_went_out() {
+        assert_eq!(
+            week_of("2024-03-13T10:00:00+08:00", &[]),
+            ("2024-03-11".to_owned(), false),
+            "Wednesday after the prompt"
+        );
+        assert_eq!(
+            week_of("2024-03-15T16:59:00+08:00", &[]),
+            ("2024-03-11".to_owned(), false),
+            "just before the deadline"
+        );
+        assert_eq!(
+            week_of("2024-03-15T17:01:00+08:00", &[]),
+            ("2024-03-11".to_owned(), true),
+            "just after: late"
+        );
+        assert_eq!(
+            week_of("2024-03-18T10:00:00+08:00", &[]),
+            ("2024-03-11".to_owned(), true),
+            "Monday, nothing filed yet"
+        );
+        assert_eq!(
+            week_of("2024-03-18T10:00:00+08:00", &["2024-03-11"]),
+            ("2024-03-18".to_owned(), false),
+            "Monday, last week filed"
+        );
+        assert_eq!(
+            week_of("2024-03-12T10:00:00+08:00", &["2024-03-04"]),
+            ("2024-03-11".to_owned(), false),
+            "Tuesday before the prompt"
+        );
+    }
+
+    #[test]
+    fn a_report_in_the_spring_festival_answers_the_week_before_it() {
+        assert_eq!(
+            week_of("2024-02-14T10:00:00+08:00", &[]),
+            ("2024-02-05".to_owned(), true)
+        );
+        assert_eq!(
+            week_of("2024-02-14T10:00:00+08:00", &["2024-02-05"]),
+            ("2024-02-19".to_owned(), false)
+        );
+    }
+}
