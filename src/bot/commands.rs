@@ -76,7 +76,12 @@ pub fn menu(role: Option<Role>) -> Vec<BotCommand> {
         Role::Leader => LeaderCommand::bot_commands(),
         Role::Contact => ContactCommand::bot_commands(),
     };
-    commands.extend(public);
+    // /cancel leaves a report under way: only contacts report.
+    commands.extend(
+        public
+            .into_iter()
+            .filter(|c| c.command != "/cancel" || role == Role::Contact),
+    );
     commands
 }
 
