@@ -320,13 +320,19 @@ pub fn project_card(card: &Card, tz: Tz) -> String {
         out.push_str("报送记录（最近 5 次）：");
         for r in &card.history {
             let late = if r.late { " · 逾期" } else { "" };
+            // A co-unit's report is a contribution; the lead unit's are the project's figures.
+            let co = if r.role == "co" {
+                "（协办贡献）"
+            } else {
+                ""
+            };
             let version = if r.version > 1 {
                 format!(" · 第{}版", r.version)
             } else {
                 String::new()
             };
             out.push_str(&format!(
-                "\n· {} {} · {}{version}{late}",
+                "\n· {} {}{co} · {}{version}{late}",
                 stored_time(&r.submitted_at, tz),
                 r.person_name,
                 status_name(&r.status)

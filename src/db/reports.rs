@@ -25,6 +25,7 @@ pub struct ReportLine {
     pub person_name: String,
     pub late: bool,
     pub submitted_at: String,
+    pub role: String,
 }
 
 pub async fn history(
@@ -33,7 +34,7 @@ pub async fn history(
     limit: i64,
 ) -> sqlx::Result<Vec<ReportLine>> {
     sqlx::query_as(
-        "SELECT r.week_start, r.version, r.status, r.progress, pe.display_name AS person_name, r.late, r.submitted_at
+        "SELECT r.week_start, r.version, r.status, r.progress, pe.display_name AS person_name, r.late, r.submitted_at, r.role
          FROM reports r JOIN people pe ON pe.id = r.person_id
          WHERE r.project_id = ? ORDER BY r.submitted_at DESC, r.id DESC LIMIT ?",
     )
