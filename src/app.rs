@@ -23,6 +23,7 @@ pub struct App {
     ctx: BotContext,
     client: TelegramClient,
     handler: UpdateHandler<anyhow::Error>,
+    heartbeat: bool,
     _lock: InstanceLock,
 }
 
@@ -53,6 +54,7 @@ impl App {
             ctx,
             client,
             handler: bot::handler_tree(),
+            heartbeat: true,
             _lock: lock,
         })
     }
@@ -60,6 +62,13 @@ impl App {
     /// Replaces the handler tree: tests wrap the real one to provoke faults.
     pub fn with_handler(mut self, handler: UpdateHandler<anyhow::Error>) -> Self {
         self.handler = handler;
+        self
+    }
+
+    /// No once-a-minute heartbeat: tests that do not test the cycle keep its steps out of their
+    /// way, and those that do call [`crate::services::cycle::run_due`] themselves.
+    pub fn without_heartbeat(mut self) -> Self {
+        self.heartbeat = false;
         self
     }
 
@@ -80,9 +89,10 @@ impl App {
             ctx,
             client,
             handler,
+            heartbeat,
             _lock,
         } = self;
-        runtime::run(ctx, client, handler, shutdown).await
+        runtime::run(ctx, client, handler, heartbeat, shutdown).await
     }
 }
 

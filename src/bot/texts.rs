@@ -5,7 +5,6 @@ use chrono_tz::Tz;
 use teloxide::types::BotCommand;
 
 use crate::db::audit::AuditRow;
-use crate::domain::cycle::WeekPlan;
 use crate::domain::role::Role;
 use crate::services::views::{Card, MyWeek, PersonLine, ProjectLine};
 
@@ -373,17 +372,6 @@ pub fn my_week(week: &MyWeek) -> String {
     out
 }
 
-/// A week's dates, for /cycle and the prompt.
-pub fn week_dates(plan: &WeekPlan) -> String {
-    format!(
-        "催报：{}\n提醒：{}\n截止：{}\n督办：{}",
-        local_moment(plan.prompt),
-        local_moment(plan.reminder),
-        local_moment(plan.deadline),
-        local_moment(plan.escalation)
-    )
-}
-
 pub fn people_list(lines: &[PersonLine]) -> String {
     if lines.is_empty() {
         return "还没有人员加入。".to_owned();
@@ -726,5 +714,117 @@ pub mod report {
             verdict.reasons.join("；")
         ));
         out
+    }
+}
+
+/// The weekly cycle's words: prompt, reminder, escalation.
+pub mod cycle {
+    use chrono::{Datelike, NaiveDate, NaiveDateTime};
+
+    use crate::db::plan::MetricRow;
+    use crate::domain::cycle::WeekPlan;
+    use crate::domain::metric::{MetricKind, format_number};
+
+    fn day(date: NaiveDate) -> String {
+        format!("{}月{}日", date.month(), date.day())
+    }
+
+    fn moment(at: NaiveDateTime) -> String {
+        let weekday = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+            [at.weekday().num_days_from_monday() as usize];
+        format!("{}（{weekday}）{}", day(at.date()), at.format("%H:%M"))
+    }
+
+    pub fn prompt(
+        no: i64,
+        title: &str,
+        metrics: &[MetricRow],
+        last: &[Option<f64>],
+        week: &WeekPlan,
+    ) -> String {
+        let mut out = format!(
+            "📋 请报送本周进展：项目 {no}「{title}」\n截止时间：{}",
+            moment(week.deadline)
+        );
+        if !metrics.is_empty() {
+            out.push_str("\n上次数据：");
+            for (metric, value) in metrics.iter().zip(last) {
+                let shown = match value {
+                    None => "未填".to_owned(),
+                    Some(v) if metric.kind == MetricKind::YesNo.as_str() => {
+                        (if *v > 0.0 { "是" } else { "否" }).to_owned()
+                    }
+                    Some(v) => format!(
+                        "{}/{}{}",
+                        format_number(*v),
+                        format_number(metric.target.unwrap_or_default()),
+                        metric.unit.as_deref().unwrap_or("")
+                    ),
+                };
+                out.push_str(&format!("\n· {}：{shown}", metric.name));
+            }
+        }
+        out.push_str("\n点下方按钮开始填写（约 1 分钟）。");
+        out
+    }
+
+    pub fn reminder(no: i64, title: &str, week: &WeekPlan) -> String {
+        format!(
+            "⏰ 提醒：项目 {no}「{title}」本周进展尚未报送，截止时间 {}。",
+            moment(week.deadline)
+        )
+    }
+
+    pub fn uncovered(no: i64, title: &str, week: &WeekPlan) -> String {
+        format!(
+            "⚠️ 项目 {no}「{title}」的联络员都在请假，{}当周无人报送。请安排其他人员，或用 /assign 指派。",
+            day(week.week_start)
+        )
+    }
+
+    /// One line of an escalation.
+    #[derive(Debug, Clone)]
+    pub struct Missing {
+        pub no: i64,
+        pub title: String,
+        pub unit: Option<String>,
+        pub contact: String,
+        pub weeks: u32,
+    }
+
+    pub fn escalation(week: &WeekPlan, missing: &[&Missing]) -> String {
+        let mut out = format!(
+            "🚨 逾期未报送督办：{}当周（截止 {}）以下项目未按时报送：",
+            day(week.week_start),
+            moment(week.deadline)
+        );
+        for m in missing {
+            let unit = m.unit.as_deref().unwrap_or("—");
+            let streak = if m.weeks > 1 {
+                format!("，已连续 {} 周", m.weeks)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "\n· 项目 {}「{}」— {unit} {}{streak}",
+                m.no, m.title, m.contact
+            ));
+        }
+        out
+    }
+
+    pub fn week_dates(week: &WeekPlan) -> String {
+        format!(
+            "{}当周：\n催报 {}\n提醒 {}\n截止 {}\n督办 {}",
+            day(week.week_start),
+            moment(week.prompt),
+            moment(week.reminder),
+            moment(week.deadline),
+            moment(week.escalation)
+        )
+    }
+
+    pub fn no_report_week(monday: NaiveDate) -> String {
+        format!("{}当周为节假日或暂停期，无需报送。", day(monday))
     }
 }

@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod audit;
 pub mod calendar;
+pub mod cycle;
 pub mod dialogues;
 pub mod inbox;
 pub mod invites;

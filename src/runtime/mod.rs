@@ -4,6 +4,7 @@
 pub mod listener;
 pub mod lock;
 pub mod processor;
+pub mod scheduler;
 pub mod sender;
 pub mod telegram;
 
@@ -63,6 +64,7 @@ pub async fn run(
     ctx: BotContext,
     client: TelegramClient,
     handler: UpdateHandler<anyhow::Error>,
+    heartbeat: bool,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (stop, stopped) = watch::channel(false);
@@ -117,10 +119,28 @@ pub async fn run(
         stopped.clone(),
     ));
     let processing = tokio::spawn(processor.run(to_processor, stopped.clone()));
-    let sending = tokio::spawn(sender.run(to_sender, stopped.clone()));
+    let sending = tokio::spawn(sender.run(to_sender.clone(), stopped.clone()));
+    // Catch up on what fell due while the bot was down, then beat once a minute.
+    let mut scheduler = None;
+    if heartbeat {
+        scheduler::beat(&ctx.pool, &ctx.settings, &ctx.clock).await;
+        to_sender.notify_one();
+        scheduler = Some(
+            scheduler::start(
+                ctx.pool.clone(),
+                ctx.settings.clone(),
+                ctx.clock.clone(),
+                to_sender.clone(),
+            )
+            .await?,
+        );
+    }
     tracing::info!("bot started");
 
     listening.await?;
+    if let Some(mut scheduler) = scheduler {
+        scheduler.shutdown().await?;
+    }
     processing.await?;
     sending.await?;
     ctx.pool.close().await;

@@ -1,5 +1,6 @@
 //! Where the domain meets storage.
 
+pub mod cycle;
 pub mod notify;
 pub mod people;
 pub mod plan;

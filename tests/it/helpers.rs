@@ -62,8 +62,9 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The bot without its once-a-minute heartbeat: no weekly step interrupts the test.
     pub async fn spawn() -> Self {
-        Self::spawn_with(|app| app).await
+        Self::spawn_with(App::without_heartbeat).await
     }
 
     /// Builds the app as production does, lets the test adjust it (a handler tree that
@@ -78,7 +79,7 @@ impl TestApp {
     /// Stops the bot and starts it again, as production builds it.
     pub async fn restart(self) -> Self {
         let read = std::mem::take(&mut *self.read.lock().unwrap());
-        let app = self.restart_with(|app| app).await;
+        let app = self.restart_with(App::without_heartbeat).await;
         *app.read.lock().unwrap() = read;
         app
     }

@@ -1,0 +1,218 @@
+//! What the weekly cycle reads: who reports on what, who is away, who reported.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{FromRow, SqliteConnection};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ContactRow {
+    pub project_id: i64,
+    pub project_no: i64,
+    pub title: String,
+    pub person_id: i64,
+    pub telegram_id: i64,
+    pub name: String,
+    pub unit: Option<String>,
+    pub quiet: bool,
+    pub reachable: bool,
+    pub assigned_at: String,
+}
+
+/// Every current assignment of an active contact in a plan.
+pub async fn contacts_of_plan(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+) -> sqlx::Result<Vec<ContactRow>> {
+    sqlx::query_as(
+        "SELECT p.id AS project_id, p.no AS project_no, p.title, pe.id AS person_id, pe.telegram_id,
+                pe.display_name AS name, u.name AS unit, pe.quiet, pe.reachable, a.assigned_at
+         FROM assignments a JOIN projects p ON p.id = a.project_id JOIN people pe ON pe.id = a.person_id
+         LEFT JOIN units u ON u.id = pe.unit_id
+         WHERE a.removed_at IS NULL AND pe.active = 1 AND pe.role = 'contact' AND p.plan_id = ?
+         ORDER BY p.no, a.role DESC, pe.id",
+    )
+    .bind(plan_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// People on leave on a day.
+pub async fn on_leave(
+    conn: &mut SqliteConnection,
+    day: chrono::NaiveDate,
+) -> sqlx::Result<HashSet<i64>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT person_id FROM leaves WHERE from_date <= ?1 AND to_date >= ?1 AND ended_at IS NULL",
+    )
+    .bind(day)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// (project, person) pairs with a report for a week.
+pub async fn reported_in_week(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    week_start: &str,
+) -> sqlx::Result<HashSet<(i64, i64)>> {
+    let pairs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT DISTINCT r.project_id, r.person_id FROM reports r JOIN projects p ON p.id = r.project_id
+         WHERE p.plan_id = ? AND r.week_start = ?",
+    )
+    .bind(plan_id)
+    .bind(week_start)
+    .fetch_all(conn)
+    .await?;
+    Ok(pairs.into_iter().collect())
+}
+
+/// Projects whose lead unit last reported 已完成: they are no longer prompted.
+pub async fn done_projects(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+) -> sqlx::Result<HashSet<i64>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT r.project_id FROM reports r JOIN projects p ON p.id = r.project_id
+         WHERE p.plan_id = ? AND r.role = 'lead'
+           AND r.submitted_at = (SELECT max(submitted_at) FROM reports r2 WHERE r2.project_id = r.project_id AND r2.role = 'lead')
+           AND r.status = 'done'",
+    )
+    .bind(plan_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Active leaders and the projects in their scope: leader person id → (chat, projects).
+pub async fn leader_scopes(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+) -> sqlx::Result<HashMap<i64, (i64, HashSet<i64>)>> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT pe.id, pe.telegram_id, p.id FROM people pe JOIN leader_scopes s ON s.person_id = pe.id
+         JOIN projects p ON p.id = s.project_id OR p.category_id = s.category_id
+         WHERE pe.active = 1 AND pe.role = 'leader' AND p.plan_id = ?",
+    )
+    .bind(plan_id)
+    .fetch_all(conn)
+    .await?;
+    let mut scopes: HashMap<i64, (i64, HashSet<i64>)> = HashMap::new();
+    for (leader, chat, project) in rows {
+        scopes
+            .entry(leader)
+            .or_insert_with(|| (chat, HashSet::new()))
+            .1
+            .insert(project);
+    }
+    Ok(scopes)
+}
+
+/// Active admins: (person id, chat).
+pub async fn admins(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query_as(
+        "SELECT id, telegram_id FROM people WHERE role = 'admin' AND active = 1 ORDER BY id",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Whether an admin's reminder to this person about this project went out in the last minute.
+pub async fn reminded_since(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    person_id: i64,
+    since: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE project_id = ? AND person_id = ? AND step LIKE 'remind:%' AND created_at >= ?)",
+    )
+    .bind(project_id)
+    .bind(person_id)
+    .bind(since)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn add_leave(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO leaves (person_id, from_date, to_date, created_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(person_id)
+    .bind(from)
+    .bind(to)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Ends a person's leaves that have not run out yet.
+pub async fn end_leaves(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+    today: chrono::NaiveDate,
+    now: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE leaves SET ended_at = ? WHERE person_id = ? AND ended_at IS NULL AND to_date >= ?",
+    )
+    .bind(now)
+    .bind(person_id)
+    .bind(today)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn set_quiet(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+    quiet: bool,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET quiet = ? WHERE id = ?")
+        .bind(quiet)
+        .bind(person_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn add_pause(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    by: i64,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO pauses (plan_id, from_date, to_date, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(plan_id)
+        .bind(from)
+        .bind(to)
+        .bind(by)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn lift_pauses(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    now: &str,
+) -> sqlx::Result<u64> {
+    let done =
+        sqlx::query("UPDATE pauses SET lifted_at = ? WHERE plan_id = ? AND lifted_at IS NULL")
+            .bind(now)
+            .bind(plan_id)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected())
+}

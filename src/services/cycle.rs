@@ -1,0 +1,301 @@
+//! The weekly "212" cycle (SPEC.md §3): what is due now, queued once.
+//!
+//! [`run_due`] may be called any number of times, at any moment: each step is queued in the
+//! outbox under its (plan, week, project, person, step) key, which the database holds unique,
+//! so a second call, a restart or two processes never queue it twice. A step missed while the
+//! bot was down is queued when it comes back if it still means something: a prompt or a
+//! reminder before the deadline, an escalation always.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use sqlx::{SqliteConnection, SqlitePool};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use crate::bot::outgoing::Outgoing;
+use crate::bot::report::Press;
+use crate::bot::texts::cycle as say;
+use crate::config::Settings;
+use crate::db::cycle::{self as cycle_db, ContactRow};
+use crate::db::outbox::StepKey;
+use crate::db::plan::{self, PlanRow};
+use crate::db::{self, calendar};
+use crate::domain::calendar::Calendar;
+use crate::domain::cycle::{WeekPlan, to_utc, week_start};
+use crate::services::reporting;
+
+/// What one call queued.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Queued {
+    pub prompts: usize,
+    pub reminders: usize,
+    pub escalations: usize,
+    pub uncovered: usize,
+}
+
+impl Queued {
+    pub fn total(&self) -> usize {
+        self.prompts + self.reminders + self.escalations + self.uncovered
+    }
+}
+
+/// Weeks looked at around today: the coming one (a prompt may fall on the Sunday before) and
+/// three back (an escalation may come two weeks after its deadline, over 春节).
+const WEEKS_BACK: u64 = 3;
+
+pub async fn run_due(
+    pool: &SqlitePool,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Queued> {
+    let mut tx = db::begin_write(pool).await?;
+    let today = now.with_timezone(&settings.timezone).date_naive();
+    let Some(plan) = plan::plan_on(&mut tx, today).await? else {
+        return Ok(Queued::default());
+    };
+    let calendar = calendar::load(&mut tx, plan.id).await?;
+    let mut queued = Queued::default();
+    let this_monday = week_start(today);
+    let mondays = (0..=WEEKS_BACK)
+        .rev()
+        .filter_map(|n| this_monday.checked_sub_days(Days::new(7 * n)))
+        .chain(this_monday.checked_add_days(Days::new(7)));
+    for monday in mondays {
+        let Some(week) = WeekPlan::for_week(&calendar, monday, &settings.cycle) else {
+            continue;
+        };
+        if week.deadline.date() < plan.starts_on || week.week_start > plan.ends_on {
+            continue;
+        }
+        due_in_week(&mut tx, settings, &calendar, &plan, &week, now, &mut queued).await?;
+    }
+    tx.commit().await?;
+    if queued.total() > 0 {
+        tracing::info!(
+            prompts = queued.prompts,
+            reminders = queued.reminders,
+            escalations = queued.escalations,
+            uncovered = queued.uncovered,
+            "cycle steps queued"
+        );
+    }
+    Ok(queued)
+}
+
+fn key(plan: &PlanRow, week: &WeekPlan, project: Option<i64>, person: i64, step: &str) -> StepKey {
+    StepKey {
+        plan_id: plan.id,
+        period: week.week_start.to_string(),
+        project_id: project,
+        person_id: person,
+        step: step.to_owned(),
+    }
+}
+
+fn report_button(no: i64) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([[InlineKeyboardButton::callback(
+        format!("填写项目 {no} 本周进展"),
+        Press::Project(no).data(),
+    )]])
+}
+
+async fn due_in_week(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    calendar: &Calendar,
+    plan: &PlanRow,
+    week: &WeekPlan,
+    now: DateTime<Utc>,
+    queued: &mut Queued,
+) -> anyhow::Result<()> {
+    let tz = settings.timezone;
+    let local = now.with_timezone(&tz).naive_local();
+    let stamp = db::instant(now);
+    let before_deadline = local < week.deadline;
+    let prompt_due = week.prompt <= local && before_deadline;
+    let reminder_due = week.reminder <= local && before_deadline;
+    let escalation_due = week.escalation <= local;
+    if !(prompt_due || reminder_due || escalation_due) {
+        return Ok(());
+    }
+    let done = cycle_db::done_projects(conn, plan.id).await?;
+    let contacts: Vec<ContactRow> = cycle_db::contacts_of_plan(conn, plan.id)
+        .await?
+        .into_iter()
+        .filter(|c| !done.contains(&c.project_id))
+        .collect();
+    let week_key = week.week_start.to_string();
+    let reported = cycle_db::reported_in_week(conn, plan.id, &week_key).await?;
+    let away = cycle_db::on_leave(conn, local.date()).await?;
+
+    if prompt_due || reminder_due {
+        for contact in contacts
+            .iter()
+            .filter(|c| !away.contains(&c.person_id) && c.reachable)
+        {
+            let no = contact.project_no;
+            if prompt_due {
+                let metrics = plan::metrics_of_project(conn, contact.project_id).await?;
+                let (last, _) =
+                    reporting::last_values(conn, contact.project_id, contact.person_id, &metrics)
+                        .await?;
+                let text = say::prompt(no, &contact.title, &metrics, &last, week);
+                let message = Outgoing::text(contact.telegram_id, text)
+                    .with_keyboard(&report_button(no))
+                    .keyed(key(
+                        plan,
+                        week,
+                        Some(contact.project_id),
+                        contact.person_id,
+                        "prompt",
+                    ));
+                queued.prompts += usize::from(message.enqueue(conn, &stamp).await?.is_some());
+            }
+            if reminder_due
+                && !contact.quiet
+                && !reported.contains(&(contact.project_id, contact.person_id))
+            {
+                let message =
+                    Outgoing::text(contact.telegram_id, say::reminder(no, &contact.title, week))
+                        .with_keyboard(&report_button(no))
+                        .keyed(key(
+                            plan,
+                            week,
+                            Some(contact.project_id),
+                            contact.person_id,
+                            "reminder",
+                        ));
+                queued.reminders += usize::from(message.enqueue(conn, &stamp).await?.is_some());
+            }
+        }
+        // A project whose every contact is away: the admins arrange cover.
+        let mut by_project: BTreeMap<i64, Vec<&ContactRow>> = BTreeMap::new();
+        for contact in &contacts {
+            by_project
+                .entry(contact.project_no)
+                .or_default()
+                .push(contact);
+        }
+        let admins = cycle_db::admins(conn).await?;
+        for (no, list) in by_project {
+            if list.iter().all(|c| away.contains(&c.person_id)) {
+                for (admin, chat) in &admins {
+                    let message = Outgoing::text(*chat, say::uncovered(no, &list[0].title, week))
+                        .keyed(key(
+                            plan,
+                            week,
+                            Some(list[0].project_id),
+                            *admin,
+                            "uncovered",
+                        ));
+                    queued.uncovered += usize::from(message.enqueue(conn, &stamp).await?.is_some());
+                }
+            }
+        }
+    }
+
+    if escalation_due {
+        let asked = to_utc(tz, week.prompt);
+        let excused = cycle_db::on_leave(conn, week.deadline.date()).await?;
+        let mut missing = Vec::new();
+        let mut history: HashMap<NaiveDate, HashSet<(i64, i64)>> = HashMap::new();
+        for contact in &contacts {
+            let assigned_in_time =
+                DateTime::parse_from_rfc3339(&contact.assigned_at).is_ok_and(|at| at <= asked);
+            if !assigned_in_time
+                || excused.contains(&contact.person_id)
+                || reported.contains(&(contact.project_id, contact.person_id))
+            {
+                continue;
+            }
+            let weeks =
+                weeks_missing(conn, settings, calendar, plan, week, contact, &mut history).await?;
+            missing.push(say::Missing {
+                no: contact.project_no,
+                title: contact.title.clone(),
+                unit: contact.unit.clone(),
+                contact: contact.name.clone(),
+                weeks,
+            });
+        }
+        if !missing.is_empty() {
+            let mut recipients: Vec<(i64, i64, Vec<&say::Missing>)> = cycle_db::admins(conn)
+                .await?
+                .into_iter()
+                .map(|(admin, chat)| (admin, chat, missing.iter().collect()))
+                .collect();
+            for (leader, (chat, scope)) in cycle_db::leader_scopes(conn, plan.id).await? {
+                let project_ids: HashMap<i64, i64> = contacts
+                    .iter()
+                    .map(|c| (c.project_no, c.project_id))
+                    .collect();
+                let theirs: Vec<&say::Missing> = missing
+                    .iter()
+                    .filter(|m| project_ids.get(&m.no).is_some_and(|id| scope.contains(id)))
+                    .collect();
+                if !theirs.is_empty() {
+                    recipients.push((leader, chat, theirs));
+                }
+            }
+            for (person, chat, list) in recipients {
+                // A long list goes in several messages, each part under a key of its own.
+                for (part, message) in Outgoing::texts(chat, &say::escalation(week, &list))
+                    .into_iter()
+                    .enumerate()
+                {
+                    let step = if part == 0 {
+                        "escalation".to_owned()
+                    } else {
+                        format!("escalation#{}", part + 1)
+                    };
+                    let fresh = message
+                        .keyed(key(plan, week, None, person, &step))
+                        .enqueue(conn, &stamp)
+                        .await?
+                        .is_some();
+                    queued.escalations += usize::from(fresh && part == 0);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Expected weeks in a row, up to and including `week`, that this contact did not report.
+async fn weeks_missing(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    calendar: &Calendar,
+    plan: &PlanRow,
+    week: &WeekPlan,
+    contact: &ContactRow,
+    history: &mut HashMap<NaiveDate, HashSet<(i64, i64)>>,
+) -> sqlx::Result<u32> {
+    let assigned = DateTime::parse_from_rfc3339(&contact.assigned_at)
+        .map(|at| at.with_timezone(&settings.timezone).naive_local())
+        .ok();
+    let mut count = 0;
+    let mut monday = week.week_start;
+    for _ in 0..12 {
+        if let Some(earlier) = WeekPlan::for_week(calendar, monday, &settings.cycle) {
+            if earlier.deadline.date() < plan.starts_on
+                || assigned.is_some_and(|at| at > earlier.prompt)
+            {
+                break;
+            }
+            if !history.contains_key(&monday) {
+                let set = cycle_db::reported_in_week(conn, plan.id, &monday.to_string()).await?;
+                history.insert(monday, set);
+            }
+            if history[&monday].contains(&(contact.project_id, contact.person_id)) {
+                break;
+            }
+            count += 1;
+        }
+        let Some(previous) = monday.checked_sub_days(Days::new(7)) else {
+            break;
+        };
+        monday = previous;
+    }
+    Ok(count.max(1))
+}
