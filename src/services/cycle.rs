@@ -6,6 +6,7 @@
 //! bot was down is queued when it comes back if it still means something: a prompt or a
 //! reminder before the deadline, an escalation always.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -283,9 +284,8 @@ async fn weeks_missing(
             {
                 break;
             }
-            if !history.contains_key(&monday) {
-                let set = cycle_db::reported_in_week(conn, plan.id, &monday.to_string()).await?;
-                history.insert(monday, set);
+            if let Entry::Vacant(slot) = history.entry(monday) {
+                slot.insert(cycle_db::reported_in_week(conn, plan.id, &monday.to_string()).await?);
             }
             if history[&monday].contains(&(contact.project_id, contact.person_id)) {
                 break;
