@@ -11,7 +11,7 @@ use crate::app::{self, App};
 use crate::clock::{Clock, OffsetClock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::db;
-use crate::services::{plan, seeding, status};
+use crate::services::{plan, schedule, seeding, status};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,6 +51,14 @@ pub enum Command {
         /// The plan's year (default: the newest).
         #[arg(long, value_name = "YEAR")]
         plan: Option<i32>,
+    },
+    /// Print a year's weekly steps (prompt, reminder, deadline, escalation) on the working calendar.
+    Calendar {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The year to print.
+        #[arg(long, value_name = "YEAR")]
+        year: i32,
     },
     /// Inbox and outbox by state, the last update received and message sent, unreachable people.
     Status {
@@ -131,6 +139,19 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 let pool = db::connect(&settings.database).await?;
                 let (year, projects) = plan::overview(&pool, year).await?;
                 print!("{}", plan::render_table(year, &projects));
+                pool.close().await;
+                Ok(())
+            })
+        }
+        Command::Calendar { db, year } => {
+            db.apply(&mut settings);
+            runtime.block_on(async {
+                let pool = db::connect(&settings.database).await?;
+                let calendar = schedule::calendar_of_year(&pool, year).await?;
+                print!(
+                    "{}",
+                    schedule::render_year(&calendar, &settings.cycle, year)
+                );
                 pool.close().await;
                 Ok(())
             })

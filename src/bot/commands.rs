@@ -39,6 +39,16 @@ pub enum AdminCommand {
     Deactivate(String),
     #[command(description = "最近的变更记录：/audit [条数]")]
     Audit(String),
+    #[command(description = "本周未报送的人员")]
+    Missing,
+    #[command(description = "立即提醒本周未报送的人员：/remind [项目序号]")]
+    Remind(String),
+    #[command(description = "本周的催报、提醒、截止、督办时间")]
+    Cycle,
+    #[command(description = "暂停周报：/pause 开始日期 结束日期")]
+    Pause(String),
+    #[command(description = "取消暂停，恢复周报")]
+    Resume,
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -48,6 +58,8 @@ pub enum LeaderCommand {
     Projects,
     #[command(description = "项目详情：/project 序号")]
     Project(String),
+    #[command(description = "本周的催报、提醒、截止、督办时间")]
+    Cycle,
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -59,6 +71,14 @@ pub enum ContactCommand {
     My,
     #[command(description = "项目详情：/project 序号")]
     Project(String),
+    #[command(description = "本周的报送时间安排")]
+    Cycle,
+    #[command(description = "请假：/leave 开始日期 结束日期（期间不催报）")]
+    Leave(String),
+    #[command(description = "销假，恢复催报")]
+    Back,
+    #[command(description = "开/关截止前一天的提醒")]
+    Quiet,
 }
 
 /// What a person of this role may use, for /help and the command menu. A stranger may only
@@ -110,7 +130,14 @@ mod tests {
         assert!(names(Some(Role::Contact)).contains(&"/my".to_owned()));
         assert_eq!(
             names(Some(Role::Leader)),
-            ["/projects", "/project", "/start", "/help"]
+            ["/projects", "/project", "/cycle", "/start", "/help"]
+        );
+        assert_eq!(
+            names(Some(Role::Contact)),
+            [
+                "/report", "/my", "/project", "/cycle", "/leave", "/back", "/quiet", "/start",
+                "/help", "/cancel"
+            ]
         );
         assert_eq!(names(None), ["/start"]);
     }

@@ -11,7 +11,7 @@ use crate::bot::keyboards::{self, Press};
 use crate::bot::outgoing::Outgoing;
 use crate::bot::report::{self, ReportDialogue, ReportState};
 use crate::bot::scope::Scope;
-use crate::bot::{BotContext, texts};
+use crate::bot::{BotContext, cycle_commands, texts};
 use crate::db::people::{self, Person};
 use crate::db::{self, audit, calendar, plan};
 use crate::domain::args::{ScopeSpec, parse_role, words};
@@ -97,21 +97,12 @@ pub async fn on_message(
             Err(error) => error,
         },
         Role::Leader => match LeaderCommand::parse(text, bot_name) {
-            Ok(command) => {
-                return on_view_command(&ctx, &scope, &msg, &person, command.into()).await;
-            }
+            Ok(command) => return on_leader_command(&ctx, &scope, &msg, &person, command).await,
             Err(error) => error,
         },
         Role::Contact => match ContactCommand::parse(text, bot_name) {
-            Ok(ContactCommand::Report(_)) if !private => {
-                scope.reply(chat, texts::report_in_private()).await?;
-                return Ok(());
-            }
-            Ok(ContactCommand::Report(args)) => {
-                return report::start(&ctx, &scope, &dialogue, &person, chat, &args).await;
-            }
             Ok(command) => {
-                return on_view_command(&ctx, &scope, &msg, &person, command.into()).await;
+                return on_contact_command(&ctx, &scope, &msg, &dialogue, &person, command).await;
             }
             Err(error) => error,
         },
@@ -232,33 +223,45 @@ enum View {
     My,
 }
 
-impl From<LeaderCommand> for View {
-    fn from(command: LeaderCommand) -> Self {
-        match command {
-            LeaderCommand::Projects => Self::Projects,
-            LeaderCommand::Project(no) => Self::Project(no),
-        }
-    }
-}
-
-impl From<ContactCommand> for View {
-    fn from(command: ContactCommand) -> Self {
-        match command {
-            ContactCommand::My | ContactCommand::Report(_) => Self::My,
-            ContactCommand::Project(no) => Self::Project(no),
-        }
-    }
-}
-
-async fn on_view_command(
+async fn on_leader_command(
     ctx: &BotContext,
     scope: &Scope,
     msg: &Message,
     person: &Person,
-    view: View,
+    command: LeaderCommand,
 ) -> anyhow::Result<()> {
-    let result = show(ctx, scope, person, view).await;
+    let result = match command {
+        LeaderCommand::Projects => show(ctx, scope, person, View::Projects).await,
+        LeaderCommand::Project(no) => show(ctx, scope, person, View::Project(no)).await,
+        LeaderCommand::Cycle => cycle_commands::show_cycle(ctx, scope).await,
+    };
     answer(scope, msg.chat.id.0, result).await
+}
+
+async fn on_contact_command(
+    ctx: &BotContext,
+    scope: &Scope,
+    msg: &Message,
+    dialogue: &ReportDialogue,
+    person: &Person,
+    command: ContactCommand,
+) -> anyhow::Result<()> {
+    let chat = msg.chat.id.0;
+    let result = match command {
+        ContactCommand::Report(_) if !msg.chat.is_private() => {
+            Ok(texts::report_in_private().to_owned())
+        }
+        ContactCommand::Report(args) => {
+            return report::start(ctx, scope, dialogue, person, chat, &args).await;
+        }
+        ContactCommand::My => show(ctx, scope, person, View::My).await,
+        ContactCommand::Project(no) => show(ctx, scope, person, View::Project(no)).await,
+        ContactCommand::Cycle => cycle_commands::show_cycle(ctx, scope).await,
+        ContactCommand::Leave(args) => cycle_commands::leave(ctx, scope, person, &args).await,
+        ContactCommand::Back => cycle_commands::back(ctx, scope, person).await,
+        ContactCommand::Quiet => cycle_commands::quiet(scope, person).await,
+    };
+    answer(scope, chat, result).await
 }
 
 async fn show(
@@ -340,6 +343,11 @@ async fn on_admin_command(
         AdminCommand::People => people_list(ctx, scope, now).await,
         AdminCommand::Projects => show(ctx, scope, actor, View::Projects).await,
         AdminCommand::Project(no) => show(ctx, scope, actor, View::Project(no)).await,
+        AdminCommand::Missing => cycle_commands::missing(ctx, scope).await,
+        AdminCommand::Remind(args) => cycle_commands::remind(ctx, scope, &args).await,
+        AdminCommand::Cycle => cycle_commands::show_cycle(ctx, scope).await,
+        AdminCommand::Pause(args) => cycle_commands::pause(ctx, scope, actor, &args).await,
+        AdminCommand::Resume => cycle_commands::resume(ctx, scope, actor).await,
         AdminCommand::Audit(args) => {
             let n = args.trim().parse::<i64>().unwrap_or(10).clamp(1, 50);
             let rows = audit::latest(&mut *scope.conn().await, n).await?;

@@ -1,6 +1,7 @@
 //! Telegram only: the handler tree, commands and every string a person sees.
 
 pub mod commands;
+pub mod cycle_commands;
 pub mod dialogue_storage;
 pub mod handlers;
 pub mod keyboards;

@@ -641,9 +641,8 @@ pub async fn on_press(
     state: ReportState,
 ) -> anyhow::Result<Option<&'static str>> {
     match (&state, press) {
-        (_, Press::Project(no))
-            if matches!(state, ReportState::Idle | ReportState::ChoosingProject) =>
-        {
+        // A prompt's button starts (or restarts) the report for its project.
+        (_, Press::Project(no)) => {
             choose_project(ctx, scope, dialogue, person, chat, no).await?;
         }
         (ReportState::Status(draft), Press::Status(status)) => {

@@ -422,6 +422,8 @@ fn action_name(action: &str) -> &str {
         "unassign" => "取消指派",
         "leader_scope" => "设定分管范围",
         "deactivate" => "停用",
+        "pause" => "暂停周报",
+        "resume" => "恢复周报",
         other => other,
     }
 }
@@ -826,5 +828,91 @@ pub mod cycle {
 
     pub fn no_report_week(monday: NaiveDate) -> String {
         format!("{}当周为节假日或暂停期，无需报送。", day(monday))
+    }
+}
+
+/// Words of the cycle's commands.
+pub mod schedule {
+    use chrono::{Datelike, NaiveDate};
+
+    use crate::db::cycle::ContactRow;
+    use crate::domain::cycle::WeekPlan;
+
+    pub const PAUSE_USAGE: &str =
+        "用法：/pause 开始日期 结束日期，例如：/pause 7-1 7-5（期间不催报、不督办）";
+    pub const LEAVE_USAGE: &str = "用法：/leave 开始日期 结束日期，例如：/leave 3-18 3-22";
+    pub const REMIND_USAGE: &str = "用法：/remind 或 /remind 项目序号";
+
+    fn day(date: NaiveDate) -> String {
+        format!("{}月{}日", date.month(), date.day())
+    }
+
+    pub fn paused(from: NaiveDate, to: NaiveDate) -> String {
+        format!(
+            "已暂停周报：{}至{}期间不催报、不提醒、不督办。发送 /resume 可提前恢复。",
+            day(from),
+            day(to)
+        )
+    }
+
+    pub fn resumed() -> &'static str {
+        "已恢复周报。"
+    }
+
+    pub fn nothing_paused() -> &'static str {
+        "当前没有暂停。"
+    }
+
+    pub fn missing(week: &WeekPlan, contacts: &[ContactRow]) -> String {
+        if contacts.is_empty() {
+            return format!("{}当周：全部已报送 ✅", day(week.week_start));
+        }
+        let mut out = format!(
+            "{}当周尚未报送（{} 项）：",
+            day(week.week_start),
+            contacts.len()
+        );
+        for c in contacts {
+            out.push_str(&format!(
+                "\n· 项目 {}「{}」— {} {}",
+                c.project_no,
+                c.title,
+                c.unit.as_deref().unwrap_or("—"),
+                c.name
+            ));
+        }
+        out
+    }
+
+    pub fn reminded(count: usize) -> String {
+        if count == 0 {
+            "没有需要提醒的人员（都已报送，或一分钟内已提醒过）。".to_owned()
+        } else {
+            format!("已向 {count} 位未报送的联络员发送提醒。")
+        }
+    }
+
+    pub fn on_leave(from: NaiveDate, to: NaiveDate) -> String {
+        format!(
+            "已登记请假：{}至{}。期间不向您催报，由同项目的其他联络员报送。",
+            day(from),
+            day(to)
+        )
+    }
+
+    pub fn welcome_back() -> &'static str {
+        "已销假，恢复催报。"
+    }
+
+    pub fn not_on_leave() -> &'static str {
+        "您目前没有请假。"
+    }
+
+    pub fn quiet(quiet: bool) -> &'static str {
+        if quiet {
+            "已关闭截止前的提醒。催报和逾期督办仍会照常发出。再次发送 /quiet 可重新开启。"
+        } else {
+            "已开启截止前的提醒。"
+        }
     }
 }

@@ -151,3 +151,42 @@ mod tests {
         assert!(ScopeSpec::parse("  ").is_err());
     }
 }
+
+/// A date as typed: 2024-03-18, 3-18, 3/18 or 3月18日 (the last three in `year`).
+pub fn parse_date(text: &str, year: i32) -> Option<chrono::NaiveDate> {
+    let text = text.trim().trim_end_matches('日');
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(date);
+    }
+    let (month, day) = text.split_once(['-', '/', '月'])?;
+    chrono::NaiveDate::from_ymd_opt(year, month.trim().parse().ok()?, day.trim().parse().ok()?)
+}
+
+/// `<from> <to>` as typed, in order.
+pub fn parse_date_range(text: &str, year: i32) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let [from, to] = words(text)[..] else {
+        return None;
+    };
+    let (from, to) = (parse_date(from, year)?, parse_date(to, year)?);
+    (from <= to).then_some((from, to))
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_in_the_forms_people_type() {
+        let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(parse_date("2024-03-18", 2030), Some(d(2024, 3, 18)));
+        assert_eq!(parse_date("3-18", 2024), Some(d(2024, 3, 18)));
+        assert_eq!(parse_date("3月18日", 2024), Some(d(2024, 3, 18)));
+        assert_eq!(parse_date("2/30", 2024), None);
+        assert_eq!(
+            parse_date_range("3-18 3-22", 2024),
+            Some((d(2024, 3, 18), d(2024, 3, 22)))
+        );
+        assert_eq!(parse_date_range("3-22 3-18", 2024), None, "backwards");
+        assert_eq!(parse_date_range("3-22", 2024), None);
+    }
+}

@@ -299,3 +299,93 @@ async fn weeks_missing(
     }
     Ok(count.max(1))
 }
+
+/// The week people are working towards now: this week until its deadline, then the next. `Err`
+/// carries the Monday of a week that expects no report.
+pub fn coming_week(
+    calendar: &Calendar,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<WeekPlan, NaiveDate> {
+    let local = now.with_timezone(&settings.timezone).naive_local();
+    let monday = week_start(local.date());
+    match WeekPlan::for_week(calendar, monday, &settings.cycle) {
+        Some(week) if local <= week.deadline => Ok(week),
+        Some(_) => {
+            let next = monday + Days::new(7);
+            WeekPlan::for_week(calendar, next, &settings.cycle).ok_or(next)
+        }
+        None => Err(monday),
+    }
+}
+
+/// Contacts who have not reported for the current week: (contact row). `Err` when this week
+/// expects no report.
+pub async fn missing_now(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(WeekPlan, Vec<ContactRow>), NaiveDate>> {
+    let today = now.with_timezone(&settings.timezone).date_naive();
+    let Some(plan) = plan::plan_on(conn, today).await? else {
+        return Ok(Err(week_start(today)));
+    };
+    let calendar = calendar::load(conn, plan.id).await?;
+    let Some(week) = WeekPlan::for_week(&calendar, today, &settings.cycle) else {
+        return Ok(Err(week_start(today)));
+    };
+    let done = cycle_db::done_projects(conn, plan.id).await?;
+    let reported = cycle_db::reported_in_week(conn, plan.id, &week.week_start.to_string()).await?;
+    let missing = cycle_db::contacts_of_plan(conn, plan.id)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            !done.contains(&c.project_id) && !reported.contains(&(c.project_id, c.person_id))
+        })
+        .collect();
+    Ok(Ok((week, missing)))
+}
+
+/// An admin's reminder now to the contacts who have not reported this week (of one project, or
+/// all). A second tap within a minute sends nothing more. Returns how many were queued.
+pub async fn remind_now(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    project_no: Option<i64>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<usize>> {
+    let Ok((week, missing)) = missing_now(conn, settings, now).await? else {
+        return Ok(None);
+    };
+    let today = now.with_timezone(&settings.timezone).date_naive();
+    let Some(plan) = plan::plan_on(conn, today).await? else {
+        return Ok(None);
+    };
+    let stamp = db::instant(now);
+    let minute_ago = db::instant(now - chrono::TimeDelta::seconds(60));
+    let mut queued = 0;
+    for contact in missing
+        .iter()
+        .filter(|c| project_no.is_none_or(|no| c.project_no == no) && c.reachable)
+    {
+        if cycle_db::reminded_since(conn, contact.project_id, contact.person_id, &minute_ago)
+            .await?
+        {
+            continue;
+        }
+        let message = Outgoing::text(
+            contact.telegram_id,
+            say::reminder(contact.project_no, &contact.title, &week),
+        )
+        .with_keyboard(&report_button(contact.project_no))
+        .keyed(key(
+            &plan,
+            &week,
+            Some(contact.project_id),
+            contact.person_id,
+            &format!("remind:{stamp}"),
+        ));
+        queued += usize::from(message.enqueue(conn, &stamp).await?.is_some());
+    }
+    Ok(Some(queued))
+}

@@ -5,6 +5,7 @@ pub mod notify;
 pub mod people;
 pub mod plan;
 pub mod reporting;
+pub mod schedule;
 pub mod seeding;
 pub mod status;
 pub mod views;
