@@ -207,6 +207,31 @@ impl TestApp {
         }
     }
 
+    /// Sets the injected clock to an RFC 3339 instant.
+    pub fn set_time(&self, rfc3339: &str) {
+        self.clock.set(at(rfc3339));
+    }
+
+    /// One heartbeat of the weekly cycle at the clock's time, as the scheduler would run it.
+    pub async fn tick(&self) -> minsheng::services::cycle::Queued {
+        let settings = settings(self.dir.path(), &self.api.url);
+        minsheng::services::cycle::run_due(&self.pool, &settings, self.clock.now())
+            .await
+            .expect("run_due")
+    }
+
+    /// The steps queued in the outbox for a person: ("2024-03-11", "prompt") …
+    pub async fn steps_of(&self, person: &Person) -> Vec<(String, String)> {
+        sqlx::query_as(
+            "SELECT o.period, o.step FROM outbox o JOIN people p ON p.id = o.person_id
+             WHERE p.telegram_id = ? AND o.step IS NOT NULL ORDER BY o.id",
+        )
+        .bind(person.id)
+        .fetch_all(&self.pool)
+        .await
+        .unwrap()
+    }
+
     /// Moves the injected clock on: what was scheduled for later becomes due.
     pub fn advance(&self, seconds: i64) {
         self.clock.advance(chrono::TimeDelta::seconds(seconds));

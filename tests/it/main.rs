@@ -2,6 +2,7 @@
 //! on a real SQLite database per test.
 
 mod cli;
+mod cycle;
 mod fake_api;
 mod helpers;
 mod people;
