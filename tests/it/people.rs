@@ -412,9 +412,11 @@ async fn menus_are_set_per_role_and_messages_on_behalf_of_a_chat_are_refused() {
         .iter()
         .map(|c| c["command"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["report", "my", "project", "cycle", "leave", "back", "quiet", "start", "help", "cancel"]);
+    assert_eq!(
         names,
-        ["report", "my", "project", "start", "help", "cancel"]
+        [
+            "report", "my", "project", "cycle", "leave", "back", "quiet", "start", "help", "cancel"
+        ]
     );
 
     let group = -100_888;
