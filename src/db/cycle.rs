@@ -216,3 +216,18 @@ pub async fn lift_pauses(
             .await?;
     Ok(done.rows_affected())
 }
+
+/// How many people already have a week's escalation queued.
+pub async fn escalations_queued(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    period: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE plan_id = ? AND period = ? AND step = 'escalation'",
+    )
+    .bind(plan_id)
+    .bind(period)
+    .fetch_one(conn)
+    .await
+}

@@ -56,19 +56,29 @@ pub async fn run_due(
     };
     let calendar = calendar::load(&mut tx, plan.id).await?;
     let mut queued = Queued::default();
+    let mut weeks = Weeks::new(&calendar);
     let this_monday = week_start(today);
     let mondays = (0..=WEEKS_BACK)
         .rev()
         .filter_map(|n| this_monday.checked_sub_days(Days::new(7 * n)))
         .chain(this_monday.checked_add_days(Days::new(7)));
     for monday in mondays {
-        let Some(week) = WeekPlan::for_week(&calendar, monday, &settings.cycle) else {
+        let Some(week) = weeks.plan(settings, monday) else {
             continue;
         };
         if week.deadline.date() < plan.starts_on || week.week_start > plan.ends_on {
             continue;
         }
-        due_in_week(&mut tx, settings, &calendar, &plan, &week, now, &mut queued).await?;
+        due_in_week(
+            &mut tx,
+            settings,
+            &plan,
+            &week,
+            now,
+            &mut weeks,
+            &mut queued,
+        )
+        .await?;
     }
     tx.commit().await?;
     if queued.total() > 0 {
@@ -103,10 +113,10 @@ fn report_button(no: i64) -> InlineKeyboardMarkup {
 async fn due_in_week(
     conn: &mut SqliteConnection,
     settings: &Settings,
-    calendar: &Calendar,
     plan: &PlanRow,
     week: &WeekPlan,
     now: DateTime<Utc>,
+    weeks: &mut Weeks<'_>,
     queued: &mut Queued,
 ) -> anyhow::Result<()> {
     let tz = settings.timezone;
@@ -126,7 +136,7 @@ async fn due_in_week(
         .filter(|c| !done.contains(&c.project_id))
         .collect();
     let week_key = week.week_start.to_string();
-    let reported = cycle_db::reported_in_week(conn, plan.id, &week_key).await?;
+    let reported = weeks.reported(conn, plan, week.week_start).await?.clone();
     let away = cycle_db::on_leave(conn, local.date()).await?;
 
     if prompt_due || reminder_due {
@@ -195,11 +205,15 @@ async fn due_in_week(
         }
     }
 
-    if escalation_due {
+    // Once every admin and leader has this week's escalation, there is nothing left to work out.
+    let recipients =
+        cycle_db::admins(conn).await?.len() + cycle_db::leader_scopes(conn, plan.id).await?.len();
+    let escalated = cycle_db::escalations_queued(conn, plan.id, &week_key).await? as usize;
+    if escalation_due && escalated < recipients {
         let asked = to_utc(tz, week.prompt);
         let excused = cycle_db::on_leave(conn, week.deadline.date()).await?;
         let mut missing = Vec::new();
-        let mut history: HashMap<NaiveDate, HashSet<(i64, i64)>> = HashMap::new();
+
         for contact in &contacts {
             let assigned_in_time =
                 DateTime::parse_from_rfc3339(&contact.assigned_at).is_ok_and(|at| at <= asked);
@@ -209,8 +223,7 @@ async fn due_in_week(
             {
                 continue;
             }
-            let weeks =
-                weeks_missing(conn, settings, calendar, plan, week, contact, &mut history).await?;
+            let weeks = weeks_missing(conn, settings, plan, week, contact, weeks).await?;
             missing.push(say::Missing {
                 no: contact.project_no,
                 title: contact.title.clone(),
@@ -262,15 +275,52 @@ async fn due_in_week(
     Ok(())
 }
 
+/// Weeks looked at in one run: their plan, and who reported in them. The calendar and the
+/// reports are read once per week, not once per contact.
+struct Weeks<'a> {
+    calendar: &'a Calendar,
+    plans: HashMap<NaiveDate, Option<WeekPlan>>,
+    reported: HashMap<NaiveDate, HashSet<(i64, i64)>>,
+}
+
+impl<'a> Weeks<'a> {
+    fn new(calendar: &'a Calendar) -> Self {
+        Self {
+            calendar,
+            plans: HashMap::new(),
+            reported: HashMap::new(),
+        }
+    }
+
+    fn plan(&mut self, settings: &Settings, monday: NaiveDate) -> Option<WeekPlan> {
+        let calendar = self.calendar;
+        *self
+            .plans
+            .entry(monday)
+            .or_insert_with(|| WeekPlan::for_week(calendar, monday, &settings.cycle))
+    }
+
+    async fn reported(
+        &mut self,
+        conn: &mut SqliteConnection,
+        plan: &PlanRow,
+        monday: NaiveDate,
+    ) -> sqlx::Result<&HashSet<(i64, i64)>> {
+        if let Entry::Vacant(slot) = self.reported.entry(monday) {
+            slot.insert(cycle_db::reported_in_week(conn, plan.id, &monday.to_string()).await?);
+        }
+        Ok(&self.reported[&monday])
+    }
+}
+
 /// Expected weeks in a row, up to and including `week`, that this contact did not report.
 async fn weeks_missing(
     conn: &mut SqliteConnection,
     settings: &Settings,
-    calendar: &Calendar,
     plan: &PlanRow,
     week: &WeekPlan,
     contact: &ContactRow,
-    history: &mut HashMap<NaiveDate, HashSet<(i64, i64)>>,
+    weeks: &mut Weeks<'_>,
 ) -> sqlx::Result<u32> {
     let assigned = DateTime::parse_from_rfc3339(&contact.assigned_at)
         .map(|at| at.with_timezone(&settings.timezone).naive_local())
@@ -278,16 +328,17 @@ async fn weeks_missing(
     let mut count = 0;
     let mut monday = week.week_start;
     for _ in 0..12 {
-        if let Some(earlier) = WeekPlan::for_week(calendar, monday, &settings.cycle) {
+        if let Some(earlier) = weeks.plan(settings, monday) {
             if earlier.deadline.date() < plan.starts_on
                 || assigned.is_some_and(|at| at > earlier.prompt)
             {
                 break;
             }
-            if let Entry::Vacant(slot) = history.entry(monday) {
-                slot.insert(cycle_db::reported_in_week(conn, plan.id, &monday.to_string()).await?);
-            }
-            if history[&monday].contains(&(contact.project_id, contact.person_id)) {
+            if weeks
+                .reported(conn, plan, monday)
+                .await?
+                .contains(&(contact.project_id, contact.person_id))
+            {
                 break;
             }
             count += 1;

@@ -143,3 +143,32 @@ fn backup_copies_the_database() {
     let listing = minsheng(&["projects"], &copy);
     assert!(stdout(&listing).starts_with("2024年计划，共 27 项"));
 }
+
+#[test]
+fn calendar_prints_the_years_steps_on_the_working_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = minsheng(&["calendar", "--year", "2024"], &dir.path().join("m.db"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let line = |week: &str| {
+        text.lines()
+            .find(|l| l.starts_with(week))
+            .unwrap_or_else(|| panic!("no {week} in\n{text}"))
+            .to_owned()
+    };
+    assert_eq!(
+        line("01-29"),
+        "01-29 当周  催报 01-31 周三 09:00  提醒 02-01 周四 09:00  截止 02-02 周五 17:00  督办 02-05 周一 09:00"
+    );
+    assert_eq!(
+        line("04-29"),
+        "04-29 当周  催报 04-28 周日 09:00  提醒 04-29 周一 09:00  截止 04-30 周二 17:00  督办 05-07 周二 09:00"
+    );
+    assert_eq!(line("02-12"), "02-12 当周  无需报送（节假日或暂停）");
+    assert_eq!(line("09-30"), "09-30 当周  无需报送（节假日或暂停）");
+    assert_eq!(
+        text.lines().count(),
+        1 + 53,
+        "a header and every week touching 2024"
+    );
+}
