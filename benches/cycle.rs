@@ -118,6 +118,7 @@ async fn main() {
     let mut slowest = Duration::ZERO;
     let mut total = Duration::ZERO;
     let mut queued = 0;
+    let mut steady = Duration::ZERO;
     let mut monday: NaiveDate = "2024-01-01".parse().unwrap();
     while monday.format("%Y").to_string() == "2024" {
         if let Some(week) = WeekPlan::for_week(&calendar, monday, &settings.cycle) {
@@ -131,6 +132,23 @@ async fn main() {
                 total += took;
                 slowest = slowest.max(took);
             }
+            // The beats of the rest of the week find everything queued already.
+            let started = Instant::now();
+            assert_eq!(
+                cycle::run_due(
+                    &pool,
+                    &settings,
+                    to_utc(
+                        settings.timezone,
+                        week.reminder + chrono::TimeDelta::minutes(1)
+                    )
+                )
+                .await
+                .unwrap()
+                .total(),
+                0
+            );
+            steady = steady.max(started.elapsed());
             weeks += 1;
         }
         monday = monday + Days::new(7);
@@ -148,6 +166,7 @@ async fn main() {
         "  per week (prompt beat + reminder beat): mean {:?}, slowest beat {slowest:?}",
         total / weeks
     );
+    println!("  a beat with nothing new to queue: at most {steady:?}");
     println!("  peak RSS of the process: {} KiB", peak_kib());
 }
 

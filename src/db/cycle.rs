@@ -231,3 +231,21 @@ pub async fn escalations_queued(
     .fetch_one(conn)
     .await
 }
+
+/// The (project, person) pairs that already have a week's step queued.
+pub async fn queued_steps(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    period: &str,
+    step: &str,
+) -> sqlx::Result<HashSet<(i64, i64)>> {
+    let pairs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT project_id, person_id FROM outbox WHERE plan_id = ? AND period = ? AND step = ? AND project_id IS NOT NULL",
+    )
+    .bind(plan_id)
+    .bind(period)
+    .bind(step)
+    .fetch_all(conn)
+    .await?;
+    Ok(pairs.into_iter().collect())
+}

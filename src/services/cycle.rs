@@ -140,12 +140,15 @@ async fn due_in_week(
     let away = cycle_db::on_leave(conn, local.date()).await?;
 
     if prompt_due || reminder_due {
+        // What earlier beats queued is skipped before any work is spent on it.
+        let prompted = cycle_db::queued_steps(conn, plan.id, &week_key, "prompt").await?;
+        let reminded = cycle_db::queued_steps(conn, plan.id, &week_key, "reminder").await?;
         for contact in contacts
             .iter()
             .filter(|c| !away.contains(&c.person_id) && c.reachable)
         {
             let no = contact.project_no;
-            if prompt_due {
+            if prompt_due && !prompted.contains(&(contact.project_id, contact.person_id)) {
                 let metrics = plan::metrics_of_project(conn, contact.project_id).await?;
                 let (last, _) =
                     reporting::last_values(conn, contact.project_id, contact.person_id, &metrics)
@@ -164,6 +167,7 @@ async fn due_in_week(
             }
             if reminder_due
                 && !contact.quiet
+                && !reminded.contains(&(contact.project_id, contact.person_id))
                 && !reported.contains(&(contact.project_id, contact.person_id))
             {
                 let message =
