@@ -11,7 +11,7 @@ use crate::app::{self, App};
 use crate::clock::{Clock, OffsetClock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::db;
-use crate::services::{plan, schedule, seeding, status};
+use crate::services::{digest, plan, schedule, seeding, status};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -59,6 +59,20 @@ pub enum Command {
         /// The year to print.
         #[arg(long, value_name = "YEAR")]
         year: i32,
+    },
+    /// Print a digest (每旬调度) to stdout, as it would be sent.
+    Digest {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Print it instead of sending it (the only mode for now).
+        #[arg(long)]
+        preview: bool,
+        /// As on this day at the digest time (default: now); on a digest day, the 旬 just ended.
+        #[arg(long, value_name = "DATE")]
+        date: Option<chrono::NaiveDate>,
+        /// In this leader's scope (their Telegram id); default: the whole plan.
+        #[arg(long, value_name = "ID")]
+        leader: Option<i64>,
     },
     /// Inbox and outbox by state, the last update received and message sent, unreachable people.
     Status {
@@ -152,6 +166,22 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                     "{}",
                     schedule::render_year(&calendar, &settings.cycle, year)
                 );
+                pool.close().await;
+                Ok(())
+            })
+        }
+        Command::Digest {
+            db,
+            preview: _,
+            date,
+            leader,
+        } => {
+            db.apply(&mut settings);
+            runtime.block_on(async {
+                let pool = db::connect(&settings.database).await?;
+                let text =
+                    digest::preview(&pool, &settings, date, leader, SystemClock.now()).await?;
+                println!("{text}");
                 pool.close().await;
                 Ok(())
             })

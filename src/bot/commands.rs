@@ -49,6 +49,8 @@ pub enum AdminCommand {
     Pause(String),
     #[command(description = "取消暂停，恢复周报")]
     Resume,
+    #[command(description = "本旬至今的调度情况（全部项目）")]
+    Digest,
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -60,6 +62,8 @@ pub enum LeaderCommand {
     Project(String),
     #[command(description = "本周的催报、提醒、截止、督办时间")]
     Cycle,
+    #[command(description = "本旬至今分管项目的调度情况")]
+    Digest,
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -130,7 +134,14 @@ mod tests {
         assert!(names(Some(Role::Contact)).contains(&"/my".to_owned()));
         assert_eq!(
             names(Some(Role::Leader)),
-            ["/projects", "/project", "/cycle", "/start", "/help"]
+            [
+                "/projects",
+                "/project",
+                "/cycle",
+                "/digest",
+                "/start",
+                "/help"
+            ]
         );
         assert_eq!(
             names(Some(Role::Contact)),

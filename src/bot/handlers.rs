@@ -17,7 +17,7 @@ use crate::db::{self, audit, calendar, plan};
 use crate::domain::args::{ScopeSpec, parse_role, words};
 use crate::domain::role::Role;
 use crate::error::UserError;
-use crate::services::{notify, people as admin, views};
+use crate::services::{digest, notify, people as admin, views};
 
 /// The person behind a message, if admitted and active. Their profile is kept up to date.
 async fn identify(scope: &Scope, user: &User) -> anyhow::Result<Option<Person>> {
@@ -234,6 +234,7 @@ async fn on_leader_command(
         LeaderCommand::Projects => show(ctx, scope, person, View::Projects).await,
         LeaderCommand::Project(no) => show(ctx, scope, person, View::Project(no)).await,
         LeaderCommand::Cycle => cycle_commands::show_cycle(ctx, scope).await,
+        LeaderCommand::Digest => digest_now(ctx, scope, person).await,
     };
     answer(scope, msg.chat.id.0, result).await
 }
@@ -348,6 +349,7 @@ async fn on_admin_command(
         AdminCommand::Cycle => cycle_commands::show_cycle(ctx, scope).await,
         AdminCommand::Pause(args) => cycle_commands::pause(ctx, scope, actor, &args).await,
         AdminCommand::Resume => cycle_commands::resume(ctx, scope, actor).await,
+        AdminCommand::Digest => digest_now(ctx, scope, actor).await,
         AdminCommand::Audit(args) => {
             let n = args.trim().parse::<i64>().unwrap_or(10).clamp(1, 50);
             let rows = audit::latest(&mut *scope.conn().await, n).await?;
@@ -635,4 +637,20 @@ async fn answer_press(scope: &Scope, query: &CallbackQuery, alert: Option<&str>)
         body["show_alert"] = serde_json::json!(true);
     }
     scope.call_after_commit("answerCallbackQuery", body).await;
+}
+
+/// /digest: the current 旬 so far, in the asker's scope.
+async fn digest_now(ctx: &BotContext, scope: &Scope, person: &Person) -> anyhow::Result<String> {
+    let leader = person.role() == Role::Leader;
+    let digest = digest::on_demand(
+        &mut *scope.conn().await,
+        &ctx.settings,
+        Some((person.id, leader)),
+        scope.now(),
+    )
+    .await?;
+    Ok(match digest {
+        Some(digest) => texts::digest::digest(&digest),
+        None => texts::nothing_to_digest().to_owned(),
+    })
 }

@@ -88,6 +88,10 @@ pub fn on_behalf_of_chat() -> &'static str {
     "请以个人身份发送命令：机器人不接受以频道或群组名义发送的消息。"
 }
 
+pub fn nothing_to_digest() -> &'static str {
+    "还没有载入任何年度计划，暂无调度情况。"
+}
+
 pub fn report_in_private() -> &'static str {
     "请在与机器人的私聊中报送。"
 }
@@ -914,5 +918,121 @@ pub mod schedule {
         } else {
             "已开启截止前的提醒。"
         }
+    }
+}
+
+/// The ten-day digest's words.
+pub mod digest {
+    use chrono::{DateTime, Datelike, NaiveDate};
+
+    use crate::db::plan::MetricRow;
+    use crate::domain::metric::{MetricKind, format_number};
+    use crate::services::digest::Digest;
+
+    fn day(date: NaiveDate) -> String {
+        format!("{}月{}日", date.month(), date.day())
+    }
+
+    /// A metric's figure as value/target with its unit ("4/6处"), 是/否, or 未填.
+    pub fn figure(metric: &MetricRow, value: Option<f64>) -> String {
+        match value {
+            None => "未填".to_owned(),
+            Some(v) if metric.kind == MetricKind::YesNo.as_str() => {
+                (if v > 0.0 { "是" } else { "否" }).to_owned()
+            }
+            Some(v) => format!(
+                "{}/{}{}",
+                format_number(v),
+                format_number(metric.target.unwrap_or_default()),
+                metric.unit.as_deref().unwrap_or("")
+            ),
+        }
+    }
+
+    pub fn digest(d: &Digest) -> String {
+        let mut out = format!(
+            "📊 {} · {}调度（{}—{}）",
+            d.plan_name,
+            d.period.label(),
+            day(d.period.start),
+            day(d.period.end)
+        );
+        let rate = if d.expected == 0 {
+            "本旬没有应报的周报".to_owned()
+        } else {
+            format!(
+                "{}/{}（{:.0}%）",
+                d.received,
+                d.expected,
+                d.received as f64 * 100.0 / d.expected as f64
+            )
+        };
+        out.push_str(&format!("\n报送率：{rate}"));
+        let count = |c| d.projects.iter().filter(|p| p.colour == c).count();
+        use crate::domain::colour::Colour::{Blue, Red, Yellow};
+        out.push_str(&format!(
+            "\n🔴 红 {} · 🟡 黄 {} · 🔵 蓝 {}",
+            count(Red),
+            count(Yellow),
+            count(Blue)
+        ));
+        for p in &d.projects {
+            out.push_str(&format!(
+                "\n\n{} 项目 {} {}（{}）",
+                p.colour.emoji(),
+                p.no,
+                p.title,
+                p.lead_unit
+            ));
+            if p.colour != Blue || !p.reasons.is_empty() {
+                out.push_str(&format!("\n   {}", p.reasons.join("；")));
+            }
+            let figures: Vec<String> = p
+                .metrics
+                .iter()
+                .map(|(name, shown, percent)| match percent {
+                    Some(percent) => format!("{name} {shown}（{percent:.0}%）"),
+                    None => format!("{name} {shown}"),
+                })
+                .collect();
+            if !figures.is_empty() {
+                out.push_str(&format!(
+                    "\n   {}；时序 {:.0}%",
+                    figures.join("；"),
+                    p.expected
+                ));
+            }
+        }
+        out.push_str("\n\n未按时报送：");
+        if d.missed.is_empty() {
+            out.push('无');
+        }
+        for m in &d.missed {
+            out.push_str(&format!(
+                "\n· {}截止 项目 {} — {} {}",
+                day(m.deadline),
+                m.no,
+                m.unit,
+                m.contact
+            ));
+        }
+        out.push_str("\n\n待协调的困难问题：");
+        if d.difficulties.is_empty() {
+            out.push('无');
+        }
+        for (no, text, raised) in &d.difficulties {
+            let raised = DateTime::parse_from_rfc3339(raised)
+                .map(|t| day(t.date_naive()))
+                .unwrap_or_default();
+            out.push_str(&format!("\n· 项目 {no}：{text}（{raised}提出）"));
+        }
+        out.push_str("\n\n与上次调度相比：");
+        if d.changes.is_empty() {
+            out.push_str("颜色无变化");
+        }
+        for (no, before, now) in &d.changes {
+            out.push_str(&format!("\n· 项目 {no} 由{before}转{}", now.label()));
+        }
+        out
     }
 }

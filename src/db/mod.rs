@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cycle;
 pub mod dialogues;
+pub mod digests;
 pub mod inbox;
 pub mod invites;
 pub mod outbox;

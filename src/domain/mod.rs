@@ -4,6 +4,7 @@ pub mod args;
 pub mod calendar;
 pub mod colour;
 pub mod cycle;
+pub mod dekad;
 pub mod metric;
 pub mod report;
 pub mod role;

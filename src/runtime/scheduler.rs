@@ -9,15 +9,20 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::clock::SharedClock;
 use crate::config::Settings;
-use crate::services::cycle;
+use crate::services::{cycle, digest};
 
 /// Named jobs and their cron strings (seconds first).
-pub const JOBS: [(&str, &str); 1] = [("cycle", "0 * * * * *")];
+pub const JOBS: [(&str, &str); 1] = [("heartbeat", "0 * * * * *")];
 
-/// One beat: every due step, queued once. Also run at start-up to catch up.
+/// One beat: every due step of the week and every due digest, queued once. Also run at
+/// start-up to catch up.
 pub async fn beat(pool: &SqlitePool, settings: &Settings, clock: &SharedClock) {
-    if let Err(error) = cycle::run_due(pool, settings, clock.now()).await {
+    let now = clock.now();
+    if let Err(error) = cycle::run_due(pool, settings, now).await {
         tracing::error!(error = %format!("{error:#}"), "the weekly cycle failed a beat");
+    }
+    if let Err(error) = digest::run_due(pool, settings, now).await {
+        tracing::error!(error = %format!("{error:#}"), "the digest failed a beat");
     }
 }
 

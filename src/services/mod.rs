@@ -1,6 +1,7 @@
 //! Where the domain meets storage.
 
 pub mod cycle;
+pub mod digest;
 pub mod notify;
 pub mod people;
 pub mod plan;

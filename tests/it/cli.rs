@@ -172,3 +172,28 @@ fn calendar_prints_the_years_steps_on_the_working_calendar() {
         "a header and every week touching 2024"
     );
 }
+
+#[test]
+fn digest_preview_prints_the_dekad_just_ended_on_a_digest_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    assert!(minsheng(&["seed"], &db).status.success());
+    let output = minsheng(&["digest", "--preview", "--date", "2024-07-01"], &db);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("📊 济宁高新区2024年重点民生实事 · 2024年6月下旬调度（6月21日—6月30日）"),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("🟡 项目")
+                || l.starts_with("🔴 项目")
+                || l.starts_with("🔵 项目"))
+            .count(),
+        27
+    );
+    let refused = minsheng(&["digest", "--preview", "--leader", "12345"], &db);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("没有 Telegram ID 为 12345 的分管负责同志"));
+}

@@ -220,6 +220,14 @@ impl TestApp {
             .expect("run_due")
     }
 
+    /// The digest beat at the clock's time: how many digests were queued.
+    pub async fn tick_digest(&self) -> usize {
+        let settings = settings(self.dir.path(), &self.api.url);
+        minsheng::services::digest::run_due(&self.pool, &settings, self.clock.now())
+            .await
+            .expect("digest run_due")
+    }
+
     /// The steps queued in the outbox for a person: ("2024-03-11", "prompt") …
     pub async fn steps_of(&self, person: &Person) -> Vec<(String, String)> {
         sqlx::query_as(

@@ -156,7 +156,11 @@ fn the_bot_plus(
 #[tokio::test]
 async fn a_handler_that_panics_costs_one_apology_and_the_chat_is_still_answered() {
     let boom = dptree::endpoint(|| async { panic!("a bug in a handler") });
-    let app = TestApp::spawn_with(|app| app.with_handler(the_bot_plus("/boom", boom))).await;
+    let app = TestApp::spawn_with(|app| {
+        app.without_heartbeat()
+            .with_handler(the_bot_plus("/boom", boom))
+    })
+    .await;
     app.says(&ALICE, "/boom");
     app.says(&ALICE, "/start");
     assert_eq!(app.nth_reply_to(&ALICE, 1).await, texts::apology());
@@ -180,7 +184,11 @@ async fn a_handler_that_panics_costs_one_apology_and_the_chat_is_still_answered(
 async fn a_handler_that_fails_is_retried_then_set_aside_after_three_attempts() {
     let flaky =
         dptree::endpoint(|| async { Err(anyhow::anyhow!("the database is having a bad day")) });
-    let app = TestApp::spawn_with(|app| app.with_handler(the_bot_plus("/flaky", flaky))).await;
+    let app = TestApp::spawn_with(|app| {
+        app.without_heartbeat()
+            .with_handler(the_bot_plus("/flaky", flaky))
+    })
+    .await;
     app.says(&BOB, "/flaky");
     app.says(&BOB, "/start");
     assert_eq!(app.nth_reply_to(&BOB, 1).await, texts::apology());
@@ -244,13 +252,15 @@ async fn count(
 
 #[tokio::test]
 async fn a_conversation_survives_a_restart_and_a_failed_step_leaves_no_trace() {
-    let app = TestApp::spawn_with(|app| app.with_handler(tally_tree())).await;
+    let app = TestApp::spawn_with(|app| app.without_heartbeat().with_handler(tally_tree())).await;
     app.says(&ALICE, "一");
     assert_eq!(app.nth_reply_to(&ALICE, 1).await, "第1条");
     app.says(&ALICE, "二");
     assert_eq!(app.nth_reply_to(&ALICE, 2).await, "第2条");
 
-    let app = app.restart_with(|app| app.with_handler(tally_tree())).await;
+    let app = app
+        .restart_with(|app| app.without_heartbeat().with_handler(tally_tree()))
+        .await;
     app.says(&ALICE, "三");
     assert_eq!(
         app.nth_reply_to(&ALICE, 3).await,
@@ -289,7 +299,8 @@ async fn edit_after_reply(scope: Scope, msg: Message) -> anyhow::Result<()> {
 #[tokio::test]
 async fn a_direct_call_waits_out_a_429_and_goes_through() {
     let app = TestApp::spawn_with(|app| {
-        app.with_handler(Update::filter_message().endpoint(edit_after_reply))
+        app.without_heartbeat()
+            .with_handler(Update::filter_message().endpoint(edit_after_reply))
     })
     .await;
     app.api

@@ -1,0 +1,73 @@
+//! Digests as sent: shown again on demand and compared with the next one.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use sqlx::SqliteConnection;
+
+use crate::domain::dekad::Dekad;
+
+/// Active leaders and where their digest goes: their group if set, else their own chat.
+pub async fn leaders(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query_as("SELECT id, ifnull(digest_chat_id, telegram_id) FROM people WHERE role = 'leader' AND active = 1 ORDER BY id")
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn exists(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    person_id: i64,
+    period_start: chrono::NaiveDate,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM digests WHERE plan_id = ? AND person_id = ? AND kind = 'dekad' AND period_start = ?)")
+        .bind(plan_id)
+        .bind(person_id)
+        .bind(period_start)
+        .fetch_one(conn)
+        .await
+}
+
+/// The colours of the person's latest digest, by project number.
+pub async fn last_colours(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+) -> sqlx::Result<BTreeMap<String, String>> {
+    let summary: Option<String> = sqlx::query_scalar(
+        "SELECT summary FROM digests WHERE person_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(person_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(summary
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    kind: &str,
+    period: Dekad,
+    person_id: Option<i64>,
+    text: &str,
+    summary: &Value,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO digests (plan_id, kind, period_start, period_end, person_id, text, summary, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(plan_id)
+    .bind(kind)
+    .bind(period.start)
+    .bind(period.end)
+    .bind(person_id)
+    .bind(text)
+    .bind(summary.to_string())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

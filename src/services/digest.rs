@@ -1,0 +1,375 @@
+//! The ten-day digest (每旬调度, SPEC.md §6): for a 旬 and a scope, the reporting rate, each
+//! project's colour with its reason (red and yellow first), progress against time, missed
+//! deadlines, open difficulties and what changed since the last digest.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde_json::json;
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::bot::outgoing::Outgoing;
+use crate::bot::texts::digest as say;
+use crate::config::Settings;
+use crate::db::cycle as cycle_db;
+use crate::db::outbox::StepKey;
+use crate::db::plan::{self, PlanRow};
+use crate::db::{self, calendar, digests, scopes};
+use crate::domain::colour::Colour;
+use crate::domain::cycle::{WeekPlan, to_utc, week_start};
+use crate::domain::dekad::Dekad;
+use crate::services::reporting;
+
+/// One project's line in a digest.
+#[derive(Debug, Clone)]
+pub struct ProjectState {
+    pub no: i64,
+    pub title: String,
+    pub lead_unit: String,
+    pub colour: Colour,
+    pub reasons: Vec<String>,
+    pub expected: f64,
+    /// (metric, value shown, percent of target)
+    pub metrics: Vec<(String, String, Option<f64>)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Missed {
+    pub deadline: NaiveDate,
+    pub no: i64,
+    pub unit: String,
+    pub contact: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Digest {
+    pub period: Dekad,
+    pub plan_name: String,
+    pub received: usize,
+    pub expected: usize,
+    pub projects: Vec<ProjectState>,
+    pub missed: Vec<Missed>,
+    /// (project no, text, raised on)
+    pub difficulties: Vec<(i64, String, String)>,
+    /// (project no, colour before, colour now)
+    pub changes: Vec<(i64, String, Colour)>,
+}
+
+impl Digest {
+    /// Colours by project number, kept with the digest to compare the next one against.
+    pub fn colours(&self) -> BTreeMap<String, String> {
+        self.projects
+            .iter()
+            .map(|p| (p.no.to_string(), p.colour.label().to_owned()))
+            .collect()
+    }
+}
+
+/// Builds the digest of `period` as of `now`, for the projects in `scope` (all when `None`),
+/// against the colours of the reader's previous digest.
+pub async fn build(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    plan: &PlanRow,
+    scope: Option<&HashSet<i64>>,
+    period: Dekad,
+    now: DateTime<Utc>,
+    previous: &BTreeMap<String, String>,
+) -> anyhow::Result<Digest> {
+    let calendar = calendar::load(conn, plan.id).await?;
+    let in_scope = |id: i64| scope.is_none_or(|s| s.contains(&id));
+    let rows: Vec<_> = plan::projects_of_plan(conn, plan.id)
+        .await?
+        .into_iter()
+        .filter(|p| in_scope(p.id))
+        .collect();
+    let mut projects = Vec::new();
+    for row in &rows {
+        let (facts, figures) =
+            reporting::facts(conn, settings, &calendar, plan, row.id, now).await?;
+        let verdict = reporting::verdict(settings, &facts);
+        let metrics = figures
+            .iter()
+            .map(|(m, v)| {
+                let shown = say::figure(m, *v);
+                (m.name.clone(), shown, v.map(|v| reporting::percent(m, v)))
+            })
+            .collect();
+        projects.push(ProjectState {
+            no: row.no,
+            title: row.title.clone(),
+            lead_unit: row.lead_unit.clone(),
+            colour: verdict.colour,
+            reasons: verdict.reasons,
+            expected: verdict.expected,
+            metrics,
+        });
+    }
+    // Red first, then yellow, then blue; by number within a colour.
+    projects.sort_by_key(|p| (std::cmp::Reverse(p.colour), p.no));
+
+    // Reports expected in the period: weeks whose deadline fell in it (and has passed).
+    let local = now.with_timezone(&settings.timezone).naive_local();
+    let contacts: Vec<_> = cycle_db::contacts_of_plan(conn, plan.id)
+        .await?
+        .into_iter()
+        .filter(|c| in_scope(c.project_id))
+        .collect();
+    let (mut expected, mut received, mut missed) = (0, 0, Vec::new());
+    let mut monday = week_start(period.start);
+    while monday <= period.end {
+        if let Some(week) = WeekPlan::for_week(&calendar, monday, &settings.cycle)
+            && (period.start..=period.end).contains(&week.deadline.date())
+            && week.deadline <= local
+        {
+            let reported =
+                cycle_db::reported_in_week(conn, plan.id, &week.week_start.to_string()).await?;
+            let asked = to_utc(settings.timezone, week.prompt);
+            for c in contacts.iter().filter(|c| {
+                DateTime::parse_from_rfc3339(&c.assigned_at).is_ok_and(|at| at <= asked)
+            }) {
+                expected += 1;
+                if reported.contains(&(c.project_id, c.person_id)) {
+                    received += 1;
+                } else {
+                    missed.push(Missed {
+                        deadline: week.deadline.date(),
+                        no: c.project_no,
+                        unit: c.unit.clone().unwrap_or_default(),
+                        contact: c.name.clone(),
+                    });
+                }
+            }
+        }
+        monday = monday + chrono::Days::new(7);
+    }
+
+    let difficulties: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT p.no, d.text, d.raised_at FROM difficulties d JOIN projects p ON p.id = d.project_id
+         WHERE p.plan_id = ? AND d.resolved_at IS NULL
+           AND d.id = (SELECT max(d2.id) FROM difficulties d2 WHERE d2.project_id = d.project_id AND d2.text = d.text)
+         ORDER BY p.no, d.raised_at",
+    )
+    .bind(plan.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let numbers: HashSet<i64> = rows.iter().map(|r| r.no).collect();
+    let difficulties = difficulties
+        .into_iter()
+        .filter(|(no, ..)| numbers.contains(no))
+        .collect();
+
+    let changes = projects
+        .iter()
+        .filter_map(|p| {
+            previous
+                .get(&p.no.to_string())
+                .filter(|before| before.as_str() != p.colour.label())
+                .map(|before| (p.no, before.clone(), p.colour))
+        })
+        .collect();
+    Ok(Digest {
+        period,
+        plan_name: plan.name.clone(),
+        received,
+        expected,
+        projects,
+        missed,
+        difficulties,
+        changes,
+    })
+}
+
+/// The digest day on or before `today` in its 旬, if the configured days have one.
+fn digest_day(settings: &Settings, today: NaiveDate) -> Option<NaiveDate> {
+    let dekad = Dekad::of(today);
+    settings
+        .digest
+        .days
+        .iter()
+        .filter_map(|d| today.with_day(*d))
+        .filter(|d| dekad.start <= *d && *d <= today)
+        .max()
+}
+
+/// Queues the digest of the 旬 just ended to every leader (in their scope, to their digest
+/// chat) and every admin (the whole plan), once each; caught up if the bot was down on the day.
+pub async fn run_due(
+    pool: &SqlitePool,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let local = now.with_timezone(&settings.timezone).naive_local();
+    let Some(day) = digest_day(settings, local.date()) else {
+        return Ok(0);
+    };
+    if local < day.and_time(settings.digest.time) {
+        return Ok(0);
+    }
+    let period = Dekad::before(day);
+    let mut tx = db::begin_write(pool).await?;
+    let Some(plan) = plan::plan_on(&mut tx, period.end).await? else {
+        return Ok(0);
+    };
+    if period.end < plan.starts_on {
+        return Ok(0);
+    }
+    let stamp = db::instant(now);
+    let mut recipients: Vec<(i64, i64, Option<HashSet<i64>>)> = cycle_db::admins(&mut tx)
+        .await?
+        .into_iter()
+        .map(|(id, chat)| (id, chat, None))
+        .collect();
+    for (leader, chat) in digests::leaders(&mut tx).await? {
+        let projects: HashSet<i64> = scopes::project_ids(&mut tx, leader)
+            .await?
+            .into_iter()
+            .collect();
+        if !projects.is_empty() {
+            recipients.push((leader, chat, Some(projects)));
+        }
+    }
+    let mut sent = 0;
+    for (person, chat, scope) in recipients {
+        let key = |step: String| StepKey {
+            plan_id: plan.id,
+            period: period.key(),
+            project_id: None,
+            person_id: person,
+            step,
+        };
+        if digests::exists(&mut tx, plan.id, person, period.start).await? {
+            continue;
+        }
+        let previous = digests::last_colours(&mut tx, person).await?;
+        let digest = build(
+            &mut tx,
+            settings,
+            &plan,
+            scope.as_ref(),
+            period,
+            now,
+            &previous,
+        )
+        .await?;
+        let text = say::digest(&digest);
+        for (part, message) in Outgoing::texts(chat, &text).into_iter().enumerate() {
+            let step = if part == 0 {
+                "digest".to_owned()
+            } else {
+                format!("digest#{}", part + 1)
+            };
+            message.keyed(key(step)).enqueue(&mut tx, &stamp).await?;
+        }
+        digests::insert(
+            &mut tx,
+            plan.id,
+            "dekad",
+            period,
+            Some(person),
+            &text,
+            &json!(digest.colours()),
+            &stamp,
+        )
+        .await?;
+        sent += 1;
+    }
+    tx.commit().await?;
+    if sent > 0 {
+        tracing::info!(period = %period.label(), sent, "digests queued");
+    }
+    Ok(sent)
+}
+
+/// The digest of the current 旬 so far, for /digest and `minsheng digest --preview`.
+pub async fn on_demand(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    person: Option<(i64, bool)>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Digest>> {
+    let today = now.with_timezone(&settings.timezone).date_naive();
+    let Some(plan) = plan::plan_on(conn, today).await? else {
+        return Ok(None);
+    };
+    let scope = match person {
+        Some((leader, true)) => Some(
+            scopes::project_ids(conn, leader)
+                .await?
+                .into_iter()
+                .collect::<HashSet<i64>>(),
+        ),
+        _ => None,
+    };
+    let previous = match person {
+        Some((id, _)) => digests::last_colours(conn, id).await?,
+        None => BTreeMap::new(),
+    };
+    Ok(Some(
+        build(
+            conn,
+            settings,
+            &plan,
+            scope.as_ref(),
+            Dekad::of(today),
+            now,
+            &previous,
+        )
+        .await?,
+    ))
+}
+
+/// `minsheng digest --preview`: the digest as of `date` at the digest time (or `now`), for a
+/// leader's scope or the whole plan. On a digest day it is the 旬 just ended.
+pub async fn preview(
+    pool: &SqlitePool,
+    settings: &Settings,
+    date: Option<NaiveDate>,
+    leader: Option<i64>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let now = match date {
+        Some(day) => to_utc(settings.timezone, day.and_time(settings.digest.time)),
+        None => now,
+    };
+    let today = now.with_timezone(&settings.timezone).date_naive();
+    let period = if settings.digest.days.contains(&today.day()) {
+        Dekad::before(today)
+    } else {
+        Dekad::of(today)
+    };
+    let mut conn = pool.acquire().await?;
+    let plan = plan::plan_on(&mut conn, period.end)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("数据库中还没有任何年度计划"))?;
+    let (scope, previous) = match leader {
+        Some(telegram_id) => {
+            let person = crate::db::people::by_telegram_id(&mut conn, telegram_id)
+                .await?
+                .filter(|p| p.role() == crate::domain::role::Role::Leader)
+                .ok_or_else(|| {
+                    anyhow::anyhow!("没有 Telegram ID 为 {telegram_id} 的分管负责同志")
+                })?;
+            let scope: HashSet<i64> = scopes::project_ids(&mut conn, person.id)
+                .await?
+                .into_iter()
+                .collect();
+            (
+                Some(scope),
+                digests::last_colours(&mut conn, person.id).await?,
+            )
+        }
+        None => (None, BTreeMap::new()),
+    };
+    let digest = build(
+        &mut conn,
+        settings,
+        &plan,
+        scope.as_ref(),
+        period,
+        now,
+        &previous,
+    )
+    .await?;
+    Ok(say::digest(&digest))
+}

@@ -1,0 +1,146 @@
+//! The ten-day digest (issue 7, in part): content in the reader's scope, and one per leader
+//! and 旬 whatever the clock and restarts do.
+
+use minsheng::bot::report::Press;
+
+use crate::helpers::{ADMIN, Person, TestApp};
+
+const LI: Person = Person::with_username(650_001, "李四", "lisi");
+const ZHAO: Person = Person::with_username(650_002, "赵六", "zhaoliu");
+const WANG: Person = Person::with_username(650_003, "王领导", "wangld");
+
+/// A leader over category 三 (projects 7, 8, 9) and project 12; 李四 reports on 9 with a
+/// difficulty, 赵六 on 12 stays silent.
+async fn a_reported_week() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.set_time("2024-03-12T10:00:00+08:00");
+    app.contact_on(&LI, "发展软环境保障局", &[9], "lead").await;
+    app.contact_on(&ZHAO, "发展改革局", &[12], "lead").await;
+    app.admit(&WANG, "leader", None).await;
+    sqlx::query(
+        "INSERT INTO leader_scopes (person_id, category_id) VALUES ((SELECT id FROM people WHERE telegram_id = 650003), (SELECT id FROM categories WHERE numeral = '三'));
+         INSERT INTO leader_scopes (person_id, project_id) VALUES ((SELECT id FROM people WHERE telegram_id = 650003), (SELECT id FROM projects WHERE no = 12));",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    app.set_time("2024-03-13T10:00:00+08:00");
+    app.says(&LI, "/report 9 1=2 进展:两所完成移交 困难:第三所产权待确认");
+    app.next_reply_to(&LI).await;
+    app.presses(&LI, &Press::Submit.data());
+    assert!(app.next_reply_to(&LI).await.starts_with("✅"));
+    app
+}
+
+#[tokio::test]
+async fn a_leader_reads_only_their_scope_with_red_and_yellow_first() {
+    let app = a_reported_week().await;
+    app.set_time("2024-03-21T09:00:00+08:00");
+    assert_eq!(app.tick_digest().await, 2, "the admin and the leader");
+    let digest = app.next_reply_to(&WANG).await;
+    let lines: Vec<&str> = digest.lines().collect();
+    assert_eq!(
+        lines[0],
+        "📊 济宁高新区2024年重点民生实事 · 2024年3月中旬调度（3月11日—3月20日）"
+    );
+    assert_eq!(lines[1], "报送率：1/2（50%）");
+    let projects: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.contains(" 项目 ") && l.contains('（'))
+        .copied()
+        .filter(|l| !l.starts_with('·'))
+        .collect();
+    let numbers: Vec<&str> = projects
+        .iter()
+        .map(|l| l.split_whitespace().nth(2).unwrap())
+        .collect();
+    assert_eq!(numbers.len(), 4, "{digest}");
+    assert!(
+        ["7", "8", "9", "12"].iter().all(|n| numbers.contains(n)),
+        "{digest}"
+    );
+    assert!(
+        !digest.contains("项目 3 "),
+        "nothing outside the scope: {digest}"
+    );
+    let colours: Vec<char> = projects.iter().map(|l| l.chars().next().unwrap()).collect();
+    let rank = |c: &char| match c {
+        '🔴' => 0,
+        '🟡' => 1,
+        _ => 2,
+    };
+    assert!(
+        colours.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])),
+        "red, then yellow, then blue: {colours:?}"
+    );
+    assert!(digest.contains("建成公办幼儿园 2/7所（29%）"), "{digest}");
+    assert!(
+        digest.contains("· 3月15日截止 项目 12 — 发展改革局 赵六"),
+        "{digest}"
+    );
+    assert!(
+        digest.contains("· 项目 9：第三所产权待确认（3月13日提出）"),
+        "{digest}"
+    );
+    let to_admin = app.next_reply_to(&ADMIN).await;
+    assert!(
+        to_admin.contains("🔴 红") && to_admin.contains("项目 3 "),
+        "the admins see the whole plan"
+    );
+    let stored: i64 = app
+        .scalar("SELECT count(*) FROM digests WHERE kind = 'dekad' AND period_start = '2024-03-11'")
+        .await;
+    assert_eq!(stored, 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn crossing_a_dekad_sends_one_digest_per_reader_across_restarts() {
+    let app = a_reported_week().await;
+    app.set_time("2024-03-21T08:59:00+08:00");
+    assert_eq!(app.tick_digest().await, 0, "not before 09:00");
+    app.set_time("2024-03-21T09:00:00+08:00");
+    assert_eq!(app.tick_digest().await, 2);
+    assert_eq!(app.tick_digest().await, 0);
+    app.set_time("2024-03-21T10:00:00+08:00");
+    let app = app.restart_with(|app| app).await; // the heartbeat catches up: nothing new
+    app.set_time("2024-03-25T09:00:00+08:00");
+    assert_eq!(
+        app.tick_digest().await,
+        0,
+        "the same 旬's digest, days later: already sent"
+    );
+    app.set_time("2024-04-02T12:00:00+08:00"); // down on 04-01: caught up on the 2nd
+    assert_eq!(app.tick_digest().await, 2);
+    let steps: i64 = app.scalar("SELECT count(*) FROM outbox WHERE step = 'digest' AND person_id = (SELECT id FROM people WHERE telegram_id = 650003)").await;
+    assert_eq!(steps, 2, "one for 3月中旬, one for 3月下旬");
+    let second = app
+        .api
+        .wait_until(crate::helpers::PATIENCE, || {
+            app.messages_to(&WANG)
+                .into_iter()
+                .find(|m| m.contains("3月下旬"))
+        })
+        .await
+        .unwrap();
+    assert!(second.contains("与上次调度相比："), "{second}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn digest_on_demand_is_in_the_askers_scope() {
+    let app = a_reported_week().await;
+    app.says(&WANG, "/digest");
+    let digest = app.next_reply_to(&WANG).await;
+    assert!(digest.contains("2024年3月中旬调度"), "{digest}");
+    assert!(
+        digest.contains("项目 12 ") && !digest.contains("项目 3 "),
+        "{digest}"
+    );
+    app.says(&LI, "/digest");
+    assert_eq!(
+        app.next_reply_to(&LI).await,
+        minsheng::bot::texts::not_allowed()
+    );
+    app.stop().await;
+}
