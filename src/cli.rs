@@ -11,7 +11,7 @@ use crate::app::{self, App};
 use crate::clock::{Clock, OffsetClock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::db;
-use crate::services::{digest, plan, schedule, seeding, status};
+use crate::services::{digest, ledger, plan, schedule, seeding, status};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -73,6 +73,17 @@ pub enum Command {
         /// In this leader's scope (their Telegram id); default: the whole plan.
         #[arg(long, value_name = "ID")]
         leader: Option<i64>,
+    },
+    /// Write the ledger (台账) workbook: the plan with its progress, every report, every missed deadline.
+    Export {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The .xlsx file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The plan's year (default: the plan in force today).
+        #[arg(long, value_name = "YEAR")]
+        plan: Option<i32>,
     },
     /// Inbox and outbox by state, the last update received and message sent, unreachable people.
     Status {
@@ -182,6 +193,34 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 let text =
                     digest::preview(&pool, &settings, date, leader, SystemClock.now()).await?;
                 println!("{text}");
+                pool.close().await;
+                Ok(())
+            })
+        }
+        Command::Export {
+            db,
+            out,
+            plan: year,
+        } => {
+            db.apply(&mut settings);
+            runtime.block_on(async {
+                let pool = db::connect(&settings.database).await?;
+                let mut conn = pool.acquire().await?;
+                let now = SystemClock.now();
+                let plan = ledger::plan_for(&mut conn, &settings, year, now).await?;
+                let ledger = ledger::collect(&mut conn, &settings, &plan, now).await?;
+                drop(conn);
+                let bytes = crate::export::ledger::workbook(&ledger)?;
+                std::fs::write(&out, bytes)
+                    .with_context(|| format!("无法写入 {}", out.display()))?;
+                println!(
+                    "已导出 {} 台账：{}（{} 个项目，{} 条报送记录，{} 条未按时报送）",
+                    plan.year,
+                    out.display(),
+                    ledger.rows.len(),
+                    ledger.reports.len(),
+                    ledger.missed.len()
+                );
                 pool.close().await;
                 Ok(())
             })

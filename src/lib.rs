@@ -22,6 +22,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod runtime;
 pub mod services;
 pub mod telemetry;

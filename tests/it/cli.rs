@@ -197,3 +197,28 @@ fn digest_preview_prints_the_dekad_just_ended_on_a_digest_day() {
     assert!(!refused.status.success());
     assert!(stderr(&refused).contains("没有 Telegram ID 为 12345 的分管负责同志"));
 }
+
+#[test]
+fn export_writes_the_ledger_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    assert!(minsheng(&["seed"], &db).status.success());
+    let out = dir.path().join("台账.xlsx");
+    let output = minsheng(
+        &["export", "--out", out.to_str().unwrap(), "--plan", "2024"],
+        &db,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("27 个项目"));
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an .xlsx is a zip file");
+    let missing = minsheng(
+        &["export", "--out", out.to_str().unwrap(), "--plan", "2025"],
+        &db,
+    );
+    assert!(
+        stderr(&missing).contains("没有 2025 年的计划"),
+        "{}",
+        stderr(&missing)
+    );
+}

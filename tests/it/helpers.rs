@@ -212,6 +212,10 @@ impl TestApp {
         self.clock.set(at(rfc3339));
     }
 
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     /// One heartbeat of the weekly cycle at the clock's time, as the scheduler would run it.
     pub async fn tick(&self) -> minsheng::services::cycle::Queued {
         let settings = settings(self.dir.path(), &self.api.url);
@@ -310,6 +314,11 @@ impl TestApp {
         }
         (self.api, self.dir, self.clock)
     }
+}
+
+/// The settings a running test app was built with.
+pub fn settings_of(app: &TestApp) -> Settings {
+    settings(app.dir.path(), &app.api.url)
 }
 
 /// Where the in-process bots of a test run log, at debug level. `.ci/run` greps it for the token.

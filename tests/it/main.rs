@@ -6,6 +6,7 @@ mod cycle;
 mod digest;
 mod fake_api;
 mod helpers;
+mod ledger;
 mod people;
 mod process;
 mod report;

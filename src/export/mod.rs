@@ -1,0 +1,3 @@
+//! Files for people to keep: the ledger workbook.
+
+pub mod ledger;
