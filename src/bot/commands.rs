@@ -51,6 +51,8 @@ pub enum AdminCommand {
     Resume,
     #[command(description = "本旬至今的调度情况（全部项目）")]
     Digest,
+    #[command(description = "导出台账（Excel）")]
+    Export,
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -64,6 +66,8 @@ pub enum LeaderCommand {
     Cycle,
     #[command(description = "本旬至今分管项目的调度情况")]
     Digest,
+    #[command(description = "导出台账（Excel）")]
+    Export,
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -139,6 +143,7 @@ mod tests {
                 "/project",
                 "/cycle",
                 "/digest",
+                "/export",
                 "/start",
                 "/help"
             ]

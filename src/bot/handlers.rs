@@ -17,7 +17,7 @@ use crate::db::{self, audit, calendar, plan};
 use crate::domain::args::{ScopeSpec, parse_role, words};
 use crate::domain::role::Role;
 use crate::error::UserError;
-use crate::services::{digest, notify, people as admin, views};
+use crate::services::{digest, ledger, notify, people as admin, views};
 
 /// The person behind a message, if admitted and active. Their profile is kept up to date.
 async fn identify(scope: &Scope, user: &User) -> anyhow::Result<Option<Person>> {
@@ -235,6 +235,7 @@ async fn on_leader_command(
         LeaderCommand::Project(no) => show(ctx, scope, person, View::Project(no)).await,
         LeaderCommand::Cycle => cycle_commands::show_cycle(ctx, scope).await,
         LeaderCommand::Digest => digest_now(ctx, scope, person).await,
+        LeaderCommand::Export => export(ctx, scope, msg.chat.id.0).await,
     };
     answer(scope, msg.chat.id.0, result).await
 }
@@ -350,6 +351,7 @@ async fn on_admin_command(
         AdminCommand::Pause(args) => cycle_commands::pause(ctx, scope, actor, &args).await,
         AdminCommand::Resume => cycle_commands::resume(ctx, scope, actor).await,
         AdminCommand::Digest => digest_now(ctx, scope, actor).await,
+        AdminCommand::Export => export(ctx, scope, chat).await,
         AdminCommand::Audit(args) => {
             let n = args.trim().parse::<i64>().unwrap_or(10).clamp(1, 50);
             let rows = audit::latest(&mut *scope.conn().await, n).await?;
@@ -653,4 +655,22 @@ async fn digest_now(ctx: &BotContext, scope: &Scope, person: &Person) -> anyhow:
         Some(digest) => texts::digest::digest(&digest),
         None => texts::nothing_to_digest().to_owned(),
     })
+}
+
+/// /export: the ledger workbook, sent as a document through the outbox.
+async fn export(ctx: &BotContext, scope: &Scope, chat: i64) -> anyhow::Result<String> {
+    let mut conn = scope.conn().await;
+    let plan = admin::current_plan(&mut conn, scope.now(), ctx.settings.timezone).await?;
+    let (path, name) =
+        ledger::write_for_sending(&mut conn, &ctx.settings, &plan, scope.now()).await?;
+    drop(conn);
+    scope
+        .send(Outgoing::document(
+            chat,
+            &path,
+            &name,
+            texts::ledger_caption(),
+        ))
+        .await?;
+    Ok(texts::ledger_on_its_way().to_owned())
 }

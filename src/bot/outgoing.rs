@@ -37,6 +37,20 @@ impl Outgoing {
         }
     }
 
+    /// A file on disk sent as a document; the sender uploads it.
+    pub fn document(chat_id: i64, path: &std::path::Path, name: &str, caption: &str) -> Self {
+        Self {
+            chat_id,
+            method: "sendDocument",
+            body: json!({
+                "chat_id": chat_id,
+                "caption": caption,
+                "_file": { "field": "document", "path": path.display().to_string(), "name": name },
+            }),
+            key: None,
+        }
+    }
+
     /// The command menu of one chat (setMyCommands with a chat scope).
     pub fn menu(chat_id: i64, commands: &[BotCommand]) -> Self {
         let commands: Vec<Value> = commands

@@ -88,6 +88,14 @@ pub fn on_behalf_of_chat() -> &'static str {
     "请以个人身份发送命令：机器人不接受以频道或群组名义发送的消息。"
 }
 
+pub fn ledger_caption() -> &'static str {
+    "重点民生实事台账：台账、报送记录、未按时报送三张表，A4 横向打印。"
+}
+
+pub fn ledger_on_its_way() -> &'static str {
+    "台账已生成，稍后以文件发送。"
+}
+
 pub fn nothing_to_digest() -> &'static str {
     "还没有载入任何年度计划，暂无调度情况。"
 }

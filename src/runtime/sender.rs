@@ -17,7 +17,7 @@ use crate::bot::texts;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::{self, outbox, people};
-use crate::runtime::telegram::{CallError, TelegramClient};
+use crate::runtime::telegram::{CallError, TelegramClient, Upload};
 use crate::services::notify;
 
 /// Longest we honour a `retry_after`; Telegram has been seen to ask for hours.
@@ -161,8 +161,30 @@ impl Sender {
             .lock()
             .expect("pacer lock")
             .record(pick.chat_id, instant);
-        let body: Value = serde_json::from_str(&pick.payload)?;
-        let result = self.client.call(&pick.method, &body, REQUEST_TIMEOUT).await;
+        let mut body: Value = serde_json::from_str(&pick.payload)?;
+        let result = match body
+            .as_object_mut()
+            .and_then(|fields| fields.remove("_file"))
+        {
+            // A document or photo on disk: uploaded with the call.
+            Some(file) => match std::fs::read(file["path"].as_str().unwrap_or_default()) {
+                Ok(bytes) => {
+                    let upload = Upload {
+                        field: file["field"].as_str().unwrap_or("document").to_owned(),
+                        name: file["name"].as_str().unwrap_or("file").to_owned(),
+                        bytes,
+                    };
+                    self.client
+                        .call_with_file(&pick.method, &body, upload, REQUEST_TIMEOUT)
+                        .await
+                }
+                Err(error) => Err(CallError::Api {
+                    code: 0,
+                    description: format!("the file to send is gone: {error}"),
+                }),
+            },
+            None => self.client.call(&pick.method, &body, REQUEST_TIMEOUT).await,
+        };
         let latency_ms = instant.elapsed().as_millis() as u64;
         let now = self.clock.now();
         let mut conn = self.pool.acquire().await?;

@@ -105,35 +105,83 @@ impl TelegramClient {
             .send()
             .await
             .map_err(network)?;
-        let status = response.status().as_u16();
-        let text = response.text().await.map_err(network)?;
-        let answer: Value = match serde_json::from_str(&text) {
-            Ok(answer) => answer,
-            Err(_) if status >= 500 => return Err(CallError::Server { code: status }),
-            Err(_) => {
-                return Err(CallError::Api {
-                    code: status,
-                    description: text.chars().take(200).collect(),
-                });
+        answer(response).await
+    }
+}
+
+/// Reads the Bot API's answer: the result, or what went wrong.
+async fn answer(response: reqwest::Response) -> Result<Value, CallError> {
+    let status = response.status().as_u16();
+    let text = response.text().await.map_err(network)?;
+    let answer: Value = match serde_json::from_str(&text) {
+        Ok(answer) => answer,
+        Err(_) if status >= 500 => return Err(CallError::Server { code: status }),
+        Err(_) => {
+            return Err(CallError::Api {
+                code: status,
+                description: text.chars().take(200).collect(),
+            });
+        }
+    };
+    if answer["ok"].as_bool() == Some(true) {
+        return Ok(answer["result"].clone());
+    }
+    if let Some(secs) = answer["parameters"]["retry_after"].as_u64() {
+        return Err(CallError::RetryAfter(secs));
+    }
+    let code = answer["error_code"].as_u64().map_or(status, |c| c as u16);
+    if code >= 500 {
+        return Err(CallError::Server { code });
+    }
+    Err(CallError::Api {
+        code,
+        description: answer["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    })
+}
+
+/// A file to upload with a call (sendDocument, sendPhoto): its form field, name and bytes.
+pub struct Upload {
+    pub field: String,
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl TelegramClient {
+    /// Calls a method as multipart/form-data: the body's fields as text, and one file.
+    pub async fn call_with_file(
+        &self,
+        method: &str,
+        body: &Value,
+        upload: Upload,
+        timeout: Duration,
+    ) -> Result<Value, CallError> {
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(fields) = body.as_object() {
+            for (key, value) in fields {
+                let text = match value {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                form = form.text(key.clone(), text);
             }
-        };
-        if answer["ok"].as_bool() == Some(true) {
-            return Ok(answer["result"].clone());
         }
-        if let Some(secs) = answer["parameters"]["retry_after"].as_u64() {
-            return Err(CallError::RetryAfter(secs));
-        }
-        let code = answer["error_code"].as_u64().map_or(status, |c| c as u16);
-        if code >= 500 {
-            return Err(CallError::Server { code });
-        }
-        Err(CallError::Api {
-            code,
-            description: answer["description"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-        })
+        form = form.part(
+            upload.field,
+            reqwest::multipart::Part::bytes(upload.bytes).file_name(upload.name),
+        );
+        let url = format!("{}{method}", self.base.expose());
+        let response = self
+            .http
+            .post(url)
+            .multipart(form)
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(network)?;
+        answer(response).await
     }
 }
 

@@ -230,6 +230,7 @@ pub async fn run_due(
         }
     }
     let mut sent = 0;
+    let mut ledger = None;
     for (person, chat, scope) in recipients {
         let key = |step: String| StepKey {
             plan_id: plan.id,
@@ -260,6 +261,18 @@ pub async fn run_due(
                 format!("digest#{}", part + 1)
             };
             message.keyed(key(step)).enqueue(&mut tx, &stamp).await?;
+        }
+        // The digest comes with the ledger; one workbook serves every reader of this run.
+        if ledger.is_none() {
+            ledger = Some(
+                crate::services::ledger::write_for_sending(&mut tx, settings, &plan, now).await?,
+            );
+        }
+        if let Some((path, name)) = &ledger {
+            Outgoing::document(chat, path, name, crate::bot::texts::ledger_caption())
+                .keyed(key("digest-ledger".to_owned()))
+                .enqueue(&mut tx, &stamp)
+                .await?;
         }
         digests::insert(
             &mut tx,

@@ -206,3 +206,32 @@ pub async fn plan_for(
     }
     Ok(plan)
 }
+
+/// Writes the plan's ledger under the database's folder, for the sender to upload. Returns the
+/// file and the name people see.
+pub async fn write_for_sending(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    plan: &PlanRow,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(std::path::PathBuf, String)> {
+    let ledger = collect(conn, settings, plan, now).await?;
+    let bytes = crate::export::ledger::workbook(&ledger)?;
+    let dir = settings
+        .database
+        .parent()
+        .map(|d| d.join("exports"))
+        .unwrap_or_else(|| "exports".into());
+    std::fs::create_dir_all(&dir)?;
+    let local = now.with_timezone(&settings.timezone);
+    let path = dir.join(format!(
+        "ledger-{}-{}.xlsx",
+        plan.year,
+        now.timestamp_millis()
+    ));
+    std::fs::write(&path, bytes)?;
+    Ok((
+        path,
+        format!("{}台账（{}）.xlsx", plan.year, local.format("%Y-%m-%d")),
+    ))
+}

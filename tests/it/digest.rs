@@ -87,6 +87,12 @@ async fn a_leader_reads_only_their_scope_with_red_and_yellow_first() {
         to_admin.contains("🔴 红") && to_admin.contains("项目 3 "),
         "the admins see the whole plan"
     );
+    assert!(
+        app.api
+            .calls_reach("sendDocument", 2, crate::helpers::PATIENCE)
+            .await,
+        "each digest comes with the ledger"
+    );
     let stored: i64 = app
         .scalar("SELECT count(*) FROM digests WHERE kind = 'dekad' AND period_start = '2024-03-11'")
         .await;

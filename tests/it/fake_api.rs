@@ -339,7 +339,7 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Res
         .into_iter()
         .chain(chars)
         .collect();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| multipart_summary(&body));
     shared.inner.lock().unwrap().requests.push(Request {
         method: method.clone(),
         body: body.clone(),
@@ -477,4 +477,39 @@ async fn get_updates(shared: &Shared, body: &Value) -> Value {
             return Value::Array(Vec::new());
         }
     }
+}
+
+/// A multipart upload, as far as tests need it: its text fields, and whether it carried an
+/// .xlsx (a zip) file.
+fn multipart_summary(body: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in text.split("Content-Disposition: form-data; ").skip(1) {
+        let Some(name) = part
+            .strip_prefix("name=\"")
+            .and_then(|rest| rest.split('"').next())
+        else {
+            continue;
+        };
+        if part.contains("filename=") {
+            continue;
+        }
+        if let Some(value) = part
+            .split("\r\n\r\n")
+            .nth(1)
+            .and_then(|v| v.split("\r\n").next())
+        {
+            let value = value
+                .parse::<i64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::from(value));
+            fields.insert(name.to_owned(), value);
+        }
+    }
+    fields.insert("multipart".to_owned(), Value::Bool(true));
+    fields.insert(
+        "has_xlsx".to_owned(),
+        Value::Bool(text.contains(".xlsx") && body.windows(4).any(|w| w == b"PK\x03\x04")),
+    );
+    Value::Object(fields)
 }

@@ -102,3 +102,35 @@ async fn the_ledger_holds_the_plan_every_report_and_every_missed_deadline() {
     drop(conn);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn export_sends_the_workbook_as_a_document() {
+    let app = TestApp::spawn().await;
+    app.says(&crate::helpers::ADMIN, "/export");
+    assert_eq!(
+        app.next_reply_to(&crate::helpers::ADMIN).await,
+        minsheng::bot::texts::ledger_on_its_way()
+    );
+    let upload = app
+        .api
+        .wait_until(crate::helpers::PATIENCE, || {
+            app.api
+                .requests()
+                .into_iter()
+                .find(|r| r.method == "sendDocument")
+        })
+        .await
+        .expect("a document is sent");
+    assert_eq!(upload.body["chat_id"], crate::helpers::ADMIN.id);
+    assert_eq!(upload.body["has_xlsx"], true, "{}", upload.body);
+    assert_eq!(
+        upload.body["caption"],
+        minsheng::bot::texts::ledger_caption()
+    );
+    app.says(&LI, "/export");
+    assert_eq!(
+        app.next_reply_to(&LI).await,
+        minsheng::bot::texts::not_admitted()
+    );
+    app.stop().await;
+}
