@@ -1,0 +1,106 @@
+//! A synthetic plan for the benchmarks: 1,000 projects, 3,000 contacts.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use minsheng::domain::metric::{Comparison, MetricKind, Target};
+use minsheng::domain::seed::{
+    CategorySeed, MetricSeed, PlanInfo, PlanSeed, ProjectSeed, UnitKind, UnitSeed,
+};
+use sqlx::SqlitePool;
+
+pub const PROJECTS: u32 = 1000;
+pub const CONTACTS_PER_PROJECT: u32 = 3;
+const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+pub fn plan() -> PlanSeed {
+    let date = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let units: Vec<UnitSeed> = (0..50)
+        .map(|n| UnitSeed {
+            name: format!("单位{n}"),
+            kind: UnitKind::Department,
+            group: None,
+        })
+        .collect();
+    let projects = (1..=PROJECTS)
+        .map(|no| ProjectSeed {
+            no,
+            category: NUMERALS[(no % 10) as usize].to_owned(),
+            title: format!("实事项目{no}"),
+            summary: "概述".to_owned(),
+            goals: "目标".to_owned(),
+            units: vec![format!("单位{}", no % 50), format!("单位{}", (no + 1) % 50)],
+            deadline: date("2024-12-31"),
+            metrics: (0..(no % 3))
+                .map(|m| MetricSeed {
+                    name: format!("指标{m}"),
+                    target: Target {
+                        kind: MetricKind::Number,
+                        value: Some(100.0),
+                        unit: Some("个".to_owned()),
+                        comparison: Some(Comparison::Reach),
+                        baseline: None,
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    PlanSeed {
+        plan: PlanInfo {
+            year: 2024,
+            name: "基准测试计划".to_owned(),
+            document: None,
+            issued_on: None,
+            starts_on: date("2024-01-01"),
+            ends_on: date("2024-12-31"),
+            timezone: "Asia/Shanghai".to_owned(),
+        },
+        units,
+        categories: NUMERALS
+            .iter()
+            .map(|n| CategorySeed {
+                numeral: (*n).to_owned(),
+                name: format!("第{n}类"),
+            })
+            .collect(),
+        projects,
+    }
+}
+
+/// 3,000 contacts, three to a project (the first its lead), assigned before the year began.
+pub async fn admit_contacts(pool: &SqlitePool) {
+    let mut tx = minsheng::db::begin_write(pool).await.unwrap();
+    for n in 0..PROJECTS * CONTACTS_PER_PROJECT {
+        let project = n / CONTACTS_PER_PROJECT + 1;
+        sqlx::query(
+            "INSERT INTO people (telegram_id, display_name, role, unit_id, joined_at)
+             VALUES (?, ?, 'contact', (SELECT id FROM units WHERE name = ?), '2023-12-01T00:00:00Z')",
+        )
+        .bind(1_000_000 + i64::from(n))
+        .bind(format!("联络员{n}"))
+        .bind(format!("单位{}", project % 50))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO assignments (project_id, person_id, role, assigned_at)
+             VALUES ((SELECT id FROM projects WHERE no = ?), last_insert_rowid(), ?, '2023-12-01T00:00:00Z')",
+        )
+        .bind(project)
+        .bind(if n % CONTACTS_PER_PROJECT == 0 { "lead" } else { "co" })
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// The peak resident memory of this process, from /proc.
+pub fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .unwrap_or(0)
+}
