@@ -16,7 +16,7 @@ use minsheng::bot::texts::digest as say;
 use minsheng::config::Settings;
 use minsheng::domain::calendar::Calendar;
 use minsheng::domain::cycle::{WeekPlan, to_utc};
-use minsheng::domain::dekad::Dekad;
+use minsheng::domain::dekad::Period;
 use minsheng::services::{digest, ledger, seeding};
 
 #[tokio::main]
@@ -94,7 +94,7 @@ async fn main() {
         &settings,
         &plan,
         None,
-        Dekad::before("2024-12-21".parse().unwrap()),
+        Period::dekad_before("2024-12-21".parse().unwrap()),
         now,
         &BTreeMap::new(),
     )

@@ -73,6 +73,9 @@ pub enum Command {
         /// In this leader's scope (their Telegram id); default: the whole plan.
         #[arg(long, value_name = "ID")]
         leader: Option<i64>,
+        /// The summary of the quarter that ended before DATE (每季度专题), not the ten-day digest.
+        #[arg(long)]
+        quarter: bool,
     },
     /// Write the ledger (台账) workbook: the plan with its progress, every report, every missed deadline.
     Export {
@@ -186,12 +189,14 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             preview: _,
             date,
             leader,
+            quarter,
         } => {
             db.apply(&mut settings);
             runtime.block_on(async {
                 let pool = db::connect(&settings.database).await?;
                 let text =
-                    digest::preview(&pool, &settings, date, leader, SystemClock.now()).await?;
+                    digest::preview(&pool, &settings, date, leader, quarter, SystemClock.now())
+                        .await?;
                 println!("{text}");
                 pool.close().await;
                 Ok(())

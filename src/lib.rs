@@ -10,6 +10,9 @@
 //! - [`bot`] is Telegram only: the handler tree, commands, and every string a person sees
 //!   ([`bot::texts`]).
 //! - [`services`] is where domain and storage meet (loading a seed, listing a plan).
+//! - [`runtime`] is the long-running plumbing: the update listener (inbox), the processor that
+//!   feeds handlers, the paced sender (outbox), the heartbeat, one graceful shutdown.
+//! - [`export`] writes files people keep: the ledger workbook.
 //! - [`app`] builds the running bot from [`config::Settings`] and a [`clock::Clock`], the same
 //!   way in production and in tests.
 //! - [`cli`] is the `minsheng` command line; `main.rs` only parses it and calls in here.

@@ -1043,4 +1043,70 @@ pub mod digest {
         }
         out
     }
+
+    /// The quarter's summary: completion against the year's targets, colours against the
+    /// quarter before, projects at risk, and the difficulties raised in the quarter.
+    pub fn quarter(d: &Digest, raised: &[(i64, String, String, bool)]) -> String {
+        use crate::domain::colour::Colour::Blue;
+        let mut out = format!(
+            "📈 {} · {}专题（{}—{}）\n全年目标完成情况：",
+            d.plan_name,
+            d.period.label(),
+            day(d.period.start),
+            day(d.period.end)
+        );
+        for p in &d.projects {
+            let figures: Vec<String> = p
+                .metrics
+                .iter()
+                .map(|(name, shown, percent)| match percent {
+                    Some(percent) => format!("{name} {shown}（{percent:.0}%）"),
+                    None => format!("{name} {shown}"),
+                })
+                .collect();
+            let figures = if figures.is_empty() {
+                "按进度跟踪".to_owned()
+            } else {
+                figures.join("；")
+            };
+            out.push_str(&format!(
+                "\n{} 项目 {} {}：{figures}",
+                p.colour.emoji(),
+                p.no,
+                p.title
+            ));
+        }
+        out.push_str("\n\n颜色变化（与上季度末相比）：");
+        if d.changes.is_empty() {
+            out.push('无');
+        }
+        for (no, before, now) in &d.changes {
+            out.push_str(&format!("\n· 项目 {no} 由{before}转{}", now.label()));
+        }
+        out.push_str("\n\n可能无法按期完成的项目：");
+        let at_risk: Vec<_> = d.projects.iter().filter(|p| p.colour != Blue).collect();
+        if at_risk.is_empty() {
+            out.push('无');
+        }
+        for p in at_risk {
+            out.push_str(&format!(
+                "\n· 项目 {} {}：{}",
+                p.no,
+                p.title,
+                p.reasons.join("；")
+            ));
+        }
+        out.push_str("\n\n本季度提出的困难问题：");
+        if raised.is_empty() {
+            out.push('无');
+        }
+        for (no, text, at, resolved) in raised {
+            let at = DateTime::parse_from_rfc3339(at)
+                .map(|t| day(t.date_naive()))
+                .unwrap_or_default();
+            let state = if *resolved { "已解决" } else { "未解决" };
+            out.push_str(&format!("\n· 项目 {no}：{text}（{at}提出，{state}）"));
+        }
+        out
+    }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
-use crate::domain::dekad::Dekad;
+use crate::domain::dekad::Period;
 
 /// Active leaders and where their digest goes: their group if set, else their own chat.
 pub async fn leaders(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, i64)>> {
@@ -14,31 +14,32 @@ pub async fn leaders(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, i64)
         .await
 }
 
+/// Whether a person already has the digest (`dekad`) or summary (`quarter`) of a period.
 pub async fn exists(
     conn: &mut SqliteConnection,
     plan_id: i64,
     person_id: i64,
+    kind: &str,
     period_start: chrono::NaiveDate,
 ) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM digests WHERE plan_id = ? AND person_id = ? AND kind = 'dekad' AND period_start = ?)")
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM digests WHERE plan_id = ? AND person_id = ? AND kind = ? AND period_start = ?)")
         .bind(plan_id)
         .bind(person_id)
+        .bind(kind)
         .bind(period_start)
         .fetch_one(conn)
         .await
 }
 
-/// The colours of the person's latest digest, by project number.
+/// The colours of the person's latest ten-day digest, by project number.
 pub async fn last_colours(
     conn: &mut SqliteConnection,
     person_id: i64,
 ) -> sqlx::Result<BTreeMap<String, String>> {
-    let summary: Option<String> = sqlx::query_scalar(
-        "SELECT summary FROM digests WHERE person_id = ? ORDER BY id DESC LIMIT 1",
-    )
-    .bind(person_id)
-    .fetch_optional(conn)
-    .await?;
+    let summary: Option<String> = sqlx::query_scalar("SELECT summary FROM digests WHERE person_id = ? AND kind = 'dekad' ORDER BY id DESC LIMIT 1")
+        .bind(person_id)
+        .fetch_optional(conn)
+        .await?;
     Ok(summary
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default())
@@ -49,7 +50,7 @@ pub async fn insert(
     conn: &mut SqliteConnection,
     plan_id: i64,
     kind: &str,
-    period: Dekad,
+    period: Period,
     person_id: Option<i64>,
     text: &str,
     summary: &Value,

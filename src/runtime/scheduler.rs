@@ -24,6 +24,9 @@ pub async fn beat(pool: &SqlitePool, settings: &Settings, clock: &SharedClock) {
     if let Err(error) = digest::run_due(pool, settings, now).await {
         tracing::error!(error = %format!("{error:#}"), "the digest failed a beat");
     }
+    if let Err(error) = digest::run_quarter_due(pool, settings, now).await {
+        tracing::error!(error = %format!("{error:#}"), "the quarterly summary failed a beat");
+    }
 }
 
 pub async fn start(

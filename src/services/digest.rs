@@ -16,8 +16,8 @@ use crate::db::outbox::StepKey;
 use crate::db::plan::{self, PlanRow};
 use crate::db::{self, calendar, digests, scopes};
 use crate::domain::colour::Colour;
-use crate::domain::cycle::{WeekPlan, to_utc, week_start};
-use crate::domain::dekad::Dekad;
+use crate::domain::cycle::{WeekPlan, shift_working_days, to_utc, week_start};
+use crate::domain::dekad::{Kind, Period};
 use crate::services::reporting;
 
 /// One project's line in a digest.
@@ -43,7 +43,7 @@ pub struct Missed {
 
 #[derive(Debug, Clone)]
 pub struct Digest {
-    pub period: Dekad,
+    pub period: Period,
     pub plan_name: String,
     pub received: usize,
     pub expected: usize,
@@ -72,7 +72,7 @@ pub async fn build(
     settings: &Settings,
     plan: &PlanRow,
     scope: Option<&HashSet<i64>>,
-    period: Dekad,
+    period: Period,
     now: DateTime<Utc>,
     previous: &BTreeMap<String, String>,
 ) -> anyhow::Result<Digest> {
@@ -182,7 +182,7 @@ pub async fn build(
 
 /// The digest day on or before `today` in its 旬, if the configured days have one.
 fn digest_day(settings: &Settings, today: NaiveDate) -> Option<NaiveDate> {
-    let dekad = Dekad::of(today);
+    let dekad = Period::dekad_of(today);
     settings
         .digest
         .days
@@ -206,7 +206,61 @@ pub async fn run_due(
     if local < day.and_time(settings.digest.time) {
         return Ok(0);
     }
-    let period = Dekad::before(day);
+    deliver(pool, settings, Period::dekad_before(day), now).await
+}
+
+/// Queues the quarter's summary (每季度专题会议) on the first working day after the quarter,
+/// to the same readers as the digest, once each.
+pub async fn run_quarter_due(
+    pool: &SqlitePool,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let local = now.with_timezone(&settings.timezone).naive_local();
+    let quarter = Period::quarter_before(local.date());
+    let mut conn = pool.acquire().await?;
+    let Some(plan) = plan::plan_on(&mut conn, quarter.end).await? else {
+        return Ok(0);
+    };
+    let calendar = calendar::load(&mut conn, plan.id).await?;
+    drop(conn);
+    let first_working = shift_working_days(&calendar, quarter.end, 1);
+    if local < first_working.and_time(settings.digest.time) {
+        return Ok(0);
+    }
+    deliver(pool, settings, quarter, now).await
+}
+
+/// Everyone who reads digests: admins (the whole plan) and leaders with a scope, each with the
+/// chat their digest goes to.
+async fn readers(
+    conn: &mut SqliteConnection,
+) -> sqlx::Result<Vec<(i64, i64, Option<HashSet<i64>>)>> {
+    let mut readers: Vec<(i64, i64, Option<HashSet<i64>>)> = cycle_db::admins(conn)
+        .await?
+        .into_iter()
+        .map(|(id, chat)| (id, chat, None))
+        .collect();
+    for (leader, chat) in digests::leaders(conn).await? {
+        let projects: HashSet<i64> = scopes::project_ids(conn, leader)
+            .await?
+            .into_iter()
+            .collect();
+        if !projects.is_empty() {
+            readers.push((leader, chat, Some(projects)));
+        }
+    }
+    Ok(readers)
+}
+
+/// Builds, queues (with the ledger) and stores a period's digest for every reader who has not
+/// had it yet.
+async fn deliver(
+    pool: &SqlitePool,
+    settings: &Settings,
+    period: Period,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
     let mut tx = db::begin_write(pool).await?;
     let Some(plan) = plan::plan_on(&mut tx, period.end).await? else {
         return Ok(0);
@@ -214,24 +268,17 @@ pub async fn run_due(
     if period.end < plan.starts_on {
         return Ok(0);
     }
+    let (kind, step) = match period.kind {
+        Kind::Dekad => ("dekad", "digest"),
+        Kind::Quarter => ("quarter", "quarter"),
+    };
     let stamp = db::instant(now);
-    let mut recipients: Vec<(i64, i64, Option<HashSet<i64>>)> = cycle_db::admins(&mut tx)
-        .await?
-        .into_iter()
-        .map(|(id, chat)| (id, chat, None))
-        .collect();
-    for (leader, chat) in digests::leaders(&mut tx).await? {
-        let projects: HashSet<i64> = scopes::project_ids(&mut tx, leader)
-            .await?
-            .into_iter()
-            .collect();
-        if !projects.is_empty() {
-            recipients.push((leader, chat, Some(projects)));
-        }
-    }
     let mut sent = 0;
     let mut ledger = None;
-    for (person, chat, scope) in recipients {
+    for (person, chat, scope) in readers(&mut tx).await? {
+        if digests::exists(&mut tx, plan.id, person, kind, period.start).await? {
+            continue;
+        }
         let key = |step: String| StepKey {
             plan_id: plan.id,
             period: period.key(),
@@ -239,30 +286,33 @@ pub async fn run_due(
             person_id: person,
             step,
         };
-        if digests::exists(&mut tx, plan.id, person, period.start).await? {
-            continue;
-        }
-        let previous = digests::last_colours(&mut tx, person).await?;
-        let digest = build(
-            &mut tx,
-            settings,
-            &plan,
-            scope.as_ref(),
-            period,
-            now,
-            &previous,
-        )
-        .await?;
-        let text = say::digest(&digest);
+        let (digest, text) = match period.kind {
+            Kind::Dekad => {
+                let previous = digests::last_colours(&mut tx, person).await?;
+                let digest = build(
+                    &mut tx,
+                    settings,
+                    &plan,
+                    scope.as_ref(),
+                    period,
+                    now,
+                    &previous,
+                )
+                .await?;
+                let text = say::digest(&digest);
+                (digest, text)
+            }
+            Kind::Quarter => quarter(&mut tx, settings, &plan, scope.as_ref(), period).await?,
+        };
         for (part, message) in Outgoing::texts(chat, &text).into_iter().enumerate() {
             let step = if part == 0 {
-                "digest".to_owned()
+                step.to_owned()
             } else {
-                format!("digest#{}", part + 1)
+                format!("{step}#{}", part + 1)
             };
             message.keyed(key(step)).enqueue(&mut tx, &stamp).await?;
         }
-        // The digest comes with the ledger; one workbook serves every reader of this run.
+        // Each comes with the ledger; one workbook serves every reader of this run.
         if ledger.is_none() {
             ledger = Some(
                 crate::services::ledger::write_for_sending(&mut tx, settings, &plan, now).await?,
@@ -270,14 +320,14 @@ pub async fn run_due(
         }
         if let Some((path, name)) = &ledger {
             Outgoing::document(chat, path, name, crate::bot::texts::ledger_caption())
-                .keyed(key("digest-ledger".to_owned()))
+                .keyed(key(format!("{step}-ledger")))
                 .enqueue(&mut tx, &stamp)
                 .await?;
         }
         digests::insert(
             &mut tx,
             plan.id,
-            "dekad",
+            kind,
             period,
             Some(person),
             &text,
@@ -292,6 +342,65 @@ pub async fn run_due(
         tracing::info!(period = %period.label(), sent, "digests queued");
     }
     Ok(sent)
+}
+
+/// The quarter's summary: the colours at its end against the previous quarter's end, every
+/// project's completion against the year's targets, and the difficulties raised in it.
+pub async fn quarter(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    plan: &PlanRow,
+    scope: Option<&HashSet<i64>>,
+    period: Period,
+) -> anyhow::Result<(Digest, String)> {
+    let end_of = |day: NaiveDate| {
+        to_utc(
+            settings.timezone,
+            day.and_hms_opt(23, 59, 59).expect("a valid time"),
+        )
+    };
+    let before = Period::quarter_before(period.start);
+    let previous = if before.end >= plan.starts_on {
+        build(
+            conn,
+            settings,
+            plan,
+            scope,
+            before,
+            end_of(before.end),
+            &BTreeMap::new(),
+        )
+        .await?
+        .colours()
+    } else {
+        BTreeMap::new()
+    };
+    let digest = build(
+        conn,
+        settings,
+        plan,
+        scope,
+        period,
+        end_of(period.end),
+        &previous,
+    )
+    .await?;
+    let numbers: HashSet<i64> = digest.projects.iter().map(|p| p.no).collect();
+    let raised: Vec<(i64, String, String, bool)> = sqlx::query_as(
+        "SELECT p.no, d.text, d.raised_at, d.resolved_at IS NOT NULL FROM difficulties d JOIN projects p ON p.id = d.project_id
+         WHERE p.plan_id = ? AND d.raised_at >= ? AND d.raised_at <= ? ORDER BY d.raised_at",
+    )
+    .bind(plan.id)
+    .bind(db::instant(to_utc(settings.timezone, period.start.and_hms_opt(0, 0, 0).expect("a valid time"))))
+    .bind(db::instant(end_of(period.end)))
+    .fetch_all(&mut *conn)
+    .await?;
+    let raised: Vec<_> = raised
+        .into_iter()
+        .filter(|(no, ..)| numbers.contains(no))
+        .collect();
+    let text = say::quarter(&digest, &raised);
+    Ok((digest, text))
 }
 
 /// The digest of the current 旬 so far, for /digest and `minsheng digest --preview`.
@@ -324,7 +433,7 @@ pub async fn on_demand(
             settings,
             &plan,
             scope.as_ref(),
-            Dekad::of(today),
+            Period::dekad_of(today),
             now,
             &previous,
         )
@@ -339,6 +448,7 @@ pub async fn preview(
     settings: &Settings,
     date: Option<NaiveDate>,
     leader: Option<i64>,
+    quarter_summary: bool,
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
     let now = match date {
@@ -346,10 +456,12 @@ pub async fn preview(
         None => now,
     };
     let today = now.with_timezone(&settings.timezone).date_naive();
-    let period = if settings.digest.days.contains(&today.day()) {
-        Dekad::before(today)
+    let period = if quarter_summary {
+        Period::quarter_before(today)
+    } else if settings.digest.days.contains(&today.day()) {
+        Period::dekad_before(today)
     } else {
-        Dekad::of(today)
+        Period::dekad_of(today)
     };
     let mut conn = pool.acquire().await?;
     let plan = plan::plan_on(&mut conn, period.end)
@@ -374,6 +486,11 @@ pub async fn preview(
         }
         None => (None, BTreeMap::new()),
     };
+    if quarter_summary {
+        return Ok(quarter(&mut conn, settings, &plan, scope.as_ref(), period)
+            .await?
+            .1);
+    }
     let digest = build(
         &mut conn,
         settings,

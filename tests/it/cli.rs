@@ -222,3 +222,19 @@ fn export_writes_the_ledger_workbook() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn digest_preview_of_a_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    assert!(minsheng(&["seed"], &db).status.success());
+    let output = minsheng(
+        &["digest", "--preview", "--quarter", "--date", "2024-04-01"],
+        &db,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output)
+            .starts_with("📈 济宁高新区2024年重点民生实事 · 2024年第一季度专题（1月1日—3月31日）")
+    );
+}

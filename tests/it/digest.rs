@@ -150,3 +150,45 @@ async fn digest_on_demand_is_in_the_askers_scope() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_quarter_summary_goes_out_on_the_first_working_day_after_the_quarter() {
+    let app = a_reported_week().await;
+    app.set_time("2024-03-31T09:00:00+08:00");
+    assert_eq!(app.tick_quarter().await, 0, "the quarter is not over");
+    app.set_time("2024-04-01T08:59:00+08:00");
+    assert_eq!(app.tick_quarter().await, 0);
+    app.set_time("2024-04-01T09:00:00+08:00");
+    assert_eq!(app.tick_quarter().await, 2, "the admin and the leader");
+    assert_eq!(app.tick_quarter().await, 0, "once");
+    let summary = app
+        .api
+        .wait_until(crate::helpers::PATIENCE, || {
+            app.messages_to(&WANG)
+                .into_iter()
+                .find(|m| m.starts_with("📈"))
+        })
+        .await
+        .unwrap();
+    assert!(
+        summary
+            .starts_with("📈 济宁高新区2024年重点民生实事 · 2024年第一季度专题（1月1日—3月31日）"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("项目 9 建成公办幼儿园：建成公办幼儿园 2/7所（29%）"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("· 项目 9：第三所产权待确认（3月13日提出，未解决）"),
+        "{summary}"
+    );
+    assert!(!summary.contains("项目 3 "), "in the leader's scope only");
+
+    // The third quarter ends in the National Day holiday: the summary waits for 8 October.
+    app.set_time("2024-10-07T09:00:00+08:00");
+    assert_eq!(app.tick_quarter().await, 0);
+    app.set_time("2024-10-08T09:00:00+08:00");
+    assert_eq!(app.tick_quarter().await, 2);
+    app.stop().await;
+}

@@ -232,6 +232,14 @@ impl TestApp {
             .expect("digest run_due")
     }
 
+    /// The quarterly-summary beat at the clock's time: how many summaries were queued.
+    pub async fn tick_quarter(&self) -> usize {
+        let settings = settings(self.dir.path(), &self.api.url);
+        minsheng::services::digest::run_quarter_due(&self.pool, &settings, self.clock.now())
+            .await
+            .expect("quarter run_due")
+    }
+
     /// The steps queued in the outbox for a person: ("2024-03-11", "prompt") …
     pub async fn steps_of(&self, person: &Person) -> Vec<(String, String)> {
         sqlx::query_as(
