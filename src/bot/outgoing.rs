@@ -51,6 +51,24 @@ impl Outgoing {
         }
     }
 
+    /// A picture on disk sent as a photo; the sender uploads it.
+    pub fn photo(chat_id: i64, path: &std::path::Path, caption: &str) -> Self {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "chart.png".to_owned());
+        Self {
+            chat_id,
+            method: "sendPhoto",
+            body: json!({
+                "chat_id": chat_id,
+                "caption": caption,
+                "_file": { "field": "photo", "path": path.display().to_string(), "name": name },
+            }),
+            key: None,
+        }
+    }
+
     /// The command menu of one chat (setMyCommands with a chat scope).
     pub fn menu(chat_id: i64, commands: &[BotCommand]) -> Self {
         let commands: Vec<Value> = commands

@@ -88,6 +88,10 @@ pub fn on_behalf_of_chat() -> &'static str {
     "请以个人身份发送命令：机器人不接受以频道或群组名义发送的消息。"
 }
 
+pub fn chart_caption(period: &str) -> String {
+    format!("{period}各项目进度：柱为完成进度，竖线为时序进度；红黄在前。")
+}
+
 pub fn ledger_caption() -> &'static str {
     "重点民生实事台账：台账、报送记录、未按时报送三张表，A4 横向打印。"
 }

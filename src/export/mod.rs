@@ -1,3 +1,4 @@
 //! Files for people to keep: the ledger workbook.
 
+pub mod chart;
 pub mod ledger;

@@ -312,7 +312,16 @@ async fn deliver(
             };
             message.keyed(key(step)).enqueue(&mut tx, &stamp).await?;
         }
-        // Each comes with the ledger; one workbook serves every reader of this run.
+        // Each comes with its chart, and the ledger (one workbook serves every reader of the run).
+        let chart = chart_file(settings, &digest, person, now)?;
+        Outgoing::photo(
+            chat,
+            &chart,
+            &crate::bot::texts::chart_caption(&digest.period.label()),
+        )
+        .keyed(key(format!("{step}-chart")))
+        .enqueue(&mut tx, &stamp)
+        .await?;
         if ledger.is_none() {
             ledger = Some(
                 crate::services::ledger::write_for_sending(&mut tx, settings, &plan, now).await?,
@@ -502,4 +511,48 @@ pub async fn preview(
     )
     .await?;
     Ok(say::digest(&digest))
+}
+
+/// The digest's bars, red and yellow first as in its text.
+pub fn bars(digest: &Digest) -> Vec<crate::export::chart::Bar> {
+    digest
+        .projects
+        .iter()
+        .map(|p| crate::export::chart::Bar {
+            label: format!("{}. {}", p.no, p.title.chars().take(14).collect::<String>()),
+            actual: p
+                .metrics
+                .iter()
+                .filter_map(|(_, _, percent)| *percent)
+                .map(|v| v.min(100.0))
+                .reduce(f64::min)
+                .or(if p.metrics.is_empty() {
+                    None
+                } else {
+                    Some(0.0)
+                }),
+            expected: p.expected,
+            colour: p.colour,
+        })
+        .collect()
+}
+
+/// Renders a digest's chart into the exports folder for the sender to upload.
+fn chart_file(
+    settings: &Settings,
+    digest: &Digest,
+    person: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<std::path::PathBuf> {
+    let png =
+        crate::export::chart::render(&format!("{} 进度", digest.period.label()), &bars(digest))?;
+    let dir = crate::services::ledger::exports_dir(settings);
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!(
+        "chart-{}-{person}-{}.png",
+        digest.period.key().replace(':', "-"),
+        now.timestamp_millis()
+    ));
+    std::fs::write(&path, png)?;
+    Ok(path)
 }

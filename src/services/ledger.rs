@@ -217,11 +217,7 @@ pub async fn write_for_sending(
 ) -> anyhow::Result<(std::path::PathBuf, String)> {
     let ledger = collect(conn, settings, plan, now).await?;
     let bytes = crate::export::ledger::workbook(&ledger)?;
-    let dir = settings
-        .database
-        .parent()
-        .map(|d| d.join("exports"))
-        .unwrap_or_else(|| "exports".into());
+    let dir = exports_dir(settings);
     std::fs::create_dir_all(&dir)?;
     let local = now.with_timezone(&settings.timezone);
     let path = dir.join(format!(
@@ -234,4 +230,13 @@ pub async fn write_for_sending(
         path,
         format!("{}台账（{}）.xlsx", plan.year, local.format("%Y-%m-%d")),
     ))
+}
+
+/// Where files waiting to be sent are written: beside the database.
+pub fn exports_dir(settings: &Settings) -> std::path::PathBuf {
+    settings
+        .database
+        .parent()
+        .map(|d| d.join("exports"))
+        .unwrap_or_else(|| "exports".into())
 }
