@@ -7,30 +7,17 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate};
 use common::{CONTACTS_PER_PROJECT, PROJECTS};
-use minsheng::config::Settings;
 use minsheng::domain::calendar::Calendar;
 use minsheng::domain::cycle::{WeekPlan, to_utc};
-use minsheng::services::{cycle, seeding};
+use minsheng::services::cycle;
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let env: HashMap<String, String> = [(
-        "MINSHENG_DATABASE".to_owned(),
-        dir.path().join("b.db").display().to_string(),
-    )]
-    .into();
-    let settings = Settings::from_layers(None, &env).unwrap();
-    let pool = minsheng::db::connect(&settings.database).await.unwrap();
-    seeding::load(&pool, &common::plan(), chrono::Utc::now())
-        .await
-        .unwrap();
-    common::admit_contacts(&pool).await;
+    let (_dir, settings, pool) = common::plan_with_contacts().await;
 
     let calendar = Calendar::official();
     let mut weeks = 0;

@@ -7,32 +7,20 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use chrono::{Days, NaiveDate};
 use minsheng::bot::outgoing::split_text;
 use minsheng::bot::texts::digest as say;
-use minsheng::config::Settings;
 use minsheng::domain::calendar::Calendar;
 use minsheng::domain::cycle::{WeekPlan, to_utc};
 use minsheng::domain::dekad::Period;
-use minsheng::services::{digest, ledger, seeding};
+use minsheng::services::{digest, ledger};
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let env: HashMap<String, String> = [(
-        "MINSHENG_DATABASE".to_owned(),
-        dir.path().join("b.db").display().to_string(),
-    )]
-    .into();
-    let settings = Settings::from_layers(None, &env).unwrap();
-    let pool = minsheng::db::connect(&settings.database).await.unwrap();
-    seeding::load(&pool, &common::plan(), chrono::Utc::now())
-        .await
-        .unwrap();
-    common::admit_contacts(&pool).await;
+    let (_dir, settings, pool) = common::plan_with_contacts().await;
 
     // A year of weekly reports from every project's lead contact, figures rising each week.
     let started = Instant::now();

@@ -3,6 +3,8 @@
 //!
 //! `cargo bench --bench outbox`. Nothing leaves 127.0.0.1.
 
+#[path = "common/mod.rs"]
+mod common;
 #[path = "../tests/it/fake_api.rs"]
 mod fake_api;
 
@@ -71,16 +73,6 @@ async fn main() {
     println!("  delivered: {}", api.sent().len());
     println!(
         "  peak RSS of this process (bench, sender and fake API): {} KiB",
-        peak_kib()
+        common::peak_kib()
     );
-}
-
-fn peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap()
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.split_whitespace().next())
-        .and_then(|kib| kib.parse().ok())
-        .unwrap_or(0)
 }

@@ -6,7 +6,12 @@ use minsheng::domain::metric::{Comparison, MetricKind, Target};
 use minsheng::domain::seed::{
     CategorySeed, MetricSeed, PlanInfo, PlanSeed, ProjectSeed, UnitKind, UnitSeed,
 };
+use std::collections::HashMap;
+
+use minsheng::config::Settings;
+use minsheng::services::seeding;
 use sqlx::SqlitePool;
+use tempfile::TempDir;
 
 pub const PROJECTS: u32 = 1000;
 pub const CONTACTS_PER_PROJECT: u32 = 3;
@@ -103,4 +108,22 @@ pub fn peak_kib() -> u64 {
         .and_then(|value| value.split_whitespace().next())
         .and_then(|kib| kib.parse().ok())
         .unwrap_or(0)
+}
+
+/// A temporary database holding the synthetic plan and its contacts, with settings that point
+/// at it.
+pub async fn plan_with_contacts() -> (TempDir, Settings, SqlitePool) {
+    let dir = tempfile::tempdir().unwrap();
+    let env: HashMap<String, String> = [(
+        "MINSHENG_DATABASE".to_owned(),
+        dir.path().join("b.db").display().to_string(),
+    )]
+    .into();
+    let settings = Settings::from_layers(None, &env).unwrap();
+    let pool = minsheng::db::connect(&settings.database).await.unwrap();
+    seeding::load(&pool, &plan(), chrono::Utc::now())
+        .await
+        .unwrap();
+    admit_contacts(&pool).await;
+    (dir, settings, pool)
 }

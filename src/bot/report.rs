@@ -500,21 +500,7 @@ pub async fn on_input(
                     enter(scope, dialogue, person, chat, after(draft, &state, 0)).await
                 }
                 (None, Some("跳过" | "无")) => {
-                    enter(
-                        scope,
-                        dialogue,
-                        person,
-                        chat,
-                        after(
-                            Draft {
-                                evidence: None,
-                                ..draft.clone()
-                            },
-                            &state,
-                            0,
-                        ),
-                    )
-                    .await
+                    skip_evidence(scope, dialogue, person, chat, draft, &state).await
                 }
                 _ => refuse(say::bad_evidence().to_owned()).await,
             }
@@ -523,6 +509,32 @@ pub async fn on_input(
             refuse(say::press_a_button().to_owned()).await
         }
     }
+}
+
+/// 跳过 at the evidence step, typed or pressed.
+async fn skip_evidence(
+    scope: &Scope,
+    dialogue: &ReportDialogue,
+    person: &Person,
+    chat: i64,
+    draft: &Draft,
+    state: &ReportState,
+) -> anyhow::Result<()> {
+    enter(
+        scope,
+        dialogue,
+        person,
+        chat,
+        after(
+            Draft {
+                evidence: None,
+                ..draft.clone()
+            },
+            state,
+            0,
+        ),
+    )
+    .await
 }
 
 async fn choose_project(
@@ -708,21 +720,7 @@ pub async fn on_press(
             .await?
         }
         (ReportState::Evidence(draft), Press::Skip) => {
-            enter(
-                scope,
-                dialogue,
-                person,
-                chat,
-                after(
-                    Draft {
-                        evidence: None,
-                        ..draft.clone()
-                    },
-                    &state,
-                    0,
-                ),
-            )
-            .await?
+            skip_evidence(scope, dialogue, person, chat, draft, &state).await?
         }
         (ReportState::Summary(draft), Press::Submit) => {
             submit(ctx, scope, dialogue, person, chat, draft.clone()).await?

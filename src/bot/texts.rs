@@ -961,6 +961,17 @@ pub mod digest {
         }
     }
 
+    /// A project's metrics as "name value（percent%）".
+    fn figures(metrics: &[(String, String, Option<f64>)]) -> Vec<String> {
+        metrics
+            .iter()
+            .map(|(name, shown, percent)| match percent {
+                Some(percent) => format!("{name} {shown}（{percent:.0}%）"),
+                None => format!("{name} {shown}"),
+            })
+            .collect()
+    }
+
     pub fn digest(d: &Digest) -> String {
         let mut out = format!(
             "📊 {} · {}调度（{}—{}）",
@@ -999,15 +1010,8 @@ pub mod digest {
             if p.colour != Blue || !p.reasons.is_empty() {
                 out.push_str(&format!("\n   {}", p.reasons.join("；")));
             }
-            let figures: Vec<String> = p
-                .metrics
-                .iter()
-                .map(|(name, shown, percent)| match percent {
-                    Some(percent) => format!("{name} {shown}（{percent:.0}%）"),
-                    None => format!("{name} {shown}"),
-                })
-                .collect();
-            if !figures.is_empty() {
+            let figures = figures(&p.metrics);
+            if !p.metrics.is_empty() {
                 out.push_str(&format!(
                     "\n   {}；时序 {:.0}%",
                     figures.join("；"),
@@ -1060,14 +1064,7 @@ pub mod digest {
             day(d.period.end)
         );
         for p in &d.projects {
-            let figures: Vec<String> = p
-                .metrics
-                .iter()
-                .map(|(name, shown, percent)| match percent {
-                    Some(percent) => format!("{name} {shown}（{percent:.0}%）"),
-                    None => format!("{name} {shown}"),
-                })
-                .collect();
+            let figures = figures(&p.metrics);
             let figures = if figures.is_empty() {
                 "按进度跟踪".to_owned()
             } else {

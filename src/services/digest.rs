@@ -16,7 +16,7 @@ use crate::db::outbox::StepKey;
 use crate::db::plan::{self, PlanRow};
 use crate::db::{self, calendar, digests, scopes};
 use crate::domain::colour::Colour;
-use crate::domain::cycle::{WeekPlan, shift_working_days, to_utc, week_start};
+use crate::domain::cycle::{shift_working_days, to_utc};
 use crate::domain::dekad::{Kind, Period};
 use crate::services::reporting;
 
@@ -109,40 +109,33 @@ pub async fn build(
     projects.sort_by_key(|p| (std::cmp::Reverse(p.colour), p.no));
 
     // Reports expected in the period: weeks whose deadline fell in it (and has passed).
-    let local = now.with_timezone(&settings.timezone).naive_local();
     let contacts: Vec<_> = cycle_db::contacts_of_plan(conn, plan.id)
         .await?
         .into_iter()
         .filter(|c| in_scope(c.project_id))
         .collect();
-    let (mut expected, mut received, mut missed) = (0, 0, Vec::new());
-    let mut monday = week_start(period.start);
-    while monday <= period.end {
-        if let Some(week) = WeekPlan::for_week(&calendar, monday, &settings.cycle)
-            && (period.start..=period.end).contains(&week.deadline.date())
-            && week.deadline <= local
-        {
-            let reported =
-                cycle_db::reported_in_week(conn, plan.id, &week.week_start.to_string()).await?;
-            let asked = to_utc(settings.timezone, week.prompt);
-            for c in contacts.iter().filter(|c| {
-                DateTime::parse_from_rfc3339(&c.assigned_at).is_ok_and(|at| at <= asked)
-            }) {
-                expected += 1;
-                if reported.contains(&(c.project_id, c.person_id)) {
-                    received += 1;
-                } else {
-                    missed.push(Missed {
-                        deadline: week.deadline.date(),
-                        no: c.project_no,
-                        unit: c.unit.clone().unwrap_or_default(),
-                        contact: c.name.clone(),
-                    });
-                }
-            }
-        }
-        monday = monday + chrono::Days::new(7);
-    }
+    let due = crate::services::cycle::expected_reports(
+        conn,
+        settings,
+        &calendar,
+        plan,
+        &contacts,
+        (period.start, period.end),
+        now,
+    )
+    .await?;
+    let expected = due.len();
+    let received = due.iter().filter(|e| e.reported).count();
+    let missed = due
+        .into_iter()
+        .filter(|e| !e.reported)
+        .map(|e| Missed {
+            deadline: e.week.deadline.date(),
+            no: e.contact.project_no,
+            unit: e.contact.unit.unwrap_or_default(),
+            contact: e.contact.name,
+        })
+        .collect();
 
     let difficulties: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT p.no, d.text, d.raised_at FROM difficulties d JOIN projects p ON p.id = d.project_id

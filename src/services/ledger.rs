@@ -1,7 +1,7 @@
 //! What the ledger (台账) holds: the seed table's columns with the year's progress, every
 //! report in history, every missed deadline.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
 use crate::bot::texts::digest::figure;
@@ -10,7 +10,6 @@ use crate::db::calendar;
 use crate::db::cycle as cycle_db;
 use crate::db::plan::{self, PlanRow};
 use crate::domain::colour::Colour;
-use crate::domain::cycle::{WeekPlan, to_utc, week_start};
 use crate::services::reporting;
 
 pub struct LedgerRow {
@@ -140,34 +139,29 @@ pub async fn collect(
     .fetch_all(&mut *conn)
     .await?;
 
-    let mut missed = Vec::new();
     let contacts = cycle_db::contacts_of_plan(conn, plan.id).await?;
-    let local = now.with_timezone(&settings.timezone).naive_local();
-    let mut monday = week_start(plan.starts_on);
-    while monday <= plan.ends_on && monday <= local.date() {
-        if let Some(week) = WeekPlan::for_week(&calendar, monday, &settings.cycle)
-            && week.deadline <= local
-        {
-            let reported =
-                cycle_db::reported_in_week(conn, plan.id, &week.week_start.to_string()).await?;
-            let asked = to_utc(settings.timezone, week.prompt);
-            for c in contacts.iter().filter(|c| {
-                DateTime::parse_from_rfc3339(&c.assigned_at).is_ok_and(|at| at <= asked)
-            }) {
-                if !reported.contains(&(c.project_id, c.person_id)) {
-                    missed.push(MissedRecord {
-                        week_start: week.week_start,
-                        deadline: week.deadline.format("%Y-%m-%d %H:%M").to_string(),
-                        no: c.project_no,
-                        title: c.title.clone(),
-                        unit: c.unit.clone().unwrap_or_default(),
-                        contact: c.name.clone(),
-                    });
-                }
-            }
-        }
-        monday = monday + Days::new(7);
-    }
+    let due = crate::services::cycle::expected_reports(
+        conn,
+        settings,
+        &calendar,
+        plan,
+        &contacts,
+        (plan.starts_on, plan.ends_on),
+        now,
+    )
+    .await?;
+    let missed = due
+        .into_iter()
+        .filter(|e| !e.reported)
+        .map(|e| MissedRecord {
+            week_start: e.week.week_start,
+            deadline: e.week.deadline.format("%Y-%m-%d %H:%M").to_string(),
+            no: e.contact.project_no,
+            title: e.contact.title,
+            unit: e.contact.unit.unwrap_or_default(),
+            contact: e.contact.name,
+        })
+        .collect();
     Ok(Ledger {
         plan_name: plan.name.clone(),
         rows,
