@@ -53,6 +53,8 @@ pub enum AdminCommand {
     Digest,
     #[command(description = "导出台账（Excel）")]
     Export,
+    #[command(description = "标记项目的困难问题已解决：/resolve 项目序号")]
+    Resolve(String),
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]

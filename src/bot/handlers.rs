@@ -13,7 +13,7 @@ use crate::bot::report::{self, ReportDialogue, ReportState};
 use crate::bot::scope::Scope;
 use crate::bot::{BotContext, cycle_commands, texts};
 use crate::db::people::{self, Person};
-use crate::db::{self, audit, calendar, plan};
+use crate::db::{self, audit, calendar, plan, reports};
 use crate::domain::args::{ScopeSpec, parse_role, words};
 use crate::domain::role::Role;
 use crate::error::UserError;
@@ -352,6 +352,7 @@ async fn on_admin_command(
         AdminCommand::Resume => cycle_commands::resume(ctx, scope, actor).await,
         AdminCommand::Digest => digest_now(ctx, scope, actor).await,
         AdminCommand::Export => export(ctx, scope, chat).await,
+        AdminCommand::Resolve(args) => resolve(ctx, scope, actor, &args).await,
         AdminCommand::Audit(args) => {
             let n = args.trim().parse::<i64>().unwrap_or(10).clamp(1, 50);
             let rows = audit::latest(&mut *scope.conn().await, n).await?;
@@ -673,4 +674,33 @@ async fn export(ctx: &BotContext, scope: &Scope, chat: i64) -> anyhow::Result<St
         ))
         .await?;
     Ok(texts::ledger_on_its_way().to_owned())
+}
+
+/// /resolve: a project's open difficulties are settled (they leave the digest's list).
+async fn resolve(
+    ctx: &BotContext,
+    scope: &Scope,
+    actor: &Person,
+    args: &str,
+) -> anyhow::Result<String> {
+    if args.trim().is_empty() {
+        return Err(UserError::Usage(texts::RESOLVE_USAGE.to_owned()).into());
+    }
+    let stamp = db::instant(scope.now());
+    let mut conn = scope.conn().await;
+    let plan = admin::current_plan(&mut conn, scope.now(), ctx.settings.timezone).await?;
+    let project = admin::resolve_project(&mut conn, &plan, args).await?;
+    let resolved = reports::resolve_difficulties(&mut conn, project.id, actor.id, &stamp).await?;
+    if resolved > 0 {
+        let entry = audit::Entry {
+            actor_id: Some(actor.id),
+            actor_label: &admin::label(actor),
+            action: "resolve",
+            target: &format!("项目 {}", project.no),
+            before: Some(serde_json::json!({ "open": resolved })),
+            after: Some(serde_json::json!({ "open": 0 })),
+        };
+        audit::record(&mut conn, entry, &stamp).await?;
+    }
+    Ok(texts::resolved(project.no, resolved))
 }

@@ -163,6 +163,8 @@ pub const ASSIGN_USAGE: &str = "用法：/assign 项目序号 人员 [lead|co]\n
 pub const UNASSIGN_USAGE: &str = "用法：/unassign 项目序号 人员，例如：/unassign 3 @zhangsan";
 pub const LEADER_USAGE: &str = "用法：/leader 人员 分管范围\n分管范围写类别序号和/或项目序号，例如：/leader @wang 一,三,12\n在群内发送，则该领导的每旬调度发到本群。";
 pub const DEACTIVATE_USAGE: &str = "用法：/deactivate 人员，例如：/deactivate @zhangsan";
+pub const RESOLVE_USAGE: &str =
+    "用法：/resolve 项目序号，例如：/resolve 9（该项目待协调的困难问题标记为已解决）";
 pub const PROJECT_USAGE: &str = "用法：/project 项目序号，例如：/project 3";
 
 pub fn assignment_role(role: &str) -> &'static str {
@@ -209,6 +211,14 @@ pub fn leader_scope_set(name: &str, scope: &str, in_group: bool) -> String {
 
 pub fn your_scope(scope: &str) -> String {
     format!("工作专班已设定您的分管范围：{scope}。发送 /projects 查看分管项目。")
+}
+
+pub fn resolved(no: i64, count: u64) -> String {
+    if count == 0 {
+        format!("项目 {no} 没有待协调的困难问题。")
+    } else {
+        format!("已将项目 {no} 的 {count} 条困难问题标记为已解决。")
+    }
 }
 
 pub fn deactivated(name: &str, ended: u64) -> String {
@@ -440,6 +450,7 @@ fn action_name(action: &str) -> &str {
         "deactivate" => "停用",
         "pause" => "暂停周报",
         "resume" => "恢复周报",
+        "resolve" => "困难问题已解决",
         other => other,
     }
 }

@@ -212,3 +212,19 @@ pub async fn first_assigned(
         .fetch_one(conn)
         .await
 }
+
+/// Marks a project's open difficulties resolved; returns how many.
+pub async fn resolve_difficulties(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    by: i64,
+    now: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query("UPDATE difficulties SET resolved_at = ?, resolved_by = ? WHERE project_id = ? AND resolved_at IS NULL")
+        .bind(now)
+        .bind(by)
+        .bind(project_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}

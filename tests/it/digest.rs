@@ -192,3 +192,45 @@ async fn the_quarter_summary_goes_out_on_the_first_working_day_after_the_quarter
     assert_eq!(app.tick_quarter().await, 2);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_resolved_difficulty_leaves_the_digest_and_shows_as_resolved_in_the_quarter() {
+    let app = a_reported_week().await;
+    app.says(&ADMIN, "/resolve 9");
+    assert_eq!(
+        app.next_reply_to(&ADMIN).await,
+        minsheng::bot::texts::resolved(9, 1)
+    );
+    app.says(&ADMIN, "/resolve 9");
+    assert_eq!(
+        app.next_reply_to(&ADMIN).await,
+        minsheng::bot::texts::resolved(9, 0)
+    );
+    app.set_time("2024-04-01T09:00:00+08:00");
+    assert_eq!(app.tick_quarter().await, 2);
+    let summary = app
+        .api
+        .wait_until(crate::helpers::PATIENCE, || {
+            app.messages_to(&WANG)
+                .into_iter()
+                .find(|m| m.starts_with("📈"))
+        })
+        .await
+        .unwrap();
+    assert!(
+        summary.contains("· 项目 9：第三所产权待确认（3月13日提出，已解决）"),
+        "{summary}"
+    );
+    app.says(&WANG, "/digest");
+    let digest = app
+        .api
+        .wait_until(crate::helpers::PATIENCE, || {
+            app.messages_to(&WANG)
+                .into_iter()
+                .find(|m| m.contains("2024年4月上旬调度"))
+        })
+        .await
+        .unwrap();
+    assert!(digest.contains("待协调的困难问题：无"), "{digest}");
+    app.stop().await;
+}
