@@ -17,6 +17,9 @@ pub struct SeedOutcome {
     pub changes: u64,
 }
 
+/// The repository's 2024 plan, for a binary started where there is no `seeds/` folder.
+const BUILT_IN: &str = include_str!("../../seeds/2024.toml");
+
 /// Reads and checks a seed file; nothing is written when it is refused.
 pub fn read_file(path: &Path) -> anyhow::Result<PlanSeed> {
     let text = std::fs::read_to_string(path)
@@ -103,10 +106,16 @@ pub async fn load_if_empty(
         return Ok(Vec::new());
     }
     drop(conn);
-    let seeds = files_in(dir)?
-        .iter()
-        .map(|file| read_file(file))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let seeds = if dir.is_dir() {
+        files_in(dir)?
+            .iter()
+            .map(|file| read_file(file))
+            .collect::<anyhow::Result<Vec<_>>>()?
+    } else {
+        // Started away from the repository: the plan the binary was built with.
+        tracing::warn!(dir = %dir.display(), "no seeds folder here; loading the built-in 2024 plan");
+        vec![seed::parse(BUILT_IN, "seeds/2024.toml (built in)")?]
+    };
     let mut outcomes = Vec::new();
     for seed in &seeds {
         outcomes.push(load(pool, seed, now).await?);

@@ -238,3 +238,29 @@ fn digest_preview_of_a_quarter() {
             .starts_with("📈 济宁高新区2024年重点民生实事 · 2024年第一季度专题（1月1日—3月31日）")
     );
 }
+
+/// A binary started away from the repository (no `seeds/` beside it) still starts on the plan
+/// it was built with.
+#[tokio::test]
+async fn an_empty_database_without_a_seeds_folder_gets_the_built_in_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = minsheng::db::connect(&dir.path().join("m.db"))
+        .await
+        .unwrap();
+    let loaded = minsheng::services::seeding::load_if_empty(
+        &pool,
+        &dir.path().join("no-such-folder"),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (loaded.len(), loaded[0].year, loaded[0].projects),
+        (1, 2024, 27)
+    );
+    let projects: i64 = sqlx::query_scalar("SELECT count(*) FROM projects")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(projects, 27);
+}
