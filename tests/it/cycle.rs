@@ -205,15 +205,11 @@ async fn restarts_before_during_and_after_a_step_lose_nothing_and_double_nothing
     app.set_time("2024-03-19T11:00:00+08:00");
     let app = app.restart_with(|app| app).await;
     // (The admin also gets the digest of 3月上旬, caught up at the same start.)
-    let notice = app
-        .api
-        .wait_until(PATIENCE, || {
-            app.messages_to(&ADMIN)
-                .into_iter()
-                .find(|m| m.starts_with("🚨"))
-        })
-        .await;
-    assert!(notice.is_some_and(|n| n.starts_with("🚨 逾期未报送督办：3月11日当周")));
+    let notice = app.message_to_containing(&ADMIN, "🚨").await;
+    assert!(
+        notice.starts_with("🚨 逾期未报送督办：3月11日当周"),
+        "{notice}"
+    );
     let app = app.restart_with(App::without_heartbeat).await;
     assert_eq!(
         app.scalar("SELECT count(*) FROM outbox WHERE step = 'escalation'")
@@ -316,15 +312,11 @@ async fn leave_quiet_and_the_admins_cover_for_absence() {
         "nobody to ask: the admin is told"
     );
     // (The admin also gets last week's escalation: 李四 never reported.)
-    let cover = app
-        .api
-        .wait_until(PATIENCE, || {
-            app.messages_to(&ADMIN)
-                .into_iter()
-                .find(|m| m.contains("联络员都在请假"))
-        })
-        .await;
-    assert!(cover.is_some_and(|m| m.contains("项目 3「建设老年人食堂」的联络员都在请假")));
+    let cover = app.message_to_containing(&ADMIN, "联络员都在请假").await;
+    assert!(
+        cover.contains("项目 3「建设老年人食堂」的联络员都在请假"),
+        "{cover}"
+    );
     app.says(&ZHANG, "/back");
     assert_eq!(app.next_reply_to(&ZHANG).await, schedule::welcome_back());
     app.set_time("2024-03-20T09:01:00+08:00");
@@ -381,15 +373,7 @@ async fn admins_remind_once_per_double_tap_see_who_is_missing_and_pause_the_cycl
     );
     // The resumed cycle also catches up last week's escalation, due on a day that was paused.
     app.says(&ADMIN, "/audit 2");
-    let audit = app
-        .api
-        .wait_until(PATIENCE, || {
-            app.messages_to(&ADMIN)
-                .into_iter()
-                .find(|m| m.starts_with("最近 2 条变更记录"))
-        })
-        .await
-        .unwrap();
+    let audit = app.message_to_containing(&ADMIN, "最近 2 条变更记录").await;
     assert!(
         audit.contains("恢复周报") && audit.contains("暂停周报"),
         "{audit}"

@@ -120,15 +120,7 @@ async fn crossing_a_dekad_sends_one_digest_per_reader_across_restarts() {
     assert_eq!(app.tick_digest().await, 2);
     let steps: i64 = app.scalar("SELECT count(*) FROM outbox WHERE step = 'digest' AND person_id = (SELECT id FROM people WHERE telegram_id = 650003)").await;
     assert_eq!(steps, 2, "one for 3月中旬, one for 3月下旬");
-    let second = app
-        .api
-        .wait_until(crate::helpers::PATIENCE, || {
-            app.messages_to(&WANG)
-                .into_iter()
-                .find(|m| m.contains("3月下旬"))
-        })
-        .await
-        .unwrap();
+    let second = app.message_to_containing(&WANG, "3月下旬").await;
     assert!(second.contains("与上次调度相比："), "{second}");
     app.stop().await;
 }
@@ -161,15 +153,7 @@ async fn the_quarter_summary_goes_out_on_the_first_working_day_after_the_quarter
     app.set_time("2024-04-01T09:00:00+08:00");
     assert_eq!(app.tick_quarter().await, 2, "the admin and the leader");
     assert_eq!(app.tick_quarter().await, 0, "once");
-    let summary = app
-        .api
-        .wait_until(crate::helpers::PATIENCE, || {
-            app.messages_to(&WANG)
-                .into_iter()
-                .find(|m| m.starts_with("📈"))
-        })
-        .await
-        .unwrap();
+    let summary = app.message_to_containing(&WANG, "📈").await;
     assert!(
         summary
             .starts_with("📈 济宁高新区2024年重点民生实事 · 2024年第一季度专题（1月1日—3月31日）"),
@@ -208,29 +192,13 @@ async fn a_resolved_difficulty_leaves_the_digest_and_shows_as_resolved_in_the_qu
     );
     app.set_time("2024-04-01T09:00:00+08:00");
     assert_eq!(app.tick_quarter().await, 2);
-    let summary = app
-        .api
-        .wait_until(crate::helpers::PATIENCE, || {
-            app.messages_to(&WANG)
-                .into_iter()
-                .find(|m| m.starts_with("📈"))
-        })
-        .await
-        .unwrap();
+    let summary = app.message_to_containing(&WANG, "📈").await;
     assert!(
         summary.contains("· 项目 9：第三所产权待确认（3月13日提出，已解决）"),
         "{summary}"
     );
     app.says(&WANG, "/digest");
-    let digest = app
-        .api
-        .wait_until(crate::helpers::PATIENCE, || {
-            app.messages_to(&WANG)
-                .into_iter()
-                .find(|m| m.contains("2024年4月上旬调度"))
-        })
-        .await
-        .unwrap();
+    let digest = app.message_to_containing(&WANG, "2024年4月上旬调度").await;
     assert!(digest.contains("待协调的困难问题：无"), "{digest}");
     app.stop().await;
 }

@@ -175,6 +175,24 @@ impl TestApp {
         self.nth_reply_to(person, n).await
     }
 
+    /// The first message to a person that contains `needle`, waiting for it to arrive.
+    pub async fn message_to_containing(&self, person: &Person, needle: &str) -> String {
+        self.api
+            .wait_until(PATIENCE, || {
+                self.messages_to(person)
+                    .into_iter()
+                    .find(|m| m.contains(needle))
+            })
+            .await
+            .unwrap_or_else(|| {
+                panic!(
+                    "no message to {} contains {needle:?}; they got {:?}",
+                    person.first_name,
+                    self.messages_to(person)
+                )
+            })
+    }
+
     /// Marks everything sent to a person so far as read.
     pub async fn skip_replies_to(&self, person: &Person, count: usize) {
         for _ in 0..count {
