@@ -231,6 +231,7 @@ pub fn deactivated(name: &str, ended: u64) -> String {
 
 // Views ------------------------------------------------------------------------------------------
 
+/// "3月13日"
 fn short_date(day: NaiveDate) -> String {
     format!("{}月{}日", day.month(), day.day())
 }
@@ -247,6 +248,7 @@ fn weekday(day: NaiveDate) -> &'static str {
     }
 }
 
+/// "3月15日（周五）17:00"
 fn local_moment(at: NaiveDateTime) -> String {
     format!(
         "{}（{}）{}",
@@ -748,21 +750,13 @@ pub mod report {
 
 /// The weekly cycle's words: prompt, reminder, escalation.
 pub mod cycle {
-    use chrono::{Datelike, NaiveDate, NaiveDateTime};
+    use chrono::NaiveDate;
 
     use crate::db::plan::MetricRow;
     use crate::domain::cycle::WeekPlan;
     use crate::domain::metric::{MetricKind, format_number};
 
-    fn day(date: NaiveDate) -> String {
-        format!("{}月{}日", date.month(), date.day())
-    }
-
-    fn moment(at: NaiveDateTime) -> String {
-        let weekday = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
-            [at.weekday().num_days_from_monday() as usize];
-        format!("{}（{weekday}）{}", day(at.date()), at.format("%H:%M"))
-    }
+    use super::{local_moment as moment, short_date as day};
 
     pub fn prompt(
         no: i64,
@@ -860,7 +854,7 @@ pub mod cycle {
 
 /// Words of the cycle's commands.
 pub mod schedule {
-    use chrono::{Datelike, NaiveDate};
+    use chrono::NaiveDate;
 
     use crate::db::cycle::ContactRow;
     use crate::domain::cycle::WeekPlan;
@@ -870,9 +864,7 @@ pub mod schedule {
     pub const LEAVE_USAGE: &str = "用法：/leave 开始日期 结束日期，例如：/leave 3-18 3-22";
     pub const REMIND_USAGE: &str = "用法：/remind 或 /remind 项目序号";
 
-    fn day(date: NaiveDate) -> String {
-        format!("{}月{}日", date.month(), date.day())
-    }
+    use super::short_date as day;
 
     pub fn paused(from: NaiveDate, to: NaiveDate) -> String {
         format!(
@@ -946,15 +938,13 @@ pub mod schedule {
 
 /// The ten-day digest's words.
 pub mod digest {
-    use chrono::{DateTime, Datelike, NaiveDate};
+    use chrono::DateTime;
 
     use crate::db::plan::MetricRow;
     use crate::domain::metric::{MetricKind, format_number};
     use crate::services::digest::Digest;
 
-    fn day(date: NaiveDate) -> String {
-        format!("{}月{}日", date.month(), date.day())
-    }
+    use super::short_date as day;
 
     /// A metric's figure as value/target with its unit ("4/6处"), 是/否, or 未填.
     pub fn figure(metric: &MetricRow, value: Option<f64>) -> String {

@@ -1,4 +1,4 @@
-//! Dialogue state per chat, as JSON, on our own pool (never teloxide's `SqliteStorage`).
+//! Dialogue state per chat, as JSON, on our own pool (never teloxide's own SQLite storage, which opens a second pool).
 
 use sqlx::SqliteConnection;
 
