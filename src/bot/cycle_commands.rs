@@ -76,7 +76,7 @@ pub async fn resume(ctx: &BotContext, scope: &Scope, actor: &Person) -> anyhow::
 pub async fn missing(ctx: &BotContext, scope: &Scope) -> anyhow::Result<String> {
     let found = cycle::missing_now(&mut *scope.conn().await, &ctx.settings, scope.now()).await?;
     Ok(match found {
-        Ok((week, contacts)) => schedule::missing(&week, &contacts),
+        Ok((_, week, contacts)) => schedule::missing(&week, &contacts),
         Err(monday) => say::no_report_week(monday),
     })
 }

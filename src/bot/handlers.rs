@@ -23,14 +23,22 @@ use crate::services::{digest, ledger, notify, people as admin, views};
 async fn identify(scope: &Scope, user: &User) -> anyhow::Result<Option<Person>> {
     let mut conn = scope.conn().await;
     let id = user.id.0 as i64;
-    let Some(person) = people::by_telegram_id(&mut conn, id).await? else {
+    let Some(mut person) = people::by_telegram_id(&mut conn, id).await? else {
         return Ok(None);
     };
     if !person.active {
         return Ok(None);
     }
-    people::refresh_profile(&mut conn, id, &user.full_name(), user.username.as_deref()).await?;
-    Ok(people::by_telegram_id(&mut conn, id).await?)
+    person.display_name = user.full_name();
+    person.username = user.username.clone();
+    people::refresh_profile(
+        &mut conn,
+        id,
+        &person.display_name,
+        person.username.as_deref(),
+    )
+    .await?;
+    Ok(Some(person))
 }
 
 /// Runs an action whose refusals are shown to the person as they are.

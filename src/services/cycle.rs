@@ -103,6 +103,26 @@ fn key(plan: &PlanRow, week: &WeekPlan, project: Option<i64>, person: i64, step:
     }
 }
 
+/// A step's message to a contact about one project, with the button that starts its report,
+/// under the step's key.
+fn to_contact(
+    contact: &ContactRow,
+    text: String,
+    plan: &PlanRow,
+    week: &WeekPlan,
+    step: &str,
+) -> Outgoing {
+    Outgoing::text(contact.telegram_id, text)
+        .with_keyboard(&report_button(contact.project_no))
+        .keyed(key(
+            plan,
+            week,
+            Some(contact.project_id),
+            contact.person_id,
+            step,
+        ))
+}
+
 fn report_button(no: i64) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new([[InlineKeyboardButton::callback(
         format!("填写项目 {no} 本周进展"),
@@ -154,15 +174,7 @@ async fn due_in_week(
                     reporting::last_values(conn, contact.project_id, contact.person_id, &metrics)
                         .await?;
                 let text = say::prompt(no, &contact.title, &metrics, &last, week);
-                let message = Outgoing::text(contact.telegram_id, text)
-                    .with_keyboard(&report_button(no))
-                    .keyed(key(
-                        plan,
-                        week,
-                        Some(contact.project_id),
-                        contact.person_id,
-                        "prompt",
-                    ));
+                let message = to_contact(contact, text, plan, week, "prompt");
                 queued.prompts += usize::from(message.enqueue(conn, &stamp).await?.is_some());
             }
             if reminder_due
@@ -170,16 +182,13 @@ async fn due_in_week(
                 && !reminded.contains(&(contact.project_id, contact.person_id))
                 && !reported.contains(&(contact.project_id, contact.person_id))
             {
-                let message =
-                    Outgoing::text(contact.telegram_id, say::reminder(no, &contact.title, week))
-                        .with_keyboard(&report_button(no))
-                        .keyed(key(
-                            plan,
-                            week,
-                            Some(contact.project_id),
-                            contact.person_id,
-                            "reminder",
-                        ));
+                let message = to_contact(
+                    contact,
+                    say::reminder(no, &contact.title, week),
+                    plan,
+                    week,
+                    "reminder",
+                );
                 queued.reminders += usize::from(message.enqueue(conn, &stamp).await?.is_some());
             }
         }
@@ -374,13 +383,13 @@ pub fn coming_week(
     }
 }
 
-/// Contacts who have not reported for the current week: (contact row). `Err` when this week
-/// expects no report.
+/// Contacts who have not reported for the current week, with the plan and the week. `Err` when
+/// this week expects no report.
 pub async fn missing_now(
     conn: &mut SqliteConnection,
     settings: &Settings,
     now: DateTime<Utc>,
-) -> anyhow::Result<Result<(WeekPlan, Vec<ContactRow>), NaiveDate>> {
+) -> anyhow::Result<Result<(PlanRow, WeekPlan, Vec<ContactRow>), NaiveDate>> {
     let today = now.with_timezone(&settings.timezone).date_naive();
     let Some(plan) = plan::plan_on(conn, today).await? else {
         return Ok(Err(week_start(today)));
@@ -398,7 +407,7 @@ pub async fn missing_now(
             !done.contains(&c.project_id) && !reported.contains(&(c.project_id, c.person_id))
         })
         .collect();
-    Ok(Ok((week, missing)))
+    Ok(Ok((plan, week, missing)))
 }
 
 /// An admin's reminder now to the contacts who have not reported this week (of one project, or
@@ -409,11 +418,7 @@ pub async fn remind_now(
     project_no: Option<i64>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<usize>> {
-    let Ok((week, missing)) = missing_now(conn, settings, now).await? else {
-        return Ok(None);
-    };
-    let today = now.with_timezone(&settings.timezone).date_naive();
-    let Some(plan) = plan::plan_on(conn, today).await? else {
+    let Ok((plan, week, missing)) = missing_now(conn, settings, now).await? else {
         return Ok(None);
     };
     let stamp = db::instant(now);
@@ -428,18 +433,8 @@ pub async fn remind_now(
         {
             continue;
         }
-        let message = Outgoing::text(
-            contact.telegram_id,
-            say::reminder(contact.project_no, &contact.title, &week),
-        )
-        .with_keyboard(&report_button(contact.project_no))
-        .keyed(key(
-            &plan,
-            &week,
-            Some(contact.project_id),
-            contact.person_id,
-            &format!("remind:{stamp}"),
-        ));
+        let text = say::reminder(contact.project_no, &contact.title, &week);
+        let message = to_contact(contact, text, &plan, &week, &format!("remind:{stamp}"));
         queued += usize::from(message.enqueue(conn, &stamp).await?.is_some());
     }
     Ok(Some(queued))
