@@ -1,7 +1,9 @@
 //! The weekly "212" cycle (SPEC.md §3): for a week, when the prompt, the reminder, the deadline
 //! and the escalation fall, on the working calendar. Pure: the calendar and settings come in.
 
-use chrono::{Days, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono::{
+    Days, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc, Weekday,
+};
 use chrono_tz::Tz;
 
 use crate::config::CycleSettings;
@@ -74,12 +76,23 @@ pub fn shift_working_days(calendar: &Calendar, from: NaiveDate, offset: i32) -> 
     day
 }
 
-/// A local wall-clock time in the plan's timezone, as a UTC instant.
+/// A local wall-clock time in the plan's timezone, as a UTC instant. A time that does not exist
+/// (a daylight-saving gap) moves forward to the first minute that does, so a step in the gap
+/// still goes out, as soon as the clocks allow; a time that exists twice takes the earlier.
 pub fn to_utc(tz: Tz, local: NaiveDateTime) -> chrono::DateTime<Utc> {
-    tz.from_local_datetime(&local)
-        .earliest()
-        .expect("China has no daylight saving gaps")
-        .with_timezone(&Utc)
+    // Gaps last an hour, at most a day (Samoa, 2011): two days of minutes always get past one.
+    let mut at = local;
+    for _ in 0..2 * 24 * 60 {
+        match tz.from_local_datetime(&at) {
+            LocalResult::Single(instant) | LocalResult::Ambiguous(instant, _) => {
+                return instant.with_timezone(&Utc);
+            }
+            LocalResult::None => at += TimeDelta::minutes(1),
+        }
+    }
+    // No zone has such a gap; read the time with the offset in force then rather than fail.
+    let offset = tz.offset_from_utc_datetime(&local);
+    (local - TimeDelta::seconds(offset.fix().local_minus_utc().into())).and_utc()
 }
 
 #[cfg(test)]
@@ -200,6 +213,40 @@ mod tests {
         assert_eq!(
             WeekPlan::for_week(&calendar, d("2024-03-13"), &settings()),
             None
+        );
+    }
+
+    #[test]
+    fn a_step_in_a_daylight_saving_gap_moves_to_the_end_of_the_gap() {
+        let new_york = chrono_tz::America::New_York;
+        // 2024-03-10: clocks jump from 02:00 EST to 03:00 EDT; 02:30 does not exist.
+        let in_gap = d("2024-03-10").and_hms_opt(2, 30, 0).unwrap();
+        assert_eq!(
+            to_utc(new_york, in_gap).to_rfc3339(),
+            "2024-03-10T07:00:00+00:00",
+            "03:00 EDT"
+        );
+        let gap_start = d("2024-03-10").and_hms_opt(2, 0, 0).unwrap();
+        assert_eq!(
+            to_utc(new_york, gap_start).to_rfc3339(),
+            "2024-03-10T07:00:00+00:00"
+        );
+        let before = d("2024-03-10").and_hms_opt(1, 59, 0).unwrap();
+        assert_eq!(
+            to_utc(new_york, before).to_rfc3339(),
+            "2024-03-10T06:59:00+00:00",
+            "01:59 EST is untouched"
+        );
+    }
+
+    #[test]
+    fn a_step_in_an_hour_that_happens_twice_takes_the_earlier() {
+        // 2024-11-03: clocks fall back from 02:00 EDT to 01:00 EST; 01:30 happens twice.
+        let twice = d("2024-11-03").and_hms_opt(1, 30, 0).unwrap();
+        assert_eq!(
+            to_utc(chrono_tz::America::New_York, twice).to_rfc3339(),
+            "2024-11-03T05:30:00+00:00",
+            "01:30 EDT, not 01:30 EST"
         );
     }
 

@@ -1,6 +1,7 @@
 //! One integration-test binary: the bot driven the way people use it, through a fake Bot API,
 //! on a real SQLite database per test.
 
+mod answers;
 mod cli;
 mod cycle;
 mod digest;

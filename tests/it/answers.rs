@@ -1,0 +1,118 @@
+//! Answers and time (issue 10): a report always finds its week, a disk that is full for a
+//! moment costs nobody their answer, and a timezone with daylight saving keeps its schedule.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use minsheng::app::App;
+use minsheng::clock::ManualClock;
+use minsheng::config::Settings;
+
+use crate::fake_api::FakeApi;
+use crate::helpers::{ADMIN_ID, PATIENCE, TOKEN, at, seeds_dir};
+
+const SOFT: &str = "发展软环境保障局";
+/// A deployment in New York whose Tuesday deadline puts the prompt on a make-up Sunday, 02:30.
+fn new_york(dir: &Path, api_url: &str) -> Settings {
+    let env: HashMap<String, String> = [
+        (
+            "MINSHENG_DATABASE",
+            dir.join("minsheng.db").display().to_string(),
+        ),
+        ("MINSHENG_SEEDS", seeds_dir().display().to_string()),
+        ("MINSHENG_ADMINS", ADMIN_ID.to_string()),
+        ("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "1".to_owned()),
+        ("MINSHENG_TIMEZONE", "America/New_York".to_owned()),
+        ("MINSHENG_CYCLE_DEADLINE_WEEKDAY", "Tue".to_owned()),
+        ("MINSHENG_CYCLE_STEP_TIME", "02:30".to_owned()),
+        ("TELOXIDE_API_URL", api_url.to_owned()),
+        ("TELOXIDE_TOKEN", TOKEN.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    Settings::from_layers(None, &env).expect("New York settings")
+}
+
+/// The created_at of the outbox rows queued for a step.
+async fn queued_at(pool: &sqlx::SqlitePool, step: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT created_at FROM outbox WHERE step = ? ORDER BY id")
+        .bind(step)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_step_in_the_spring_forward_gap_goes_out_at_three_and_the_start_up_beat_survives_it() {
+    let api = FakeApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = new_york(dir.path(), &api.url);
+    let clock = Arc::new(ManualClock::new(at("2024-03-10T01:59:00-05:00")));
+    let app = App::build(settings.clone(), clock.clone()).await.unwrap();
+    let pool = app.pool().clone();
+    // Sunday 10 March is worked: the week of 11 March (deadline Tuesday) is prompted on it.
+    sqlx::query(
+        "INSERT INTO calendar_days (day, working, note, created_at) VALUES ('2024-03-10', 1, '调休上班', '2024-03-01T00:00:00Z');
+         INSERT INTO people (telegram_id, display_name, role, unit_id, joined_at)
+         VALUES (640001, '纽约', 'contact', (SELECT id FROM units WHERE name = ?), '2024-03-01T00:00:00Z');
+         INSERT INTO assignments (project_id, person_id, role, assigned_at)
+         VALUES ((SELECT id FROM projects WHERE no = 3), (SELECT id FROM people WHERE telegram_id = 640001), 'lead', '2024-03-01T00:00:00.000Z');",
+    )
+    .bind(SOFT)
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let run_due = |now| minsheng::services::cycle::run_due(&pool, &settings, now);
+    assert_eq!(
+        run_due(clock_now(&clock)).await.unwrap().prompts,
+        0,
+        "01:59 EST"
+    );
+    // The next minute on the wall is 03:00 EDT: 02:30 never comes, so the prompt goes then.
+    clock.set(at("2024-03-10T03:00:00-04:00"));
+    assert_eq!(run_due(clock_now(&clock)).await.unwrap().prompts, 1);
+    assert_eq!(
+        queued_at(&pool, "prompt").await,
+        vec!["2024-03-10T07:00:00.000Z".to_owned()]
+    );
+
+    // Thursday 02:30, after the missed deadline: the escalation asks when the prompt went out.
+    clock.set(at("2024-03-14T03:00:00-04:00"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let escalation = api
+        .wait_until(PATIENCE, || {
+            api.sent_to(ADMIN_ID)
+                .into_iter()
+                .find(|m| m.contains("纽约"))
+        })
+        .await;
+    assert!(
+        escalation.is_some(),
+        "the admin is told who missed the deadline; got {:?}",
+        api.sent_to(ADMIN_ID)
+    );
+    let escalated: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE step = 'escalation' AND period = '2024-03-11'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(escalated, 1, "the week prompted in the gap is escalated");
+    let _ = stop.send(());
+    tokio::time::timeout(PATIENCE, running)
+        .await
+        .expect("the bot stops in time")
+        .expect("the start-up beat does not panic")
+        .expect("the bot stops cleanly");
+}
+
+fn clock_now(clock: &ManualClock) -> chrono::DateTime<chrono::Utc> {
+    use minsheng::clock::Clock;
+    clock.now()
+}
