@@ -822,6 +822,7 @@ async fn submit(
         &mut conn,
         &calendar,
         &ctx.settings,
+        plan.dates(),
         &submission,
         scope.now(),
     )
@@ -843,7 +844,8 @@ async fn submit(
         project = draft.project_no,
         report = saved.report_id,
         version = saved.version,
-        late = saved.late,
+        late = saved.week.late,
+        expected = saved.week.expected,
         "report saved"
     );
     scope

@@ -683,6 +683,11 @@ pub mod report {
         out
     }
 
+    /// On the receipt of a report written in a week that expects none (a pause, a holiday).
+    pub fn not_expected_week() -> &'static str {
+        "本周不在周报周期内（暂停或节假日），本次报送已存档备查，不计入应报和逾期统计。"
+    }
+
     pub fn receipt(
         draft: &Draft,
         saved: &Saved,
@@ -696,13 +701,15 @@ pub mod report {
         } else {
             String::new()
         };
-        let late = if saved.late {
-            "\n⚠️ 已过本周截止时间，记为逾期报送。"
+        let note = if saved.week.late {
+            "\n⚠️ 已过本周截止时间，记为逾期报送。".to_owned()
+        } else if !saved.week.expected {
+            format!("\n{}", not_expected_week())
         } else {
-            ""
+            String::new()
         };
         let mut out = format!(
-            "✅ 已提交：项目 {}「{}」{}月{}日当周报送{version}。{late}",
+            "✅ 已提交：项目 {}「{}」{}月{}日当周报送{version}。{note}",
             draft.project_no,
             draft.title,
             week.format("%-m"),

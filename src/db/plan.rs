@@ -5,6 +5,7 @@
 
 use sqlx::{FromRow, SqliteConnection};
 
+use crate::domain::cycle::PlanDates;
 use crate::domain::seed::{CategorySeed, MetricSeed, PlanInfo, ProjectSeed, UnitKind};
 
 pub async fn plan_count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
@@ -316,6 +317,15 @@ pub struct PlanRow {
     pub starts_on: chrono::NaiveDate,
     pub ends_on: chrono::NaiveDate,
     pub timezone: String,
+}
+
+impl PlanRow {
+    pub fn dates(&self) -> PlanDates {
+        PlanDates {
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+        }
+    }
 }
 
 pub async fn project_count(conn: &mut SqliteConnection, plan_id: i64) -> sqlx::Result<i64> {

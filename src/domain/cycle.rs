@@ -20,6 +20,21 @@ pub struct WeekPlan {
     pub escalation: NaiveDateTime,
 }
 
+/// The dates a plan runs. Its weeks are those whose deadline falls on or after its first day
+/// and that begin on or before its last: a week outside them does not exist for reporting or
+/// escalation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanDates {
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+impl PlanDates {
+    pub fn holds(&self, week: &WeekPlan) -> bool {
+        week.deadline.date() >= self.starts_on && week.week_start <= self.ends_on
+    }
+}
+
 /// The Monday of the week holding `day`.
 pub fn week_start(day: NaiveDate) -> NaiveDate {
     day.week(Weekday::Mon).first_day()
@@ -55,6 +70,16 @@ impl WeekPlan {
             deadline: deadline_day.and_time(settings.deadline_time),
             escalation: step(settings.escalation_offset),
         })
+    }
+
+    /// The week of `any_day`, if it expects a report under a plan that runs `dates`.
+    pub fn of_plan(
+        calendar: &Calendar,
+        any_day: NaiveDate,
+        settings: &CycleSettings,
+        dates: PlanDates,
+    ) -> Option<Self> {
+        Self::for_week(calendar, any_day, settings).filter(|week| dates.holds(week))
     }
 }
 

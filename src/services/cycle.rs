@@ -22,7 +22,7 @@ use crate::db::outbox::StepKey;
 use crate::db::plan::{self, PlanRow};
 use crate::db::{self, calendar};
 use crate::domain::calendar::Calendar;
-use crate::domain::cycle::{WeekPlan, to_utc, week_start};
+use crate::domain::cycle::{PlanDates, WeekPlan, to_utc, week_start};
 use crate::services::reporting;
 
 /// What one call queued.
@@ -56,7 +56,7 @@ pub async fn run_due(
     };
     let calendar = calendar::load(&mut tx, plan.id).await?;
     let mut queued = Queued::default();
-    let mut weeks = Weeks::new(&calendar);
+    let mut weeks = Weeks::new(&calendar, plan.dates());
     let this_monday = week_start(today);
     let mondays = (0..=WEEKS_BACK)
         .rev()
@@ -66,9 +66,6 @@ pub async fn run_due(
         let Some(week) = weeks.plan(settings, monday) else {
             continue;
         };
-        if week.deadline.date() < plan.starts_on || week.week_start > plan.ends_on {
-            continue;
-        }
         due_in_week(
             &mut tx,
             settings,
@@ -292,25 +289,28 @@ async fn due_in_week(
 /// reports are read once per week, not once per contact.
 struct Weeks<'a> {
     calendar: &'a Calendar,
+    /// Weeks outside the plan's dates do not exist.
+    dates: PlanDates,
     plans: HashMap<NaiveDate, Option<WeekPlan>>,
     reported: HashMap<NaiveDate, HashSet<(i64, i64)>>,
 }
 
 impl<'a> Weeks<'a> {
-    fn new(calendar: &'a Calendar) -> Self {
+    fn new(calendar: &'a Calendar, dates: PlanDates) -> Self {
         Self {
             calendar,
+            dates,
             plans: HashMap::new(),
             reported: HashMap::new(),
         }
     }
 
     fn plan(&mut self, settings: &Settings, monday: NaiveDate) -> Option<WeekPlan> {
-        let calendar = self.calendar;
+        let (calendar, dates) = (self.calendar, self.dates);
         *self
             .plans
             .entry(monday)
-            .or_insert_with(|| WeekPlan::for_week(calendar, monday, &settings.cycle))
+            .or_insert_with(|| WeekPlan::of_plan(calendar, monday, &settings.cycle, dates))
     }
 
     async fn reported(
@@ -342,9 +342,7 @@ async fn weeks_missing(
     let mut monday = week.week_start;
     for _ in 0..12 {
         if let Some(earlier) = weeks.plan(settings, monday) {
-            if earlier.deadline.date() < plan.starts_on
-                || assigned.is_some_and(|at| at > earlier.prompt)
-            {
+            if assigned.is_some_and(|at| at > earlier.prompt) {
                 break;
             }
             if weeks
@@ -395,7 +393,7 @@ pub async fn missing_now(
         return Ok(Err(week_start(today)));
     };
     let calendar = calendar::load(conn, plan.id).await?;
-    let Some(week) = WeekPlan::for_week(&calendar, today, &settings.cycle) else {
+    let Some(week) = WeekPlan::of_plan(&calendar, today, &settings.cycle, plan.dates()) else {
         return Ok(Err(week_start(today)));
     };
     let done = cycle_db::done_projects(conn, plan.id).await?;
@@ -464,7 +462,7 @@ pub async fn expected_reports(
     let mut expected = Vec::new();
     let mut monday = week_start(from);
     while monday <= to {
-        if let Some(week) = WeekPlan::for_week(calendar, monday, &settings.cycle)
+        if let Some(week) = WeekPlan::of_plan(calendar, monday, &settings.cycle, plan.dates())
             && (from..=to).contains(&week.deadline.date())
             && week.deadline <= local
         {

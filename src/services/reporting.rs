@@ -11,22 +11,34 @@ use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::db::{self, reports};
 use crate::domain::calendar::Calendar;
 use crate::domain::colour::{self, Facts, Verdict};
-use crate::domain::cycle::{WeekPlan, week_start};
+use crate::domain::cycle::{PlanDates, WeekPlan, week_start};
 use crate::domain::metric::MetricKind;
 use crate::domain::report::Status;
 
-/// The week a report sent now answers, and whether it is late. The week is the latest whose
-/// prompt has gone out; after its deadline a report is late for it, unless the person already
-/// reported for it, in which case the report is early for the next week.
+/// The week a report answers: the week's Monday, whether the cycle expects a report for it,
+/// and whether this one is late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnsweredWeek {
+    pub week_start: NaiveDate,
+    pub expected: bool,
+    pub late: bool,
+}
+
+/// The week a report sent now answers, and whether it is late. The week is the latest of the
+/// plan whose prompt has gone out; after its deadline a report is late for it, unless the person
+/// already reported for it, in which case the report is early for the next week. When no week
+/// of the plan is in reach (a long pause, before or after the plan) the report is still kept,
+/// for the week it was written in, as one nobody expected.
 pub fn answered_week(
     calendar: &Calendar,
     settings: &Settings,
+    dates: PlanDates,
     now: DateTime<Utc>,
     reported: impl Fn(NaiveDate) -> bool,
-) -> Option<(WeekPlan, bool)> {
+) -> AnsweredWeek {
     let local = now.with_timezone(&settings.timezone).naive_local();
     let this_monday = week_start(local.date());
-    let plan_of = |monday: NaiveDate| WeekPlan::for_week(calendar, monday, &settings.cycle);
+    let plan_of = |monday: NaiveDate| WeekPlan::of_plan(calendar, monday, &settings.cycle, dates);
     let prompted = (0..8u64)
         .filter_map(|weeks| {
             this_monday
@@ -43,13 +55,24 @@ pub fn answered_week(
             })
             .next()
     };
-    match prompted {
-        None => plan_of(this_monday)
-            .or_else(|| next_after(this_monday))
-            .map(|plan| (plan, false)),
-        Some(plan) if local <= plan.deadline => Some((plan, false)),
-        Some(plan) if !reported(plan.week_start) => Some((plan, true)),
-        Some(plan) => next_after(plan.week_start).map(|next| (next, false)),
+    let expected = |week: WeekPlan, late: bool| AnsweredWeek {
+        week_start: week.week_start,
+        expected: true,
+        late,
+    };
+    let answered = match prompted {
+        None => plan_of(this_monday).or_else(|| next_after(this_monday)),
+        Some(plan) if local <= plan.deadline => Some(plan),
+        Some(plan) if !reported(plan.week_start) => return expected(plan, true),
+        Some(plan) => next_after(plan.week_start),
+    };
+    match answered {
+        Some(week) => expected(week, false),
+        None => AnsweredWeek {
+            week_start: this_monday,
+            expected: false,
+            late: false,
+        },
     }
 }
 
@@ -145,6 +168,7 @@ pub async fn facts(
     let missed_weeks = missed_weeks(
         calendar,
         settings,
+        plan.dates(),
         now,
         plan.starts_on.max(since.unwrap_or(today)),
         &reported,
@@ -165,10 +189,11 @@ pub async fn facts(
 }
 
 /// Weeks in a row, counting back from now, whose deadline passed with no lead report; a week
-/// whose prompt went out before `since` (no contact yet) does not count.
+/// whose prompt went out before `since` (no contact yet) or outside the plan does not count.
 fn missed_weeks(
     calendar: &Calendar,
     settings: &Settings,
+    dates: PlanDates,
     now: DateTime<Utc>,
     since: NaiveDate,
     reported: &HashSet<String>,
@@ -177,7 +202,7 @@ fn missed_weeks(
     let mut monday = week_start(local.date());
     let mut missed = 0;
     for _ in 0..60 {
-        if let Some(plan) = WeekPlan::for_week(calendar, monday, &settings.cycle)
+        if let Some(plan) = WeekPlan::of_plan(calendar, monday, &settings.cycle, dates)
             && plan.deadline < local
         {
             if plan.prompt.date() < since || reported.contains(&plan.week_start.to_string()) {
@@ -212,8 +237,7 @@ pub struct Submission<'a> {
 pub struct Saved {
     pub report_id: i64,
     pub version: i64,
-    pub week: WeekPlan,
-    pub late: bool,
+    pub week: AnsweredWeek,
 }
 
 /// Stores a report and its values in the caller's transaction.
@@ -221,6 +245,7 @@ pub async fn save(
     conn: &mut SqliteConnection,
     calendar: &Calendar,
     settings: &Settings,
+    dates: PlanDates,
     submission: &Submission<'_>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Saved> {
@@ -233,10 +258,9 @@ pub async fn save(
     .await?
     .into_iter()
     .collect();
-    let (week, late) = answered_week(calendar, settings, now, |monday| {
+    let week = answered_week(calendar, settings, dates, now, |monday| {
         mine.contains(&monday.to_string())
-    })
-    .ok_or_else(|| anyhow::anyhow!("no week in reach expects a report"))?;
+    });
     let stamp = db::instant(now);
     let week_key = week.week_start.to_string();
     let report = reports::NewReport {
@@ -248,7 +272,7 @@ pub async fn save(
         progress: submission.progress,
         difficulties: submission.difficulties,
         evidence: submission.evidence,
-        late,
+        late: week.late,
     };
     let (report_id, version) = reports::insert(conn, &report, &stamp).await?;
     for (metric_id, value) in submission.values {
@@ -268,7 +292,6 @@ pub async fn save(
         report_id,
         version,
         week,
-        late,
     })
 }
 
@@ -282,13 +305,62 @@ mod tests {
             .with_timezone(&Utc)
     }
 
-    fn week_of(now: &str, reported: &[&str]) -> (String, bool) {
+    const YEAR_2024: PlanDates = PlanDates {
+        starts_on: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        ends_on: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+    };
+
+    fn answer(calendar: &Calendar, now: &str, reported: &[&str]) -> AnsweredWeek {
         let settings = Settings::from_layers(None, &HashMap::new()).unwrap();
-        let (plan, late) = answered_week(&Calendar::official(), &settings, at(now), |d| {
+        answered_week(calendar, &settings, YEAR_2024, at(now), |d| {
             reported.contains(&d.to_string().as_str())
         })
-        .unwrap();
-        (plan.week_start.to_string(), late)
+    }
+
+    fn week_of(now: &str, reported: &[&str]) -> (String, bool) {
+        let answered = answer(&Calendar::official(), now, reported);
+        assert!(answered.expected, "{now}");
+        (answered.week_start.to_string(), answered.late)
+    }
+
+    #[test]
+    fn a_report_before_the_plans_first_prompt_answers_its_first_week_on_time() {
+        assert_eq!(
+            week_of("2024-01-02T10:00:00+08:00", &[]),
+            ("2024-01-01".to_owned(), false),
+            "not late for the week of 25 December, which is not the plan's"
+        );
+    }
+
+    #[test]
+    fn a_report_with_no_expected_week_in_reach_is_kept_for_the_week_it_was_written_in() {
+        use crate::domain::calendar::Pause;
+        let paused = Calendar::new(
+            [],
+            [Pause {
+                from: NaiveDate::from_ymd_opt(2024, 5, 1).unwrap(),
+                to: NaiveDate::from_ymd_opt(2024, 9, 30).unwrap(),
+            }],
+        );
+        let expected_none = |week: &str| AnsweredWeek {
+            week_start: week.parse().unwrap(),
+            expected: false,
+            late: false,
+        };
+        assert_eq!(
+            answer(&paused, "2024-07-10T10:00:00+08:00", &[]),
+            expected_none("2024-07-08"),
+            "deep in a long pause"
+        );
+        assert_eq!(
+            answer(
+                &Calendar::official(),
+                "2025-02-12T10:00:00+08:00",
+                &["2024-12-30"]
+            ),
+            expected_none("2025-02-10"),
+            "after the plan's last week"
+        );
     }
 
     #[test]

@@ -121,7 +121,7 @@ pub async fn my_week(
     now: DateTime<Utc>,
 ) -> sqlx::Result<MyWeek> {
     let today: NaiveDate = now.with_timezone(&settings.timezone).date_naive();
-    let week = WeekPlan::for_week(calendar, today, &settings.cycle);
+    let week = WeekPlan::of_plan(calendar, today, &settings.cycle, plan.dates());
     let week_start = crate::domain::cycle::week_start(today).to_string();
     let mut projects = Vec::new();
     for a in assignments::of_plan(conn, plan.id)

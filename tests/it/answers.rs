@@ -6,13 +6,88 @@ use std::path::Path;
 use std::sync::Arc;
 
 use minsheng::app::App;
+use minsheng::bot::report::Press;
+use minsheng::bot::texts;
 use minsheng::clock::ManualClock;
 use minsheng::config::Settings;
 
 use crate::fake_api::FakeApi;
-use crate::helpers::{ADMIN_ID, PATIENCE, TOKEN, at, seeds_dir};
+use crate::helpers::{ADMIN, ADMIN_ID, PATIENCE, Person, TOKEN, TestApp, at, seeds_dir};
 
 const SOFT: &str = "发展软环境保障局";
+const ZHAO: Person = Person::new(640_002, "赵六");
+
+/// Rows of the reports table: (week, late).
+async fn reports(app: &TestApp) -> Vec<(String, bool)> {
+    sqlx::query_as("SELECT week_start, late FROM reports ORDER BY id")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// Zhao reports 45 charging piles for project 12 with the quick form, and reads the receipt.
+async fn zhao_reports(app: &TestApp) -> String {
+    app.says(&ZHAO, "/report 12 充电桩=45");
+    app.next_reply_to(&ZHAO).await;
+    app.presses(&ZHAO, &Press::Submit.data());
+    app.next_reply_to(&ZHAO).await
+}
+
+#[tokio::test]
+async fn a_report_before_the_plans_first_prompt_answers_the_first_week_on_time() {
+    let app = TestApp::spawn().await;
+    app.set_time("2023-12-28T10:00:00+08:00");
+    app.contact_on(&ZHAO, "发展改革局", &[12], "lead").await;
+    // Tuesday 2 January: the plan's first prompt goes out tomorrow; last week is not the plan's.
+    app.set_time("2024-01-02T10:00:00+08:00");
+    let receipt = zhao_reports(&app).await;
+    assert!(receipt.contains("1月1日当周报送"), "{receipt}");
+    assert!(!receipt.contains("记为逾期"), "{receipt}");
+    assert_eq!(reports(&app).await, vec![("2024-01-01".to_owned(), false)]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_report_during_a_long_pause_is_kept_for_the_week_it_was_written_in() {
+    let app = TestApp::spawn().await;
+    app.contact_on(&ZHAO, "发展改革局", &[12], "lead").await;
+    sqlx::query(
+        "INSERT INTO pauses (plan_id, from_date, to_date, reason, created_at)
+         SELECT id, '2024-05-01', '2024-09-30', '集中整改', '2024-04-20T00:00:00Z' FROM plans",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    app.set_time("2024-07-10T10:00:00+08:00");
+    let receipt = zhao_reports(&app).await;
+    assert!(receipt.contains("7月8日当周报送"), "{receipt}");
+    assert!(receipt.contains(say_not_expected()), "{receipt}");
+    assert!(!receipt.contains("记为逾期"), "{receipt}");
+    assert_eq!(reports(&app).await, vec![("2024-07-08".to_owned(), false)]);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM inbox WHERE state <> 'done'")
+            .await,
+        0,
+        "nothing set aside"
+    );
+    assert!(
+        !app.messages_to(&ADMIN)
+            .iter()
+            .any(|m| m.contains("处理失败")),
+        "no alarm: {:?}",
+        app.messages_to(&ADMIN)
+    );
+    assert!(
+        !app.messages_to(&ZHAO)
+            .contains(&texts::apology().to_owned())
+    );
+    app.stop().await;
+}
+
+fn say_not_expected() -> &'static str {
+    texts::report::not_expected_week()
+}
+
 /// A deployment in New York whose Tuesday deadline puts the prompt on a make-up Sunday, 02:30.
 fn new_york(dir: &Path, api_url: &str) -> Settings {
     let env: HashMap<String, String> = [
