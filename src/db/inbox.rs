@@ -8,6 +8,7 @@ pub struct InboxRow {
     pub chat_id: Option<i64>,
     pub payload: String,
     pub attempts: i64,
+    pub setbacks: i64,
 }
 
 /// Stores an update unless it is already there (Telegram replays what was not confirmed).
@@ -31,42 +32,54 @@ pub async fn store(
     Ok(done.rows_affected() == 1)
 }
 
-/// The oldest pending update of each chat, oldest first.
+/// The oldest pending update of each chat, oldest first, if it is due: a chat whose oldest
+/// update waits for its next attempt waits with it, so its updates stay in order.
 pub async fn heads_of_pending(
     conn: &mut SqliteConnection,
+    now: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<InboxRow>> {
     sqlx::query_as(
-        "SELECT update_id, chat_id, payload, attempts FROM inbox
+        "SELECT update_id, chat_id, payload, attempts, setbacks FROM inbox
          WHERE update_id IN (SELECT min(update_id) FROM inbox WHERE state = 'pending' GROUP BY ifnull(chat_id, -update_id))
+           AND ifnull(next_attempt_at, '') <= ?
          ORDER BY update_id LIMIT ?",
     )
+    .bind(now)
     .bind(limit)
     .fetch_all(conn)
     .await
 }
 
-/// The next pending update of one chat (`None` chat: updates that belong to no chat).
+/// The next pending update of one chat, if it is due (`None` chat: updates that belong to no
+/// chat).
 pub async fn next_pending_of_chat(
     conn: &mut SqliteConnection,
     chat_id: Option<i64>,
     update_id: i64,
+    now: &str,
 ) -> sqlx::Result<Option<InboxRow>> {
     match chat_id {
         Some(chat_id) => {
             sqlx::query_as(
-                "SELECT update_id, chat_id, payload, attempts FROM inbox
-                 WHERE state = 'pending' AND chat_id = ? ORDER BY update_id LIMIT 1",
+                "SELECT update_id, chat_id, payload, attempts, setbacks FROM
+                   (SELECT * FROM inbox WHERE state = 'pending' AND chat_id = ? ORDER BY update_id LIMIT 1)
+                 WHERE ifnull(next_attempt_at, '') <= ?",
             )
             .bind(chat_id)
+            .bind(now)
             .fetch_optional(conn)
             .await
         }
         None => {
-            sqlx::query_as("SELECT update_id, chat_id, payload, attempts FROM inbox WHERE state = 'pending' AND update_id = ?")
-                .bind(update_id)
-                .fetch_optional(conn)
-                .await
+            sqlx::query_as(
+                "SELECT update_id, chat_id, payload, attempts, setbacks FROM inbox
+                 WHERE state = 'pending' AND update_id = ? AND ifnull(next_attempt_at, '') <= ?",
+            )
+            .bind(update_id)
+            .bind(now)
+            .fetch_optional(conn)
+            .await
         }
     }
 }
@@ -80,17 +93,42 @@ pub async fn mark_done(conn: &mut SqliteConnection, update_id: i64, now: &str) -
     Ok(())
 }
 
-/// Counts a failed attempt; returns how many there have been.
+/// Counts an attempt that failed by a bug and sets when to try again; returns how many such
+/// attempts there have been.
 pub async fn record_failure(
     conn: &mut SqliteConnection,
     update_id: i64,
     error: &str,
+    next_attempt_at: &str,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar("UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE update_id = ? RETURNING attempts")
-        .bind(error)
-        .bind(update_id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar(
+        "UPDATE inbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+         WHERE update_id = ? RETURNING attempts",
+    )
+    .bind(error)
+    .bind(next_attempt_at)
+    .bind(update_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Counts an attempt that failed by bad luck with the machine (disk full, database busy) and
+/// sets when to try again; returns how many such setbacks there have been.
+pub async fn record_setback(
+    conn: &mut SqliteConnection,
+    update_id: i64,
+    error: &str,
+    next_attempt_at: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "UPDATE inbox SET setbacks = setbacks + 1, last_error = ?, next_attempt_at = ?
+         WHERE update_id = ? RETURNING setbacks",
+    )
+    .bind(error)
+    .bind(next_attempt_at)
+    .bind(update_id)
+    .fetch_one(conn)
+    .await
 }
 
 pub async fn quarantine(

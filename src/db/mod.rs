@@ -23,12 +23,16 @@ use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqlitePool, Transaction};
+use sqlx::{Connection, SqlitePool, Transaction};
 
 pub type Db = sqlx::Sqlite;
 pub type Tx = Transaction<'static, Db>;
 
 pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// How long a writer waits for SQLite's write lock before it fails with SQLITE_BUSY. Longer
+/// than any transaction we hold (the processor's handler timeout is held below it).
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Opens (creating if needed) the database file and applies the migrations.
 pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
@@ -42,11 +46,21 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .foreign_keys(true)
         // Longer than any transaction we hold, so a writer waits instead of failing.
-        .busy_timeout(Duration::from_secs(10))
+        .busy_timeout(BUSY_TIMEOUT)
         // FULL: a report confirmed to Telegram must survive a power cut, not only a crash.
         .synchronous(SqliteSynchronous::Full);
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
+        // On some errors (a full disk: SQLITE_FULL) SQLite rolls the transaction back by itself;
+        // sqlx still counts it open and every later BEGIN on that connection fails. Such a
+        // connection is closed instead of going back to the pool. The ping first runs the
+        // rollback a dropped transaction queued.
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                conn.ping().await?;
+                Ok(!conn.is_in_transaction())
+            })
+        })
         .connect_with(options)
         .await
         .with_context(|| format!("无法打开数据库 {}", path.display()))?;

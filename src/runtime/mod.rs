@@ -1,6 +1,7 @@
 //! The long-running plumbing: the update listener (inbox), the processor that feeds handlers,
 //! the paced sender (outbox), the instance lock, and one graceful shutdown for all of them.
 
+pub mod failure;
 pub mod listener;
 pub mod lock;
 pub mod processor;

@@ -1,14 +1,16 @@
 //! Feeds handlers from the inbox: the updates of one chat in order, different chats in
 //! parallel. Each update is handled in one transaction that also marks it done; a failure rolls
-//! everything back and the update is tried again, up to three times, then set aside
-//! (quarantined) and the admins told. A panic or a hung handler costs one apology, not the
-//! process.
+//! everything back and the update is tried again. Bad luck with the machine (a full disk, a
+//! busy database) is waited out with backoff on the injected clock; a bug gets three attempts,
+//! then the update is set aside (quarantined) and the admins told. A panic or a hung handler
+//! costs one apology, not the process.
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use chrono::TimeDelta;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::dptree;
 use teloxide::types::{Me, Update};
@@ -19,13 +21,22 @@ use crate::bot::dialogue_storage::TxStorage;
 use crate::bot::scope::{DirectCall, Scope};
 use crate::bot::{BotContext, texts};
 use crate::db::{self, inbox, inbox::InboxRow, people};
+use crate::runtime::failure::Failure;
 use crate::runtime::telegram::{CallError, TelegramClient};
 use crate::services::notify;
 
-/// Attempts before an update is set aside.
+/// Attempts that fail by a bug before an update is set aside.
 pub const MAX_ATTEMPTS: i64 = 3;
-/// A handler taking longer than this is stopped and its update tried again.
-pub const HANDLER_TIMEOUT: Duration = Duration::from_secs(30);
+/// Setbacks (failures of the machine) before an update is set aside: with the backoff below,
+/// a quarter of an hour of a full disk or a busy database.
+pub const MAX_SETBACKS: i64 = 20;
+/// The longest wait between two attempts after a setback.
+const MAX_BACKOFF_SECS: i64 = 60;
+/// A handler taking longer than this is stopped and its update tried again. Its transaction
+/// holds SQLite's write lock all along, so it lets go well within another writer's busy
+/// timeout: the sender recording an outcome, the heartbeat queueing steps.
+pub const HANDLER_TIMEOUT: Duration = Duration::from_secs(5);
+const _: () = assert!(2 * HANDLER_TIMEOUT.as_millis() <= db::BUSY_TIMEOUT.as_millis());
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Handled {
@@ -100,7 +111,9 @@ impl Processor {
         done: &Arc<Notify>,
         shutdown: watch::Receiver<bool>,
     ) -> anyhow::Result<()> {
-        let heads = inbox::heads_of_pending(&mut *self.ctx.pool.acquire().await?, 256).await?;
+        let now = db::instant(self.ctx.clock.now());
+        let heads =
+            inbox::heads_of_pending(&mut *self.ctx.pool.acquire().await?, &now, 256).await?;
         for head in heads {
             if !self.busy.lock().expect("busy lock").insert(head.chat_id) {
                 continue;
@@ -118,28 +131,22 @@ impl Processor {
         Ok(())
     }
 
-    /// Handles one chat's pending updates in order, until there are none or we are stopping.
+    /// Handles one chat's pending updates in order, until there are none due or we are stopping.
     async fn drain_chat(&self, head: InboxRow, shutdown: &watch::Receiver<bool>) {
         let (chat, first) = (head.chat_id, head.update_id);
         let mut next = Some(head);
-        let mut retries = 0;
         while let Some(row) = next {
-            match self.handle(row).await {
-                Ok(Handled::Retry) => {
-                    retries += 1;
-                    tokio::time::sleep(Duration::from_millis(200 * retries)).await;
-                }
-                Ok(_) => retries = 0,
-                Err(error) => {
-                    tracing::error!(error = %format!("{error:#}"), chat, "recording an update's outcome failed");
-                    return;
-                }
+            if let Err(error) = self.handle(row).await {
+                tracing::error!(error = %format!("{error:#}"), chat, "recording an update's outcome failed");
+                return;
             }
             if *shutdown.borrow() {
                 return;
             }
+            // An update that failed by bad luck is not due yet: the run loop comes back for it.
+            let now = db::instant(self.ctx.clock.now());
             next = match self.ctx.pool.acquire().await {
-                Ok(mut conn) => inbox::next_pending_of_chat(&mut conn, chat, first)
+                Ok(mut conn) => inbox::next_pending_of_chat(&mut conn, chat, first, &now)
                     .await
                     .unwrap_or(None),
                 Err(_) => None,
@@ -171,53 +178,108 @@ impl Processor {
         ];
         let handler = Arc::clone(&self.handler);
         let mut task = tokio::spawn(async move { handler.dispatch(deps).await });
-        let outcome = match tokio::time::timeout(HANDLER_TIMEOUT, &mut task).await {
-            Ok(Ok(ControlFlow::Break(Ok(())) | ControlFlow::Continue(_))) => Ok(()),
-            Ok(Ok(ControlFlow::Break(Err(error)))) => Err((format!("{error:#}"), false)),
-            Ok(Err(join)) if join.is_panic() => Err((panic_text(join.into_panic()), true)),
-            Ok(Err(join)) => Err((join.to_string(), false)),
+        let failed = match tokio::time::timeout(HANDLER_TIMEOUT, &mut task).await {
+            Ok(Ok(ControlFlow::Break(Ok(())) | ControlFlow::Continue(_))) => None,
+            Ok(Ok(ControlFlow::Break(Err(error)))) => Some(Failed::from(error)),
+            Ok(Err(join)) if join.is_panic() => Some(Failed {
+                error: panic_text(join.into_panic()),
+                cause: Cause::Panic,
+            }),
+            Ok(Err(join)) => Some(Failed {
+                error: join.to_string(),
+                cause: Cause::Failure(Failure::Bug),
+            }),
             Err(_) => {
                 task.abort();
                 let _ = task.await;
-                Err(("the handler timed out".to_owned(), false))
+                Some(Failed {
+                    error: "the handler timed out".to_owned(),
+                    cause: Cause::TimedOut,
+                })
             }
         };
         let (tx, direct) = scope.finish().await;
         let latency_ms = started.elapsed().as_millis() as u64;
-        match outcome {
-            Ok(()) => {
-                let mut tx = tx.expect("the transaction is returned once");
-                let now = db::instant(self.ctx.clock.now());
-                inbox::mark_done(&mut tx, row.update_id, &now).await?;
-                if let Some(user) = user_id {
-                    // Someone who writes to us can be reached again.
-                    people::mark_reachable(&mut tx, user).await?;
+        let failed = match failed {
+            None => {
+                let tx = tx.expect("the transaction is returned once");
+                // A full disk shows itself at the commit as often as in the handler.
+                match self.commit(tx, &row, user_id).await {
+                    Ok(()) => {
+                        self.sender.notify_one();
+                        self.call_directly(direct);
+                        tracing::info!(
+                            update_id = row.update_id,
+                            chat = row.chat_id,
+                            kind,
+                            latency_ms,
+                            "update handled"
+                        );
+                        return Ok(Handled::Done);
+                    }
+                    Err(error) => Failed::from(error),
                 }
-                tx.commit().await?;
-                self.sender.notify_one();
-                self.call_directly(direct);
-                tracing::info!(
-                    update_id = row.update_id,
-                    chat = row.chat_id,
-                    kind,
-                    latency_ms,
-                    "update handled"
-                );
-                Ok(Handled::Done)
             }
-            Err((error, panicked)) => {
+            Some(failed) => {
                 drop(tx); // rolls back everything the handler wrote
-                tracing::error!(update_id = row.update_id, chat = row.chat_id, kind, latency_ms, panicked, %error, "handling an update failed");
-                let mut conn = self.ctx.pool.acquire().await?;
-                let attempts = inbox::record_failure(&mut conn, row.update_id, &error).await?;
-                drop(conn);
-                // A panic is a bug, not bad luck: trying again would only panic again.
-                if panicked || attempts >= MAX_ATTEMPTS {
-                    return self.set_aside(&row, &error, true).await;
-                }
-                Ok(Handled::Retry)
+                failed
             }
+        };
+        tracing::error!(update_id = row.update_id, chat = row.chat_id, kind, latency_ms, cause = ?failed.cause, error = %failed.error, "handling an update failed");
+        self.record(&row, failed).await
+    }
+
+    /// Marks the update done in the handler's transaction and commits it.
+    async fn commit(
+        &self,
+        mut tx: db::Tx,
+        row: &InboxRow,
+        user_id: Option<i64>,
+    ) -> anyhow::Result<()> {
+        let now = db::instant(self.ctx.clock.now());
+        inbox::mark_done(&mut tx, row.update_id, &now).await?;
+        if let Some(user) = user_id {
+            // Someone who writes to us can be reached again.
+            people::mark_reachable(&mut tx, user).await?;
         }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Counts a failed attempt and sets when to try again, or sets the update aside.
+    async fn record(&self, row: &InboxRow, failed: Failed) -> anyhow::Result<Handled> {
+        let now = self.ctx.clock.now();
+        let at = |delay: TimeDelta| db::instant(now + delay);
+        let mut conn = self.ctx.pool.acquire().await?;
+        let error = failed.error.as_str();
+        let give_up = match failed.cause {
+            // A panic is a bug, not bad luck: trying again would only panic again.
+            Cause::Panic => {
+                inbox::record_failure(&mut conn, row.update_id, error, &at(TimeDelta::zero()))
+                    .await?;
+                true
+            }
+            Cause::Failure(Failure::Bug) => {
+                inbox::record_failure(&mut conn, row.update_id, error, &at(TimeDelta::zero()))
+                    .await?
+                    >= MAX_ATTEMPTS
+            }
+            // A hung handler held the write lock all along: others get a turn before the next try.
+            Cause::TimedOut => {
+                let pause = TimeDelta::from_std(HANDLER_TIMEOUT).unwrap_or(TimeDelta::zero());
+                inbox::record_failure(&mut conn, row.update_id, error, &at(pause)).await?
+                    >= MAX_ATTEMPTS
+            }
+            Cause::Failure(Failure::Transient) => {
+                let next = at(backoff(row.setbacks + 1));
+                inbox::record_setback(&mut conn, row.update_id, error, &next).await? >= MAX_SETBACKS
+            }
+        };
+        drop(conn);
+        if give_up {
+            return self.set_aside(row, error, true).await;
+        }
+        Ok(Handled::Retry)
     }
 
     /// Quarantines an update; the person gets one apology and the admins are told.
@@ -288,6 +350,34 @@ impl Processor {
     }
 }
 
+/// Why an attempt failed, with the error's text for the inbox row and the log.
+struct Failed {
+    error: String,
+    cause: Cause,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Cause {
+    Failure(Failure),
+    Panic,
+    TimedOut,
+}
+
+impl From<anyhow::Error> for Failed {
+    fn from(error: anyhow::Error) -> Self {
+        Self {
+            cause: Cause::Failure(Failure::of(&error)),
+            error: format!("{error:#}"),
+        }
+    }
+}
+
+/// The wait before the next attempt after the `n`th setback: 1 s, 2 s, 4 s … up to a minute.
+fn backoff(n: i64) -> TimeDelta {
+    let exponent = u32::try_from(n.clamp(1, 7) - 1).unwrap_or(0);
+    TimeDelta::seconds(2i64.pow(exponent).min(MAX_BACKOFF_SECS))
+}
+
 /// `message`, `callback_query` …: the update's one key besides its id.
 fn update_kind(payload: &str) -> String {
     serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(payload)
@@ -303,4 +393,17 @@ fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic".to_owned());
     format!("panicked: {text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setbacks_back_off_from_a_second_to_a_minute_and_outlast_a_minute_in_all() {
+        let waits: Vec<i64> = (1..=8).map(|n| backoff(n).num_seconds()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
+        let total: i64 = (1..MAX_SETBACKS).map(|n| backoff(n).num_seconds()).sum();
+        assert!(total >= 60, "waited {total} s in all");
+    }
 }

@@ -4,18 +4,27 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
+use chrono::TimeDelta;
 use minsheng::app::App;
 use minsheng::bot::report::Press;
-use minsheng::bot::texts;
+use minsheng::bot::scope::Scope;
+use minsheng::bot::{self, texts};
 use minsheng::clock::ManualClock;
 use minsheng::config::Settings;
+use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
+use teloxide::dptree;
+use teloxide::types::{Message, Update};
 
 use crate::fake_api::FakeApi;
 use crate::helpers::{ADMIN, ADMIN_ID, PATIENCE, Person, TOKEN, TestApp, at, seeds_dir};
 
 const SOFT: &str = "发展软环境保障局";
 const ZHAO: Person = Person::new(640_002, "赵六");
+const ALICE: Person = Person::new(640_003, "甲");
+const BOB: Person = Person::new(640_004, "乙");
 
 /// Rows of the reports table: (week, late).
 async fn reports(app: &TestApp) -> Vec<(String, bool)> {
@@ -190,4 +199,144 @@ async fn a_step_in_the_spring_forward_gap_goes_out_at_three_and_the_start_up_bea
 fn clock_now(clock: &ManualClock) -> chrono::DateTime<chrono::Utc> {
     use minsheng::clock::Clock;
     clock.now()
+}
+
+/// The bot's own handler tree, with one more command that misbehaves.
+fn the_bot_plus(
+    command: &'static str,
+    misbehaviour: UpdateHandler<anyhow::Error>,
+) -> UpdateHandler<anyhow::Error> {
+    dptree::entry()
+        .branch(
+            Update::filter_message()
+                .filter(move |msg: Message| msg.text() == Some(command))
+                .chain(misbehaviour),
+        )
+        .branch(bot::handler_tree())
+}
+
+/// Waits until a handler has been called `n` times.
+async fn called(calls: &AtomicU32, n: u32) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while calls.load(Ordering::SeqCst) < n {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the handler was called {} times, not {n}",
+            calls.load(Ordering::SeqCst)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// `/full` finds the disk full on its first `failures` attempts, then answers 已收到. The full
+/// disk is real: the handler's database may not grow while it writes a megabyte.
+fn disk_full_for(failures: u32, calls: Arc<AtomicU32>) -> UpdateHandler<anyhow::Error> {
+    dptree::endpoint(move |scope: Scope, msg: Message| {
+        let calls = calls.clone();
+        async move {
+            if calls.fetch_add(1, Ordering::SeqCst) < failures {
+                let mut conn = scope.conn().await;
+                sqlx::query("PRAGMA max_page_count = 1")
+                    .execute(&mut *conn)
+                    .await?;
+                let full = sqlx::query(
+                    "INSERT INTO calendar_days (day, working, note, created_at)
+                     VALUES ('2099-01-01', 0, zeroblob(1000000), 'now')",
+                )
+                .execute(&mut *conn)
+                .await;
+                sqlx::query("PRAGMA max_page_count = 1073741823")
+                    .execute(&mut *conn)
+                    .await?;
+                full?;
+            }
+            scope.reply(msg.chat.id.0, "已收到").await?;
+            Ok(())
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_disk_full_for_a_while_is_waited_out_and_the_person_is_answered() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let full = disk_full_for(4, calls.clone());
+    let app = TestApp::spawn_with(|app| {
+        app.without_heartbeat()
+            .with_handler(the_bot_plus("/full", full))
+    })
+    .await;
+    app.says(&ALICE, "/full");
+    for (setback, wait) in [(1, 1), (2, 2), (3, 4), (4, 8)] {
+        called(&calls, setback).await;
+        app.eventually(
+            "SELECT state || ' ' || attempts || ' ' || (last_error LIKE '%full%') FROM inbox",
+            "pending 0 1",
+        )
+        .await;
+        // Tried again on the injected clock, never before.
+        let due = minsheng::db::instant(app.clock_now() + TimeDelta::seconds(wait));
+        app.eventually(
+            "SELECT setbacks || ' ' || next_attempt_at FROM inbox",
+            &format!("{setback} {due}"),
+        )
+        .await;
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            setback,
+            "not before it is due"
+        );
+        app.advance(wait);
+    }
+    assert_eq!(app.nth_reply_to(&ALICE, 1).await, "已收到");
+    app.eventually("SELECT state || ' ' || setbacks FROM inbox", "done 4")
+        .await;
+    assert_eq!(
+        app.messages_to(&ALICE),
+        vec!["已收到".to_owned()],
+        "no apology"
+    );
+    assert!(app.messages_to(&ADMIN).is_empty(), "no alarm");
+    app.stop().await;
+}
+
+/// `/slow` hangs with the write lock held on its first attempt, then answers 已收到.
+fn hangs_once(calls: Arc<AtomicU32>) -> UpdateHandler<anyhow::Error> {
+    dptree::endpoint(move |scope: Scope, msg: Message| {
+        let calls = calls.clone();
+        async move {
+            if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+            scope.reply(msg.chat.id.0, "已收到").await?;
+            Ok(())
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_hung_handler_lets_go_of_the_write_lock_before_another_writer_gives_up() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let slow = hangs_once(calls.clone());
+    let app = TestApp::spawn_with(|app| {
+        app.without_heartbeat()
+            .with_handler(the_bot_plus("/slow", slow))
+    })
+    .await;
+    app.says(&ALICE, "/slow");
+    called(&calls, 1).await;
+    // The handler holds the write lock: this write waits for it, within the busy timeout.
+    app.queue_message(BOB.id, "请报送本周进度").await;
+    assert_eq!(app.nth_reply_to(&BOB, 1).await, "请报送本周进度");
+    app.eventually("SELECT state FROM outbox WHERE chat_id = 640004", "sent")
+        .await;
+    app.eventually(
+        "SELECT state || ' ' || attempts || ' ' || last_error FROM inbox",
+        "pending 1 the handler timed out",
+    )
+    .await;
+    // The hung update is tried again once the others had their turn.
+    app.advance(5);
+    assert_eq!(app.nth_reply_to(&ALICE, 1).await, "已收到");
+    app.eventually("SELECT state FROM inbox", "done").await;
+    app.stop().await;
 }
