@@ -685,7 +685,7 @@ pub mod report {
 
     /// On the receipt of a report written in a week that expects none (a pause, a holiday).
     pub fn not_expected_week() -> &'static str {
-        "本周不在周报周期内（暂停或节假日），本次报送已存档备查，不计入应报和逾期统计。"
+        "本周无周报安排（周报暂停、节假日或不在年度计划期内），本次报送已存档备查，不计入应报和逾期统计。"
     }
 
     pub fn receipt(

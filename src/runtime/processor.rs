@@ -168,6 +168,40 @@ impl Processor {
         let kind = update_kind(&row.payload);
         let user_id = update.from().map(|u| u.id.0 as i64);
         let scope = Scope::new(db::begin_write(&self.ctx.pool).await?, self.ctx.clock.now());
+        let failed = self.run_handler(update, &scope).await;
+        let (tx, direct) = scope.finish().await;
+        let latency_ms = started.elapsed().as_millis() as u64;
+        let failed = match failed {
+            Some(failed) => {
+                drop(tx); // rolls back everything the handler wrote
+                failed
+            }
+            None => match self
+                .commit(tx.expect("the transaction is returned once"), &row, user_id)
+                .await
+            {
+                Ok(()) => {
+                    self.sender.notify_one();
+                    self.call_directly(direct);
+                    tracing::info!(
+                        update_id = row.update_id,
+                        chat = row.chat_id,
+                        kind,
+                        latency_ms,
+                        "update handled"
+                    );
+                    return Ok(Handled::Done);
+                }
+                // A full disk shows itself at the commit as often as in the handler.
+                Err(error) => Failed::from(error),
+            },
+        };
+        tracing::error!(update_id = row.update_id, chat = row.chat_id, kind, latency_ms, cause = ?failed.cause, error = %failed.error, "handling an update failed");
+        self.record(&row, failed).await
+    }
+
+    /// Runs the handler tree on an update, within the handler timeout; `None` when it succeeded.
+    async fn run_handler(&self, update: Update, scope: &Scope) -> Option<Failed> {
         let storage = TxStorage::new(scope.clone());
         let deps = dptree::deps![
             update,
@@ -178,7 +212,7 @@ impl Processor {
         ];
         let handler = Arc::clone(&self.handler);
         let mut task = tokio::spawn(async move { handler.dispatch(deps).await });
-        let failed = match tokio::time::timeout(HANDLER_TIMEOUT, &mut task).await {
+        match tokio::time::timeout(HANDLER_TIMEOUT, &mut task).await {
             Ok(Ok(ControlFlow::Break(Ok(())) | ControlFlow::Continue(_))) => None,
             Ok(Ok(ControlFlow::Break(Err(error)))) => Some(Failed::from(error)),
             Ok(Err(join)) if join.is_panic() => Some(Failed {
@@ -197,36 +231,7 @@ impl Processor {
                     cause: Cause::TimedOut,
                 })
             }
-        };
-        let (tx, direct) = scope.finish().await;
-        let latency_ms = started.elapsed().as_millis() as u64;
-        let failed = match failed {
-            None => {
-                let tx = tx.expect("the transaction is returned once");
-                // A full disk shows itself at the commit as often as in the handler.
-                match self.commit(tx, &row, user_id).await {
-                    Ok(()) => {
-                        self.sender.notify_one();
-                        self.call_directly(direct);
-                        tracing::info!(
-                            update_id = row.update_id,
-                            chat = row.chat_id,
-                            kind,
-                            latency_ms,
-                            "update handled"
-                        );
-                        return Ok(Handled::Done);
-                    }
-                    Err(error) => Failed::from(error),
-                }
-            }
-            Some(failed) => {
-                drop(tx); // rolls back everything the handler wrote
-                failed
-            }
-        };
-        tracing::error!(update_id = row.update_id, chat = row.chat_id, kind, latency_ms, cause = ?failed.cause, error = %failed.error, "handling an update failed");
-        self.record(&row, failed).await
+        }
     }
 
     /// Marks the update done in the handler's transaction and commits it.
