@@ -117,7 +117,8 @@ pub fn apology() -> &'static str {
     "抱歉，机器人出了点问题，请稍后再试。工作专班已收到记录。"
 }
 
-/// To the admins: an update failed three times, or its handler crashed, and was set aside.
+/// To the admins: an update failed for good (a bug three times, the machine for a quarter of
+/// an hour), or its handler crashed, and was set aside.
 pub fn quarantined_notice(who: &str, update_id: i64) -> String {
     format!(
         "⚠️ 来自{who}的一条消息处理失败，已暂存待查（更新编号 {update_id}）。请技术人员查看日志。"
