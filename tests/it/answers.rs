@@ -173,12 +173,12 @@ async fn a_step_in_the_spring_forward_gap_goes_out_at_three_and_the_start_up_bea
         .wait_until(PATIENCE, || {
             api.sent_to(ADMIN_ID)
                 .into_iter()
-                .find(|m| m.contains("纽约"))
+                .find(|m| m.contains("3月11日当周") && m.contains("纽约"))
         })
         .await;
     assert!(
         escalation.is_some(),
-        "the admin is told who missed the deadline; got {:?}",
+        "the admin is told who missed the deadline of the week prompted in the gap; got {:?}",
         api.sent_to(ADMIN_ID)
     );
     let escalated: i64 = sqlx::query_scalar(
