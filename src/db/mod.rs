@@ -87,3 +87,44 @@ pub async fn backup(pool: &SqlitePool, out: &Path) -> sqlx::Result<()> {
     sqlx::query("VACUUM INTO ?").bind(out).execute(pool).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real SQLITE_FULL in a write transaction: the database may not grow by a megabyte.
+    async fn fill_the_disk(pool: &SqlitePool) {
+        let mut tx = begin_write(pool).await.expect("a usable connection");
+        sqlx::query("PRAGMA max_page_count = 1")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let full = sqlx::query(
+            "INSERT INTO calendar_days (day, working, note, created_at)
+             VALUES ('2099-01-01', 0, zeroblob(1000000), 'now')",
+        )
+        .execute(&mut *tx)
+        .await;
+        assert!(full.is_err(), "the disk is full");
+        sqlx::query("PRAGMA max_page_count = 1073741823")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_transaction_that_sqlite_rolled_back_by_itself_leaves_the_pool_usable() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = connect(&dir.path().join("minsheng.db")).await.unwrap();
+        // More times than the pool has connections.
+        for _ in 0..6 {
+            fill_the_disk(&pool).await;
+        }
+        let mut tx = begin_write(&pool).await.expect("a usable connection");
+        sqlx::query("INSERT INTO calendar_days (day, working, note, created_at) VALUES ('2099-01-02', 0, '', 'now')")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+}
