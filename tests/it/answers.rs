@@ -70,7 +70,10 @@ async fn a_report_during_a_long_pause_is_kept_for_the_week_it_was_written_in() {
     app.set_time("2024-07-10T10:00:00+08:00");
     let receipt = zhao_reports(&app).await;
     assert!(receipt.contains("7月8日当周报送"), "{receipt}");
-    assert!(receipt.contains(say_not_expected()), "{receipt}");
+    assert!(
+        receipt.contains(texts::report::not_expected_week()),
+        "{receipt}"
+    );
     assert!(!receipt.contains("记为逾期"), "{receipt}");
     assert_eq!(reports(&app).await, vec![("2024-07-08".to_owned(), false)]);
     assert_eq!(
@@ -91,10 +94,6 @@ async fn a_report_during_a_long_pause_is_kept_for_the_week_it_was_written_in() {
             .contains(&texts::apology().to_owned())
     );
     app.stop().await;
-}
-
-fn say_not_expected() -> &'static str {
-    texts::report::not_expected_week()
 }
 
 /// A deployment in New York whose Tuesday deadline puts the prompt on a make-up Sunday, 02:30.
