@@ -115,6 +115,22 @@ pub fn menu(role: Option<Role>) -> Vec<BotCommand> {
     commands
 }
 
+/// Commands whose answer shows project data or people: in a group everyone would read it.
+const PRIVATE_ONLY: [&str; 6] = ["export", "project", "my", "people", "digest", "audit"];
+
+/// Whether `text` is one of our [`PRIVATE_ONLY`] commands (not one addressed to another bot).
+pub fn private_only(text: &str, bot_name: &str) -> bool {
+    let Some(word) = text
+        .split_whitespace()
+        .next()
+        .and_then(|w| w.strip_prefix('/'))
+    else {
+        return false;
+    };
+    let (name, addressee) = word.split_once('@').unwrap_or((word, bot_name));
+    addressee.eq_ignore_ascii_case(bot_name) && PRIVATE_ONLY.contains(&name.to_lowercase().as_str())
+}
+
 /// Whether some role has this command: asked when a person's own role does not.
 pub fn known_to_any_role(text: &str, bot_name: &str) -> bool {
     AdminCommand::parse(text, bot_name).is_ok()
@@ -158,6 +174,17 @@ mod tests {
             ]
         );
         assert_eq!(names(None), ["/start"]);
+    }
+
+    #[test]
+    fn views_of_project_data_are_private_only_unless_for_another_bot() {
+        assert!(private_only("/export", "bot"));
+        assert!(private_only("/project 3", "bot"));
+        assert!(private_only("/Digest@Bot", "bot"));
+        assert!(!private_only("/export@other_bot", "bot"));
+        assert!(!private_only("/projects", "bot"));
+        assert!(!private_only("/help", "bot"));
+        assert!(!private_only("export", "bot"));
     }
 
     #[test]

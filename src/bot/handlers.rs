@@ -2,6 +2,8 @@
 //! outbox through the [`Scope`], in the same transaction as their other writes. Who may do what
 //! is read from the database on every update.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use teloxide::types::{CallbackQuery, Me, Message, User};
 use teloxide::utils::command::{BotCommands, ParseError};
@@ -77,6 +79,11 @@ pub async fn on_message(
         return Ok(());
     };
     let bot_name = me.username();
+    if !private && commands::private_only(text, bot_name) {
+        // Everyone in the group would read the answer: project data stays in private chats.
+        scope.reply(chat, texts::private_chat_only()).await?;
+        return Ok(());
+    }
 
     if let Ok(command) = PublicCommand::parse(text, bot_name) {
         return on_public_command(&ctx, &scope, &msg, user, &dialogue, command).await;
@@ -243,7 +250,7 @@ async fn on_leader_command(
         LeaderCommand::Project(no) => show(ctx, scope, person, View::Project(no)).await,
         LeaderCommand::Cycle => cycle_commands::show_cycle(ctx, scope).await,
         LeaderCommand::Digest => digest_now(ctx, scope, person).await,
-        LeaderCommand::Export => export(ctx, scope, msg.chat.id.0).await,
+        LeaderCommand::Export => export(ctx, scope, person, msg.chat.id.0).await,
     };
     answer(scope, msg.chat.id.0, result).await
 }
@@ -359,7 +366,7 @@ async fn on_admin_command(
         AdminCommand::Pause(args) => cycle_commands::pause(ctx, scope, actor, &args).await,
         AdminCommand::Resume => cycle_commands::resume(ctx, scope, actor).await,
         AdminCommand::Digest => digest_now(ctx, scope, actor).await,
-        AdminCommand::Export => export(ctx, scope, chat).await,
+        AdminCommand::Export => export(ctx, scope, actor, chat).await,
         AdminCommand::Resolve(args) => resolve(ctx, scope, actor, &args).await,
         AdminCommand::Audit(args) => {
             let n = args.trim().parse::<i64>().unwrap_or(10).clamp(1, 50);
@@ -666,12 +673,34 @@ async fn digest_now(ctx: &BotContext, scope: &Scope, person: &Person) -> anyhow:
     })
 }
 
-/// /export: the ledger workbook, sent as a document through the outbox.
-async fn export(ctx: &BotContext, scope: &Scope, chat: i64) -> anyhow::Result<String> {
+/// /export: the ledger of the asker's scope (admins: the whole plan), sent as a document
+/// through the outbox.
+async fn export(
+    ctx: &BotContext,
+    scope: &Scope,
+    person: &Person,
+    chat: i64,
+) -> anyhow::Result<String> {
     let mut conn = scope.conn().await;
     let plan = admin::current_plan(&mut conn, scope.now(), ctx.settings.timezone).await?;
-    let (path, name) =
-        ledger::write_for_sending(&mut conn, &ctx.settings, &plan, scope.now()).await?;
+    let visible: Option<HashSet<i64>> = match person.role() {
+        Role::Admin => None,
+        _ => Some(
+            views::visible_project_ids(&mut conn, &plan, person)
+                .await?
+                .into_iter()
+                .collect(),
+        ),
+    };
+    let (path, name) = ledger::write_for_sending(
+        &mut conn,
+        &ctx.settings,
+        &plan,
+        visible.as_ref(),
+        person.id,
+        scope.now(),
+    )
+    .await?;
     drop(conn);
     scope
         .send(Outgoing::document(

@@ -229,6 +229,47 @@ pub fn deactivated(name: &str, ended: u64) -> String {
     }
 }
 
+// Privacy and privilege --------------------------------------------------------------------------
+
+pub const REACTIVATE_USAGE: &str = "用法：/reactivate 人员，例如：/reactivate @zhangsan";
+
+/// A view of project data asked for in a group, where everyone in it would read the answer.
+pub fn private_chat_only() -> &'static str {
+    "此命令涉及项目数据，请在与机器人的私聊中使用。"
+}
+
+/// An edit of a message the bot has already acted on: the edit changes nothing.
+pub fn edit_not_taken() -> &'static str {
+    "修改已发送的消息不会被采用，原消息已按原样处理。如需更正报送内容，请重新发送 /report 报送，新版本将保留在记录中。"
+}
+
+pub fn invite_invalid() -> &'static str {
+    "这个邀请链接无效、已被使用或已过期。请向工作专班重新索取。"
+}
+
+/// A deactivated person opened an invite link: only an admin's /reactivate lets them back.
+pub fn deactivated_cannot_rejoin() -> &'static str {
+    "您的账号已停用，邀请链接不能恢复账号。如需恢复，请联系工作专班办理。"
+}
+
+pub fn reactivated(name: &str, role: Role) -> String {
+    format!(
+        "已恢复 {name} 的账号，身份为{}。如需报送项目，请重新指派。",
+        role_name(role)
+    )
+}
+
+pub fn you_were_reactivated(role: Role) -> String {
+    format!(
+        "您的账号已由工作专班恢复，身份为{}。发送 /help 查看可以使用的命令。",
+        role_name(role)
+    )
+}
+
+pub fn already_active(name: &str) -> String {
+    format!("{name} 的账号在用，无需恢复。")
+}
+
 // Views ------------------------------------------------------------------------------------------
 
 /// "3月13日"
@@ -916,6 +957,14 @@ pub mod schedule {
             "已登记请假：{}至{}。期间不向您催报，由同项目的其他联络员报送。",
             day(from),
             day(to)
+        )
+    }
+
+    /// Leave is for days to come: a past day cannot excuse a deadline already missed.
+    pub fn leave_starts_too_early(today: NaiveDate) -> String {
+        format!(
+            "请假开始日期不能早于今天（{}）。\n{LEAVE_USAGE}",
+            day(today)
         )
     }
 

@@ -1,6 +1,8 @@
 //! What the ledger (台账) holds: the seed table's columns with the year's progress, every
 //! report in history, every missed deadline.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
@@ -29,6 +31,7 @@ pub struct LedgerRow {
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ReportRecord {
+    pub project_id: i64,
     pub no: i64,
     pub title: String,
     pub week_start: String,
@@ -60,12 +63,26 @@ pub struct Ledger {
     pub missed: Vec<MissedRecord>,
 }
 
+/// The whole plan's ledger, for admins and the command line.
 pub async fn collect(
     conn: &mut SqliteConnection,
     settings: &Settings,
     plan: &PlanRow,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Ledger> {
+    collect_for(conn, settings, plan, None, now).await
+}
+
+/// The ledger of the projects in `scope` (the whole plan when `None`): a leader's workbook
+/// holds nothing they could not read in the bot.
+pub async fn collect_for(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    plan: &PlanRow,
+    scope: Option<&HashSet<i64>>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Ledger> {
+    let in_scope = |id: i64| scope.is_none_or(|s| s.contains(&id));
     let calendar = calendar::load(conn, plan.id).await?;
     let projects: Vec<(i64, i64, String, String, String, String, String)> = sqlx::query_as(
         "SELECT p.id, p.no, c.numeral || '、' || c.name, p.title, p.summary, p.goals,
@@ -78,6 +95,9 @@ pub async fn collect(
     .await?;
     let mut rows = Vec::new();
     for (id, no, category, title, summary, goals, units) in projects {
+        if !in_scope(id) {
+            continue;
+        }
         let (facts, figures) = reporting::facts(conn, settings, &calendar, plan, id, now).await?;
         let verdict = reporting::verdict(settings, &facts);
         let progress = figures
@@ -126,8 +146,8 @@ pub async fn collect(
             last_report: last,
         });
     }
-    let reports = sqlx::query_as(
-        "SELECT p.no, p.title, r.week_start, r.version, pe.display_name AS person, u.name AS unit, r.role, r.status,
+    let reports: Vec<ReportRecord> = sqlx::query_as(
+        "SELECT r.project_id, p.no, p.title, r.week_start, r.version, pe.display_name AS person, u.name AS unit, r.role, r.status,
                 (SELECT group_concat(m.name || '=' || v.value, '；') FROM report_values v JOIN metrics m ON m.id = v.metric_id
                  WHERE v.report_id = r.id) AS figures,
                 r.progress, r.difficulties, r.late, r.submitted_at
@@ -138,8 +158,16 @@ pub async fn collect(
     .bind(plan.id)
     .fetch_all(&mut *conn)
     .await?;
+    let reports = reports
+        .into_iter()
+        .filter(|r| in_scope(r.project_id))
+        .collect();
 
-    let contacts = cycle_db::contacts_of_plan(conn, plan.id).await?;
+    let contacts: Vec<_> = cycle_db::contacts_of_plan(conn, plan.id)
+        .await?
+        .into_iter()
+        .filter(|c| in_scope(c.project_id))
+        .collect();
     let due = crate::services::cycle::expected_reports(
         conn,
         settings,
@@ -201,21 +229,23 @@ pub async fn plan_for(
     Ok(plan)
 }
 
-/// Writes the plan's ledger under the database's folder, for the sender to upload. Returns the
-/// file and the name people see.
+/// Writes the ledger of `reader`'s scope (the whole plan when `None`) under the database's
+/// folder, for the sender to upload. Returns the file and the name people see.
 pub async fn write_for_sending(
     conn: &mut SqliteConnection,
     settings: &Settings,
     plan: &PlanRow,
+    scope: Option<&HashSet<i64>>,
+    reader: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(std::path::PathBuf, String)> {
-    let ledger = collect(conn, settings, plan, now).await?;
+    let ledger = collect_for(conn, settings, plan, scope, now).await?;
     let bytes = crate::export::ledger::workbook(&ledger)?;
     let dir = exports_dir(settings);
     std::fs::create_dir_all(&dir)?;
     let local = now.with_timezone(&settings.timezone);
     let path = dir.join(format!(
-        "ledger-{}-{}.xlsx",
+        "ledger-{}-{reader}-{}.xlsx",
         plan.year,
         now.timestamp_millis()
     ));

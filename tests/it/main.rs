@@ -8,6 +8,7 @@ mod fake_api;
 mod helpers;
 mod ledger;
 mod people;
+mod privacy;
 mod process;
 mod report;
 mod runtime;
