@@ -37,6 +37,8 @@ pub enum AdminCommand {
     Project(String),
     #[command(description = "停用人员：/deactivate 人员")]
     Deactivate(String),
+    #[command(description = "恢复已停用的人员：/reactivate 人员")]
+    Reactivate(String),
     #[command(description = "最近的变更记录：/audit [条数]")]
     Audit(String),
     #[command(description = "本周未报送的人员")]

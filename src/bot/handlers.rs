@@ -357,6 +357,7 @@ async fn on_admin_command(
         AdminCommand::Unassign(args) => unassign(ctx, scope, actor, &args, now).await,
         AdminCommand::Leader(args) => leader(ctx, scope, msg, actor, &args, now).await,
         AdminCommand::Deactivate(args) => deactivate(scope, actor, &args, now).await,
+        AdminCommand::Reactivate(args) => reactivate(scope, actor, &args, now).await,
         AdminCommand::People => people_list(ctx, scope, now).await,
         AdminCommand::Projects => show(ctx, scope, actor, View::Projects).await,
         AdminCommand::Project(no) => show(ctx, scope, actor, View::Project(no)).await,
@@ -563,6 +564,31 @@ async fn deactivate(
     gone.active = false;
     send_menu(scope, &gone).await?;
     Ok(texts::deactivated(&person.display_name, ended))
+}
+
+async fn reactivate(
+    scope: &Scope,
+    actor: &Person,
+    args: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    if args.trim().is_empty() {
+        return Err(UserError::Usage(texts::REACTIVATE_USAGE.to_owned()).into());
+    }
+    let mut conn = scope.conn().await;
+    let person = admin::resolve_person(&mut conn, args).await?;
+    admin::reactivate(&mut conn, actor, &person, &db::instant(now)).await?;
+    drop(conn);
+    let mut back = person.clone();
+    back.active = true;
+    send_menu(scope, &back).await?;
+    scope
+        .reply(
+            person.telegram_id,
+            texts::you_were_reactivated(person.role()),
+        )
+        .await?;
+    Ok(texts::reactivated(&person.display_name, person.role()))
 }
 
 async fn people_list(

@@ -198,7 +198,7 @@ pub async fn refresh_profile(
     Ok(())
 }
 
-/// A deactivated person let in again by a new invite.
+/// A deactivated person let in again by an admin's /reactivate.
 pub async fn reactivate(
     conn: &mut SqliteConnection,
     id: i64,

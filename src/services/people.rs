@@ -6,6 +6,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
+use crate::bot::texts;
 use crate::db::people::{self, Person};
 use crate::db::plan::{self, PlanRow, ProjectCard, UnitRow};
 use crate::db::{self, assignments, audit, invites, scopes};
@@ -193,42 +194,43 @@ pub async fn accept_invite(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Joined> {
     let stamp = db::instant(now);
-    let refused = || {
-        UserError::Refused("这个邀请链接无效、已被使用或已过期。请向工作专班重新索取。".to_owned())
-    };
+    let refused = || UserError::Refused(texts::invite_invalid().to_owned());
     let existing = people::by_telegram_id(conn, who.telegram_id).await?;
-    if let Some(member) = existing.as_ref().filter(|p| p.active) {
-        return Err(UserError::Refused(format!(
-            "您已加入，身份为{}，无需再次使用邀请链接。",
-            member.role().title()
-        ))
-        .into());
+    match &existing {
+        Some(member) if member.active => {
+            return Err(UserError::Refused(format!(
+                "您已加入，身份为{}，无需再次使用邀请链接。",
+                member.role().title()
+            ))
+            .into());
+        }
+        // Only an admin's /reactivate undoes a deactivation: no link, old or new, does.
+        Some(_) => {
+            return Err(UserError::Refused(texts::deactivated_cannot_rejoin().to_owned()).into());
+        }
+        None => {}
     }
     let invite = invites::by_hash(conn, &token_hash(token))
         .await?
         .ok_or_else(refused)?;
-    if invite.used_at.is_some() || invite.expires_at <= stamp {
+    if invite.used_at.is_some()
+        || invite.revoked_at.is_some()
+        || !invite.creator_active
+        || invite.expires_at <= stamp
+    {
         return Err(refused().into());
     }
     let role = Role::from_db(&invite.role).unwrap_or(Role::Contact);
-    let person_id = match existing {
-        Some(former) => {
-            people::reactivate(conn, former.id, role, invite.unit_id).await?;
-            former.id
-        }
-        None => {
-            people::insert(
-                conn,
-                who.telegram_id,
-                who.name,
-                who.username,
-                role,
-                invite.unit_id,
-                &stamp,
-            )
-            .await?
-        }
-    };
+    let person_id = people::insert(
+        conn,
+        who.telegram_id,
+        who.name,
+        who.username,
+        role,
+        invite.unit_id,
+        &stamp,
+    )
+    .await?;
     if !invites::mark_used(conn, invite.id, person_id, &stamp).await? {
         return Err(refused().into());
     }
@@ -395,15 +397,42 @@ pub async fn deactivate(
         return Err(UserError::Refused(format!("{} 已经停用。", person.display_name)).into());
     }
     let ended = assignments::end_all_of_person(conn, person.id, now).await?;
+    // Links they made and kept would otherwise outlive their rights, and could bring them back.
+    let revoked = invites::revoke_unused_of(conn, person.id, now).await?;
     audit(
         conn,
         actor,
         "deactivate",
         &label(person),
         Some(json!({ "active": true, "role": person.role, "unit": person.unit_name })),
-        Some(json!({ "active": false, "assignments_ended": ended })),
+        Some(json!({ "active": false, "assignments_ended": ended, "invites_revoked": revoked })),
         now,
     )
     .await?;
     Ok(ended)
+}
+
+/// Lets a deactivated person in again, with the role and unit they had; their projects are
+/// assigned anew by hand.
+pub async fn reactivate(
+    conn: &mut SqliteConnection,
+    actor: &Person,
+    person: &Person,
+    now: &str,
+) -> anyhow::Result<()> {
+    if person.active {
+        return Err(UserError::Refused(texts::already_active(&person.display_name)).into());
+    }
+    people::reactivate(conn, person.id, person.role(), person.unit_id).await?;
+    audit(
+        conn,
+        actor,
+        "reactivate",
+        &label(person),
+        Some(json!({ "active": false })),
+        Some(json!({ "active": true, "role": person.role, "unit": person.unit_name })),
+        now,
+    )
+    .await?;
+    Ok(())
 }
