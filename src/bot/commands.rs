@@ -94,13 +94,13 @@ pub enum ContactCommand {
 }
 
 /// What a person of this role may use, for /help and the command menu. A stranger may only
-/// /start (with an invite link).
+/// /start (with an invite link) and ask for /help: Telegram's global commands.
 pub fn menu(role: Option<Role>) -> Vec<BotCommand> {
     let public = PublicCommand::bot_commands();
     let Some(role) = role else {
         return public
             .into_iter()
-            .filter(|c| c.command == "/start")
+            .filter(|c| c.command == "/start" || c.command == "/help")
             .collect();
     };
     let mut commands = match role {
@@ -175,7 +175,7 @@ mod tests {
                 "/help", "/cancel"
             ]
         );
-        assert_eq!(names(None), ["/start"]);
+        assert_eq!(names(None), ["/start", "/help"]);
     }
 
     #[test]

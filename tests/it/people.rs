@@ -393,8 +393,8 @@ async fn menus_are_set_per_role_and_messages_on_behalf_of_a_chat_are_refused() {
         .expect("a default menu");
     assert_eq!(
         default["commands"].as_array().unwrap().len(),
-        1,
-        "strangers see /start alone"
+        2,
+        "strangers see /start and /help"
     );
     let zhang = menus
         .iter()
