@@ -117,8 +117,11 @@ pub fn menu(role: Option<Role>) -> Vec<BotCommand> {
     commands
 }
 
-/// Commands whose answer shows project data or people: in a group everyone would read it.
-const PRIVATE_ONLY: [&str; 6] = ["export", "project", "my", "people", "digest", "audit"];
+/// Commands whose answer shows project data, people or an invite link: in a group everyone
+/// would read it.
+const PRIVATE_ONLY: [&str; 8] = [
+    "export", "project", "my", "people", "digest", "audit", "missing", "invite",
+];
 
 /// Whether `text` is one of our [`PRIVATE_ONLY`] commands (not one addressed to another bot).
 pub fn private_only(text: &str, bot_name: &str) -> bool {

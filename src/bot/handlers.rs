@@ -143,6 +143,22 @@ pub async fn on_message(
     }
 }
 
+/// A message edited after the bot acted on it. The edit is not taken (a report's history is
+/// versions, never a changed message); an admitted person is told how to correct, in private.
+pub async fn on_edited_message(scope: Scope, msg: Message) -> anyhow::Result<()> {
+    if !msg.chat.is_private() || msg.sender_chat.is_some() {
+        return Ok(());
+    }
+    let Some(user) = msg.from.as_ref() else {
+        return Ok(());
+    };
+    if identify(&scope, user).await?.is_none() {
+        return Ok(());
+    }
+    scope.reply(msg.chat.id.0, texts::edit_not_taken()).await?;
+    Ok(())
+}
+
 async fn on_public_command(
     ctx: &BotContext,
     scope: &Scope,
@@ -636,6 +652,12 @@ pub async fn on_callback(
         scope.reply(chat, texts::expired_button()).await?;
         return Ok(());
     };
+    if chat != actor.telegram_id {
+        // Invite buttons only ever go to an admin's private chat: a press from a group is
+        // forged, and a link answered there would be read by everyone in it.
+        scope.reply(chat, texts::private_chat_only()).await?;
+        return Ok(());
+    }
     let now = scope.now();
     let result = match press {
         Press::InviteRole(Role::Contact) => {

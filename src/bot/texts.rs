@@ -235,7 +235,7 @@ pub const REACTIVATE_USAGE: &str = "用法：/reactivate 人员，例如：/reac
 
 /// A view of project data asked for in a group, where everyone in it would read the answer.
 pub fn private_chat_only() -> &'static str {
-    "此命令涉及项目数据，请在与机器人的私聊中使用。"
+    "此命令涉及项目数据和人员信息，不在群内答复，请在与机器人的私聊中使用。"
 }
 
 /// An edit of a message the bot has already acted on: the edit changes nothing.

@@ -142,6 +142,8 @@ async fn in_a_group_private_views_are_refused_with_one_line_whoever_asks() {
         (ADMIN, "/audit"),
         (ADMIN, "/digest"),
         (ADMIN, "/project 3"),
+        (ADMIN, "/missing"),
+        (ADMIN, "/invite 管理员"),
         (WANG, "/export"),
         (WANG, "/project 1"),
         (WANG, "/digest"),
@@ -167,6 +169,11 @@ async fn in_a_group_private_views_are_refused_with_one_line_whoever_asks() {
     let sent_to_groups = app.api.sent().iter().filter(|s| s.chat_id < 0).count();
     assert_eq!(sent_to_groups, asked.len() + 1, "one line each");
     assert_eq!(
+        app.scalar("SELECT count(*) FROM invites").await,
+        0,
+        "no invite link is made for a group to read"
+    );
+    assert_eq!(
         app.api.calls_of("sendDocument"),
         0,
         "no ledger in the group"
@@ -176,6 +183,32 @@ async fn in_a_group_private_views_are_refused_with_one_line_whoever_asks() {
             .await,
         0
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_invite_button_pressed_in_a_group_makes_no_link() {
+    let app = TestApp::spawn().await;
+    let data = minsheng::bot::keyboards::Press::InviteRole(Role::Admin).data();
+    app.api.push_update(
+        "callback_query",
+        json!({
+            "id": "forged",
+            "from": ADMIN.user(),
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": 1, "date": 1_706_668_800,
+                "chat": { "id": GROUP, "type": "group", "title": "民生实事调度群" },
+                "text": "…",
+            },
+        }),
+    );
+    assert_eq!(
+        app.api.nth_message_to(GROUP, 1, PATIENCE).await.unwrap(),
+        texts::private_chat_only()
+    );
+    assert_eq!(app.scalar("SELECT count(*) FROM invites").await, 0);
     app.stop().await;
 }
 
