@@ -592,7 +592,7 @@ async fn reactivate(
         return Err(UserError::Usage(texts::REACTIVATE_USAGE.to_owned()).into());
     }
     let mut conn = scope.conn().await;
-    let person = admin::resolve_person(&mut conn, args).await?;
+    let person = admin::resolve_former_person(&mut conn, args).await?;
     admin::reactivate(&mut conn, actor, &person, &db::instant(now)).await?;
     drop(conn);
     let mut back = person.clone();

@@ -247,6 +247,13 @@ pub fn invite_invalid() -> &'static str {
     "这个邀请链接无效、已被使用或已过期。请向工作专班重新索取。"
 }
 
+pub fn already_joined(role: Role) -> String {
+    format!(
+        "您已加入，身份为{}，无需再次使用邀请链接。",
+        role_name(role)
+    )
+}
+
 /// A deactivated person opened an invite link: only an admin's /reactivate lets them back.
 pub fn deactivated_cannot_rejoin() -> &'static str {
     "您的账号已停用，邀请链接不能恢复账号。如需恢复，请联系工作专班办理。"

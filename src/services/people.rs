@@ -57,13 +57,32 @@ pub async fn resolve_unit(conn: &mut SqliteConnection, text: &str) -> anyhow::Re
 }
 
 pub async fn resolve_person(conn: &mut SqliteConnection, text: &str) -> anyhow::Result<Person> {
+    resolve_among(conn, text, true).await
+}
+
+/// A deactivated person, for /reactivate: a name is looked for among them, not the active.
+pub async fn resolve_former_person(
+    conn: &mut SqliteConnection,
+    text: &str,
+) -> anyhow::Result<Person> {
+    resolve_among(conn, text, false).await
+}
+
+/// An @username or id names one person whatever their state; a part of a name is looked for
+/// among the active people, or among the deactivated ones.
+async fn resolve_among(
+    conn: &mut SqliteConnection,
+    text: &str,
+    active: bool,
+) -> anyhow::Result<Person> {
     let found = match PersonRef::parse(text)? {
         PersonRef::Username(name) => people::by_username(conn, &name).await?,
         PersonRef::TelegramId(id) => people::by_telegram_id(conn, id)
             .await?
             .into_iter()
             .collect(),
-        PersonRef::Name(part) => people::by_name_part(conn, &part).await?,
+        PersonRef::Name(part) if active => people::by_name_part(conn, &part).await?,
+        PersonRef::Name(part) => people::inactive_by_name_part(conn, &part).await?,
     };
     match found.as_slice() {
         [] => Err(UserError::NoSuchPerson(text.trim().to_owned()).into()),
@@ -198,11 +217,7 @@ pub async fn accept_invite(
     let existing = people::by_telegram_id(conn, who.telegram_id).await?;
     match &existing {
         Some(member) if member.active => {
-            return Err(UserError::Refused(format!(
-                "您已加入，身份为{}，无需再次使用邀请链接。",
-                member.role().title()
-            ))
-            .into());
+            return Err(UserError::Refused(texts::already_joined(member.role())).into());
         }
         // Only an admin's /reactivate undoes a deactivation: no link, old or new, does.
         Some(_) => {
@@ -248,10 +263,7 @@ pub async fn accept_invite(
         &stamp,
     )
     .await?;
-    let inviter = sqlx::query_scalar("SELECT telegram_id FROM people WHERE id = ?")
-        .bind(invite.created_by)
-        .fetch_one(&mut *conn)
-        .await?;
+    let inviter = people::telegram_id_of(conn, invite.created_by).await?;
     Ok(Joined { person, inviter })
 }
 

@@ -270,7 +270,7 @@ async fn deactivating_an_admin_revokes_their_links_and_no_link_brings_them_back(
         "only the first link was used"
     );
 
-    app.says(&ADMIN, "/reactivate @liuzb");
+    app.says(&ADMIN, "/reactivate 刘专班");
     assert_eq!(
         app.next_reply_to(&ADMIN).await,
         texts::reactivated("刘专班", Role::Admin)
