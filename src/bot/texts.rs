@@ -8,6 +8,8 @@ use crate::db::audit::AuditRow;
 use crate::domain::role::Role;
 use crate::services::views::{Card, MyWeek, PersonLine, ProjectLine};
 
+mod audit;
+
 pub const BOT_TITLE: &str = "济宁高新区重点民生实事调度机器人";
 
 /// The one polite refusal for anyone not let in by an admin. It names no project.
@@ -522,10 +524,15 @@ pub fn audit_list(rows: &[AuditRow], tz: Tz) -> String {
             action_name(&row.action),
             row.target
         ));
-        match (&row.before, &row.after) {
+        let facts = |stored: &Option<String>| {
+            stored
+                .as_deref()
+                .and_then(|stored| audit::facts(stored, tz))
+        };
+        match (facts(&row.before), facts(&row.after)) {
             (Some(before), Some(after)) => out.push_str(&format!("\n   {before} → {after}")),
-            (None, Some(after)) => out.push_str(&format!("\n   → {after}")),
-            (Some(before), None) => out.push_str(&format!("\n   {before} →")),
+            (None, Some(after)) => out.push_str(&format!("\n   {after}")),
+            (Some(before), None) => out.push_str(&format!("\n   原为 {before}")),
             (None, None) => {}
         }
     }

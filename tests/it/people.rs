@@ -211,7 +211,7 @@ async fn audit_shows_who_assigned_what() {
     let audit = app.nth_reply_to(&ADMIN, 5).await;
     assert!(audit.contains("专班王"), "{audit}");
     assert!(audit.contains("指派：项目 3 · 张三"), "{audit}");
-    assert!(audit.contains(r#""role":"co""#), "{audit}");
+    assert!(audit.contains("项目：3；身份：协办"), "{audit}");
     assert!(audit.contains("加入"), "{audit}");
     app.stop().await;
 }

@@ -392,6 +392,20 @@ async fn leave_cannot_start_in_the_past_and_leave_back_quiet_are_audited() {
         ]
     );
 
+    app.says(&ADMIN, "/audit 3");
+    let audit = app.next_reply_to(&ADMIN).await;
+    for line in [
+        "张三（@zhangsan） 请假：张三（@zhangsan）\n   起：1月8日；止：1月10日",
+        "销假：张三（@zhangsan）\n   请假：1段 → 销假日期：1月8日",
+        "开关提醒：张三（@zhangsan）\n   截止前提醒：开启 → 截止前提醒：关闭",
+    ] {
+        assert!(audit.contains(line), "{line} in {audit}");
+    }
+    assert!(
+        !audit.contains('{') && !audit.contains("2024-01") && !audit.is_ascii(),
+        "people read Chinese, not JSON: {audit}"
+    );
+
     app.set_time("2024-01-09T09:00:00+08:00");
     assert!(app.tick().await.escalations >= 1);
     let escalation = app.message_to_containing(&ADMIN, "逾期未报送督办").await;
