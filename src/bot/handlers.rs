@@ -579,7 +579,11 @@ async fn deactivate(
     let mut gone = person.clone();
     gone.active = false;
     send_menu(scope, &gone).await?;
-    Ok(texts::deactivated(&person.display_name, ended))
+    let mut text = texts::deactivated(&person.display_name, ended.assignments);
+    if ended.invites > 0 {
+        text.push_str(&texts::invites_revoked(ended.invites));
+    }
+    Ok(text)
 }
 
 async fn reactivate(

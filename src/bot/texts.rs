@@ -256,6 +256,11 @@ pub fn already_joined(role: Role) -> String {
     )
 }
 
+/// Appended to [`deactivated`] when the person had made links nobody used.
+pub fn invites_revoked(count: u64) -> String {
+    format!("\n其生成但尚未使用的 {count} 个邀请链接已同时作废。")
+}
+
 /// A deactivated person opened an invite link: only an admin's /reactivate lets them back.
 pub fn deactivated_cannot_rejoin() -> &'static str {
     "您的账号已停用，邀请链接不能恢复账号。如需恢复，请联系工作专班办理。"

@@ -395,13 +395,19 @@ pub async fn set_leader_scope(
     Ok(after)
 }
 
-/// Deactivates a person and ends their assignments. Returns the projects they leave.
+/// What a deactivation ended: assignments, and invite links nobody had used.
+pub struct Deactivated {
+    pub assignments: u64,
+    pub invites: u64,
+}
+
+/// Deactivates a person, ends their assignments and revokes their unused invite links.
 pub async fn deactivate(
     conn: &mut SqliteConnection,
     actor: &Person,
     person: &Person,
     now: &str,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<Deactivated> {
     if person.id == actor.id {
         return Err(UserError::Refused("不能停用自己的账号。".to_owned()).into());
     }
@@ -421,7 +427,10 @@ pub async fn deactivate(
         now,
     )
     .await?;
-    Ok(ended)
+    Ok(Deactivated {
+        assignments: ended,
+        invites: revoked,
+    })
 }
 
 /// Lets a deactivated person in again, with the role and unit they had; their projects are

@@ -228,7 +228,7 @@ async fn deactivating_an_admin_revokes_their_links_and_no_link_brings_them_back(
     app.says(&ADMIN, "/deactivate @liuzb");
     assert_eq!(
         app.next_reply_to(&ADMIN).await,
-        texts::deactivated("刘专班", 0)
+        texts::deactivated("刘专班", 0) + &texts::invites_revoked(2)
     );
     let revoked = app
         .scalar(
