@@ -152,10 +152,12 @@ pub async fn on_edited_message(scope: Scope, msg: Message) -> anyhow::Result<()>
     let Some(user) = msg.from.as_ref() else {
         return Ok(());
     };
-    if identify(&scope, user).await?.is_none() {
+    let Some(person) = identify(&scope, user).await? else {
         return Ok(());
-    }
-    scope.reply(msg.chat.id.0, texts::edit_not_taken()).await?;
+    };
+    scope
+        .reply(msg.chat.id.0, texts::edit_not_taken(person.role()))
+        .await?;
     Ok(())
 }
 

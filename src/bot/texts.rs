@@ -241,8 +241,15 @@ pub fn private_chat_only() -> &'static str {
 }
 
 /// An edit of a message the bot has already acted on: the edit changes nothing.
-pub fn edit_not_taken() -> &'static str {
-    "修改已发送的消息不会被采用，原消息已按原样处理。如需更正报送内容，请重新发送 /report 报送，新版本将保留在记录中。"
+pub fn edit_not_taken(role: Role) -> &'static str {
+    match role {
+        Role::Contact => {
+            "修改已发送的消息不会被采用，原消息已按原样处理。如需更正报送内容，请重新发送 /report 报送，新版本将保留在记录中。"
+        }
+        Role::Leader | Role::Admin => {
+            "修改已发送的消息不会被采用，原消息已按原样处理。如需更正，请重新发送命令。"
+        }
+    }
 }
 
 pub fn invite_invalid() -> &'static str {

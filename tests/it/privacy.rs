@@ -442,8 +442,16 @@ async fn an_edited_message_is_answered_with_how_to_correct_and_a_strangers_edit_
     let reports = app.scalar("SELECT count(*) FROM reports").await;
 
     edits(&app, &ZHANG, 1, "/report 3 1=3 进展:已开工");
-    assert_eq!(app.next_reply_to(&ZHANG).await, texts::edit_not_taken());
+    assert_eq!(
+        app.next_reply_to(&ZHANG).await,
+        texts::edit_not_taken(Role::Contact)
+    );
     assert_eq!(app.scalar("SELECT count(*) FROM reports").await, reports);
+    edits(&app, &ADMIN, 3, "/people");
+    assert_eq!(
+        app.next_reply_to(&ADMIN).await,
+        texts::edit_not_taken(Role::Admin)
+    );
 
     edits(&app, &STRANGER, 2, "/people");
     app.says(&STRANGER, "/help");
