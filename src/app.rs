@@ -96,8 +96,9 @@ impl App {
     }
 }
 
-/// Bootstrap admins get a row (so their changes have an author in the audit log), and strangers
-/// a menu with /start alone.
+/// Bootstrap admins get a row (so their changes have an author in the audit log) and the menu
+/// that row allows (a deactivated one gets none of an admin's); strangers a menu with /start and
+/// /help.
 async fn welcome_bootstrap_admins(
     pool: &SqlitePool,
     settings: &Settings,
@@ -109,6 +110,11 @@ async fn welcome_bootstrap_admins(
         if people::ensure_bootstrap_admin(&mut tx, *admin, &stamp).await? {
             tracing::info!(admin, "bootstrap admin added");
         }
+        let person = people::by_telegram_id(&mut tx, *admin).await?;
+        let role = person.filter(|p| p.active).map(|p| p.role());
+        Outgoing::menu(*admin, &commands::menu(role))
+            .enqueue(&mut tx, &stamp)
+            .await?;
     }
     Outgoing::default_menu(&commands::menu(None))
         .enqueue(&mut tx, &stamp)

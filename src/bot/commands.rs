@@ -37,6 +37,8 @@ pub enum AdminCommand {
     Project(String),
     #[command(description = "停用人员：/deactivate 人员")]
     Deactivate(String),
+    #[command(description = "恢复已停用的人员：/reactivate 人员")]
+    Reactivate(String),
     #[command(description = "最近的变更记录：/audit [条数]")]
     Audit(String),
     #[command(description = "本周未报送的人员")]
@@ -92,13 +94,13 @@ pub enum ContactCommand {
 }
 
 /// What a person of this role may use, for /help and the command menu. A stranger may only
-/// /start (with an invite link).
+/// /start (with an invite link) and ask for /help: Telegram's global commands.
 pub fn menu(role: Option<Role>) -> Vec<BotCommand> {
     let public = PublicCommand::bot_commands();
     let Some(role) = role else {
         return public
             .into_iter()
-            .filter(|c| c.command == "/start")
+            .filter(|c| c.command == "/start" || c.command == "/help")
             .collect();
     };
     let mut commands = match role {
@@ -113,6 +115,25 @@ pub fn menu(role: Option<Role>) -> Vec<BotCommand> {
             .filter(|c| c.command != "/cancel" || role == Role::Contact),
     );
     commands
+}
+
+/// Commands whose answer shows project data, people or an invite link: in a group everyone
+/// would read it.
+const PRIVATE_ONLY: [&str; 8] = [
+    "export", "project", "my", "people", "digest", "audit", "missing", "invite",
+];
+
+/// Whether `text` is one of our [`PRIVATE_ONLY`] commands (not one addressed to another bot).
+pub fn private_only(text: &str, bot_name: &str) -> bool {
+    let Some(word) = text
+        .split_whitespace()
+        .next()
+        .and_then(|w| w.strip_prefix('/'))
+    else {
+        return false;
+    };
+    let (name, addressee) = word.split_once('@').unwrap_or((word, bot_name));
+    addressee.eq_ignore_ascii_case(bot_name) && PRIVATE_ONLY.contains(&name.to_lowercase().as_str())
 }
 
 /// Whether some role has this command: asked when a person's own role does not.
@@ -157,7 +178,18 @@ mod tests {
                 "/help", "/cancel"
             ]
         );
-        assert_eq!(names(None), ["/start"]);
+        assert_eq!(names(None), ["/start", "/help"]);
+    }
+
+    #[test]
+    fn views_of_project_data_are_private_only_unless_for_another_bot() {
+        assert!(private_only("/export", "bot"));
+        assert!(private_only("/project 3", "bot"));
+        assert!(private_only("/Digest@Bot", "bot"));
+        assert!(!private_only("/export@other_bot", "bot"));
+        assert!(!private_only("/projects", "bot"));
+        assert!(!private_only("/help", "bot"));
+        assert!(!private_only("export", "bot"));
     }
 
     #[test]

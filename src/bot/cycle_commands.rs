@@ -115,39 +115,89 @@ pub async fn leave(
 ) -> anyhow::Result<String> {
     let (from, to) = parse_date_range(args, year_of(ctx, scope))
         .ok_or_else(|| UserError::Usage(schedule::LEAVE_USAGE.to_owned()))?;
-    cycle_db::add_leave(
-        &mut *scope.conn().await,
-        person.id,
-        from,
-        to,
-        &db::instant(scope.now()),
+    let today = today(ctx, scope);
+    // A leave dated back would excuse a deadline already missed, and spare its escalation.
+    if from < today {
+        return Err(UserError::Usage(schedule::leave_starts_too_early(today)).into());
+    }
+    let stamp = db::instant(scope.now());
+    let mut conn = scope.conn().await;
+    cycle_db::add_leave(&mut conn, person.id, from, to, &stamp).await?;
+    own_change(
+        &mut conn,
+        person,
+        "leave",
+        None,
+        json!({ "from": from, "to": to }),
+        &stamp,
     )
     .await?;
     Ok(schedule::on_leave(from, to))
 }
 
 pub async fn back(ctx: &BotContext, scope: &Scope, person: &Person) -> anyhow::Result<String> {
-    let today = scope
-        .now()
-        .with_timezone(&ctx.settings.timezone)
-        .date_naive();
-    let ended = cycle_db::end_leaves(
-        &mut *scope.conn().await,
-        person.id,
-        today,
-        &db::instant(scope.now()),
+    let today = today(ctx, scope);
+    let stamp = db::instant(scope.now());
+    let mut conn = scope.conn().await;
+    let ended = cycle_db::end_leaves(&mut conn, person.id, today, &stamp).await?;
+    if ended == 0 {
+        return Ok(schedule::not_on_leave().to_owned());
+    }
+    let before = json!({ "leaves": ended });
+    own_change(
+        &mut conn,
+        person,
+        "back",
+        Some(before),
+        json!({ "back_on": today }),
+        &stamp,
     )
     .await?;
-    Ok(if ended > 0 {
-        schedule::welcome_back()
-    } else {
-        schedule::not_on_leave()
-    }
-    .to_owned())
+    Ok(schedule::welcome_back().to_owned())
 }
 
 pub async fn quiet(scope: &Scope, person: &Person) -> anyhow::Result<String> {
     let quiet = !person.quiet;
-    cycle_db::set_quiet(&mut *scope.conn().await, person.id, quiet).await?;
+    let stamp = db::instant(scope.now());
+    let mut conn = scope.conn().await;
+    cycle_db::set_quiet(&mut conn, person.id, quiet).await?;
+    let before = json!({ "quiet": person.quiet });
+    own_change(
+        &mut conn,
+        person,
+        "quiet",
+        Some(before),
+        json!({ "quiet": quiet }),
+        &stamp,
+    )
+    .await?;
     Ok(schedule::quiet(quiet).to_owned())
+}
+
+fn today(ctx: &BotContext, scope: &Scope) -> chrono::NaiveDate {
+    scope
+        .now()
+        .with_timezone(&ctx.settings.timezone)
+        .date_naive()
+}
+
+/// A contact's change to their own schedule, on record like an admin's: it decides who is
+/// excused from an escalation.
+async fn own_change(
+    conn: &mut sqlx::SqliteConnection,
+    person: &Person,
+    action: &str,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+    stamp: &str,
+) -> sqlx::Result<()> {
+    let entry = audit::Entry {
+        actor_id: Some(person.id),
+        actor_label: &admin::label(person),
+        action,
+        target: &admin::label(person),
+        before,
+        after: Some(after),
+    };
+    audit::record(conn, entry, stamp).await
 }

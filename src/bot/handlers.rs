@@ -2,6 +2,8 @@
 //! outbox through the [`Scope`], in the same transaction as their other writes. Who may do what
 //! is read from the database on every update.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use teloxide::types::{CallbackQuery, Me, Message, User};
 use teloxide::utils::command::{BotCommands, ParseError};
@@ -77,6 +79,11 @@ pub async fn on_message(
         return Ok(());
     };
     let bot_name = me.username();
+    if !private && commands::private_only(text, bot_name) {
+        // Everyone in the group would read the answer: project data stays in private chats.
+        scope.reply(chat, texts::private_chat_only()).await?;
+        return Ok(());
+    }
 
     if let Ok(command) = PublicCommand::parse(text, bot_name) {
         return on_public_command(&ctx, &scope, &msg, user, &dialogue, command).await;
@@ -134,6 +141,24 @@ pub async fn on_message(
         }
         _ => Ok(()),
     }
+}
+
+/// A message edited after the bot acted on it. The edit is not taken (a report's history is
+/// versions, never a changed message); an admitted person is told how to correct, in private.
+pub async fn on_edited_message(scope: Scope, msg: Message) -> anyhow::Result<()> {
+    if !msg.chat.is_private() || msg.sender_chat.is_some() {
+        return Ok(());
+    }
+    let Some(user) = msg.from.as_ref() else {
+        return Ok(());
+    };
+    let Some(person) = identify(&scope, user).await? else {
+        return Ok(());
+    };
+    scope
+        .reply(msg.chat.id.0, texts::edit_not_taken(person.role()))
+        .await?;
+    Ok(())
 }
 
 async fn on_public_command(
@@ -243,7 +268,7 @@ async fn on_leader_command(
         LeaderCommand::Project(no) => show(ctx, scope, person, View::Project(no)).await,
         LeaderCommand::Cycle => cycle_commands::show_cycle(ctx, scope).await,
         LeaderCommand::Digest => digest_now(ctx, scope, person).await,
-        LeaderCommand::Export => export(ctx, scope, msg.chat.id.0).await,
+        LeaderCommand::Export => export(ctx, scope, person, msg.chat.id.0).await,
     };
     answer(scope, msg.chat.id.0, result).await
 }
@@ -350,6 +375,7 @@ async fn on_admin_command(
         AdminCommand::Unassign(args) => unassign(ctx, scope, actor, &args, now).await,
         AdminCommand::Leader(args) => leader(ctx, scope, msg, actor, &args, now).await,
         AdminCommand::Deactivate(args) => deactivate(scope, actor, &args, now).await,
+        AdminCommand::Reactivate(args) => reactivate(scope, actor, &args, now).await,
         AdminCommand::People => people_list(ctx, scope, now).await,
         AdminCommand::Projects => show(ctx, scope, actor, View::Projects).await,
         AdminCommand::Project(no) => show(ctx, scope, actor, View::Project(no)).await,
@@ -359,7 +385,7 @@ async fn on_admin_command(
         AdminCommand::Pause(args) => cycle_commands::pause(ctx, scope, actor, &args).await,
         AdminCommand::Resume => cycle_commands::resume(ctx, scope, actor).await,
         AdminCommand::Digest => digest_now(ctx, scope, actor).await,
-        AdminCommand::Export => export(ctx, scope, chat).await,
+        AdminCommand::Export => export(ctx, scope, actor, chat).await,
         AdminCommand::Resolve(args) => resolve(ctx, scope, actor, &args).await,
         AdminCommand::Audit(args) => {
             let n = args.trim().parse::<i64>().unwrap_or(10).clamp(1, 50);
@@ -555,7 +581,36 @@ async fn deactivate(
     let mut gone = person.clone();
     gone.active = false;
     send_menu(scope, &gone).await?;
-    Ok(texts::deactivated(&person.display_name, ended))
+    let mut text = texts::deactivated(&person.display_name, ended.assignments);
+    if ended.invites > 0 {
+        text.push_str(&texts::invites_revoked(ended.invites));
+    }
+    Ok(text)
+}
+
+async fn reactivate(
+    scope: &Scope,
+    actor: &Person,
+    args: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    if args.trim().is_empty() {
+        return Err(UserError::Usage(texts::REACTIVATE_USAGE.to_owned()).into());
+    }
+    let mut conn = scope.conn().await;
+    let person = admin::resolve_former_person(&mut conn, args).await?;
+    admin::reactivate(&mut conn, actor, &person, &db::instant(now)).await?;
+    drop(conn);
+    let mut back = person.clone();
+    back.active = true;
+    send_menu(scope, &back).await?;
+    scope
+        .reply(
+            person.telegram_id,
+            texts::you_were_reactivated(person.role()),
+        )
+        .await?;
+    Ok(texts::reactivated(&person.display_name, person.role()))
 }
 
 async fn people_list(
@@ -603,6 +658,12 @@ pub async fn on_callback(
         scope.reply(chat, texts::expired_button()).await?;
         return Ok(());
     };
+    if chat != actor.telegram_id {
+        // Invite buttons only ever go to an admin's private chat: a press from a group is
+        // forged, and a link answered there would be read by everyone in it.
+        scope.reply(chat, texts::private_chat_only()).await?;
+        return Ok(());
+    }
     let now = scope.now();
     let result = match press {
         Press::InviteRole(Role::Contact) => {
@@ -666,12 +727,34 @@ async fn digest_now(ctx: &BotContext, scope: &Scope, person: &Person) -> anyhow:
     })
 }
 
-/// /export: the ledger workbook, sent as a document through the outbox.
-async fn export(ctx: &BotContext, scope: &Scope, chat: i64) -> anyhow::Result<String> {
+/// /export: the ledger of the asker's scope (admins: the whole plan), sent as a document
+/// through the outbox.
+async fn export(
+    ctx: &BotContext,
+    scope: &Scope,
+    person: &Person,
+    chat: i64,
+) -> anyhow::Result<String> {
     let mut conn = scope.conn().await;
     let plan = admin::current_plan(&mut conn, scope.now(), ctx.settings.timezone).await?;
-    let (path, name) =
-        ledger::write_for_sending(&mut conn, &ctx.settings, &plan, scope.now()).await?;
+    let visible: Option<HashSet<i64>> = match person.role() {
+        Role::Admin => None,
+        _ => Some(
+            views::visible_project_ids(&mut conn, &plan, person)
+                .await?
+                .into_iter()
+                .collect(),
+        ),
+    };
+    let (path, name) = ledger::write_for_sending(
+        &mut conn,
+        &ctx.settings,
+        &plan,
+        visible.as_ref(),
+        person.id,
+        scope.now(),
+    )
+    .await?;
     drop(conn);
     scope
         .send(Outgoing::document(

@@ -32,7 +32,7 @@ pub struct BotContext {
     pub clock: SharedClock,
 }
 
-/// The handler tree: messages (commands and the rest) and button presses.
+/// The handler tree: messages (commands and the rest), edits of messages, and button presses.
 pub fn handler_tree() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
         .branch(
@@ -40,6 +40,7 @@ pub fn handler_tree() -> UpdateHandler<anyhow::Error> {
                 .enter_dialogue::<Message, TxStorage, ReportState>()
                 .endpoint(handlers::on_message),
         )
+        .branch(Update::filter_edited_message().endpoint(handlers::on_edited_message))
         .branch(
             Update::filter_callback_query()
                 .enter_dialogue::<CallbackQuery, TxStorage, ReportState>()

@@ -8,6 +8,8 @@ use crate::db::audit::AuditRow;
 use crate::domain::role::Role;
 use crate::services::views::{Card, MyWeek, PersonLine, ProjectLine};
 
+mod audit;
+
 pub const BOT_TITLE: &str = "济宁高新区重点民生实事调度机器人";
 
 /// The one polite refusal for anyone not let in by an admin. It names no project.
@@ -228,6 +230,66 @@ pub fn deactivated(name: &str, ended: u64) -> String {
     } else {
         format!("已停用 {name}。")
     }
+}
+
+// Privacy and privilege --------------------------------------------------------------------------
+
+pub const REACTIVATE_USAGE: &str = "用法：/reactivate 人员，例如：/reactivate @zhangsan";
+
+/// A view of project data asked for in a group, where everyone in it would read the answer.
+pub fn private_chat_only() -> &'static str {
+    "此命令涉及项目数据和人员信息，不在群内答复，请在与机器人的私聊中使用。"
+}
+
+/// An edit of a message the bot has already acted on: the edit changes nothing.
+pub fn edit_not_taken(role: Role) -> &'static str {
+    match role {
+        Role::Contact => {
+            "修改已发送的消息不会被采用，原消息已按原样处理。如需更正报送内容，请重新发送 /report 报送，新版本将保留在记录中。"
+        }
+        Role::Leader | Role::Admin => {
+            "修改已发送的消息不会被采用，原消息已按原样处理。如需更正，请重新发送命令。"
+        }
+    }
+}
+
+pub fn invite_invalid() -> &'static str {
+    "这个邀请链接无效、已被使用或已过期。请向工作专班重新索取。"
+}
+
+pub fn already_joined(role: Role) -> String {
+    format!(
+        "您已加入，身份为{}，无需再次使用邀请链接。",
+        role_name(role)
+    )
+}
+
+/// Appended to [`deactivated`] when the person had made links nobody used.
+pub fn invites_revoked(count: u64) -> String {
+    format!("\n其生成但尚未使用的 {count} 个邀请链接已同时作废。")
+}
+
+/// A deactivated person opened an invite link: only an admin's /reactivate lets them back.
+pub fn deactivated_cannot_rejoin() -> &'static str {
+    "您的账号已停用，邀请链接不能恢复账号。如需恢复，请联系工作专班办理。"
+}
+
+pub fn reactivated(name: &str, role: Role) -> String {
+    format!(
+        "已恢复 {name} 的账号，身份为{}。如需报送项目，请重新指派。",
+        role_name(role)
+    )
+}
+
+pub fn you_were_reactivated(role: Role) -> String {
+    format!(
+        "您的账号已由工作专班恢复，身份为{}。发送 /help 查看可以使用的命令。",
+        role_name(role)
+    )
+}
+
+pub fn already_active(name: &str) -> String {
+    format!("{name} 的账号在用，无需恢复。")
 }
 
 // Views ------------------------------------------------------------------------------------------
@@ -451,6 +513,10 @@ fn action_name(action: &str) -> &str {
         "unassign" => "取消指派",
         "leader_scope" => "设定分管范围",
         "deactivate" => "停用",
+        "reactivate" => "恢复账号",
+        "leave" => "请假",
+        "back" => "销假",
+        "quiet" => "开关提醒",
         "pause" => "暂停周报",
         "resume" => "恢复周报",
         "resolve" => "困难问题已解决",
@@ -471,10 +537,15 @@ pub fn audit_list(rows: &[AuditRow], tz: Tz) -> String {
             action_name(&row.action),
             row.target
         ));
-        match (&row.before, &row.after) {
+        let facts = |stored: &Option<String>| {
+            stored
+                .as_deref()
+                .and_then(|stored| audit::facts(stored, tz))
+        };
+        match (facts(&row.before), facts(&row.after)) {
             (Some(before), Some(after)) => out.push_str(&format!("\n   {before} → {after}")),
-            (None, Some(after)) => out.push_str(&format!("\n   → {after}")),
-            (Some(before), None) => out.push_str(&format!("\n   {before} →")),
+            (None, Some(after)) => out.push_str(&format!("\n   {after}")),
+            (Some(before), None) => out.push_str(&format!("\n   原为 {before}")),
             (None, None) => {}
         }
     }
@@ -924,6 +995,14 @@ pub mod schedule {
             "已登记请假：{}至{}。期间不向您催报，由同项目的其他联络员报送。",
             day(from),
             day(to)
+        )
+    }
+
+    /// Leave is for days to come: a past day cannot excuse a deadline already missed.
+    pub fn leave_starts_too_early(today: NaiveDate) -> String {
+        format!(
+            "请假开始日期不能早于今天（{}）。\n{LEAVE_USAGE}",
+            day(today)
         )
     }
 

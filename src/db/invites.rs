@@ -36,19 +36,27 @@ pub struct Invite {
     pub created_by: i64,
     pub expires_at: String,
     pub used_at: Option<String>,
+    pub revoked_at: Option<String>,
+    /// Whether the admin who made the link is still active: a deactivated admin's links die.
+    pub creator_active: bool,
 }
 
 pub async fn by_hash(
     conn: &mut SqliteConnection,
     token_hash: &str,
 ) -> sqlx::Result<Option<Invite>> {
-    sqlx::query_as("SELECT id, role, unit_id, created_by, expires_at, used_at FROM invites WHERE token_hash = ?")
-        .bind(token_hash)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as(
+        "SELECT i.id, i.role, i.unit_id, i.created_by, i.expires_at, i.used_at, i.revoked_at,
+                c.active AS creator_active
+         FROM invites i JOIN people c ON c.id = i.created_by WHERE i.token_hash = ?",
+    )
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await
 }
 
-/// Uses the invite, only if it is still unused and unexpired: true when this call used it.
+/// Uses the invite, only if it is still unused, unexpired, unrevoked and its creator active:
+/// true when this call used it.
 pub async fn mark_used(
     conn: &mut SqliteConnection,
     id: i64,
@@ -56,7 +64,9 @@ pub async fn mark_used(
     now: &str,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE invites SET used_by = ?, used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?",
+        "UPDATE invites SET used_by = ?, used_at = ?
+         WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+           AND (SELECT active FROM people WHERE id = invites.created_by) = 1",
     )
     .bind(person_id)
     .bind(now)
@@ -65,4 +75,21 @@ pub async fn mark_used(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Revokes every link `creator` made that nobody has used yet. Returns how many.
+pub async fn revoke_unused_of(
+    conn: &mut SqliteConnection,
+    creator: i64,
+    now: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE invites SET revoked_at = ?
+         WHERE created_by = ? AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(creator)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }

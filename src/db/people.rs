@@ -126,6 +126,27 @@ pub async fn by_name_part(conn: &mut SqliteConnection, part: &str) -> sqlx::Resu
     .await
 }
 
+/// Deactivated people whose name holds `part`: whom /reactivate may mean.
+pub async fn inactive_by_name_part(
+    conn: &mut SqliteConnection,
+    part: &str,
+) -> sqlx::Result<Vec<Person>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PERSON} WHERE p.active = 0 AND instr(p.display_name, ?) > 0 ORDER BY p.display_name"
+    )))
+    .bind(part)
+    .fetch_all(conn)
+    .await
+}
+
+/// The Telegram id of a person by row id.
+pub async fn telegram_id_of(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT telegram_id FROM people WHERE id = ?")
+        .bind(id)
+        .fetch_one(conn)
+        .await
+}
+
 pub async fn all_active(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Person>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{PERSON} WHERE p.active = 1
@@ -198,7 +219,7 @@ pub async fn refresh_profile(
     Ok(())
 }
 
-/// A deactivated person let in again by a new invite.
+/// A deactivated person let in again by an admin's /reactivate.
 pub async fn reactivate(
     conn: &mut SqliteConnection,
     id: i64,

@@ -267,7 +267,7 @@ async fn deliver(
     };
     let stamp = db::instant(now);
     let mut sent = 0;
-    let mut ledger = None;
+    let mut whole_plan: Option<(std::path::PathBuf, String)> = None;
     for (person, chat, scope) in readers(&mut tx).await? {
         if digests::exists(&mut tx, plan.id, person, kind, period.start).await? {
             continue;
@@ -305,7 +305,8 @@ async fn deliver(
             };
             message.keyed(key(step)).enqueue(&mut tx, &stamp).await?;
         }
-        // Each comes with its chart, and the ledger (one workbook serves every reader of the run).
+        // Each comes with its chart and the ledger of the reader's own scope; admins share one
+        // workbook of the whole plan.
         let chart = chart_file(settings, &digest, person, now)?;
         Outgoing::photo(
             chat,
@@ -315,17 +316,28 @@ async fn deliver(
         .keyed(key(format!("{step}-chart")))
         .enqueue(&mut tx, &stamp)
         .await?;
-        if ledger.is_none() {
-            ledger = Some(
-                crate::services::ledger::write_for_sending(&mut tx, settings, &plan, now).await?,
-            );
-        }
-        if let Some((path, name)) = &ledger {
-            Outgoing::document(chat, path, name, crate::bot::texts::ledger_caption())
-                .keyed(key(format!("{step}-ledger")))
-                .enqueue(&mut tx, &stamp)
+        let (path, name) = match (&scope, &whole_plan) {
+            (None, Some(file)) => file.clone(),
+            _ => {
+                let file = crate::services::ledger::write_for_sending(
+                    &mut tx,
+                    settings,
+                    &plan,
+                    scope.as_ref(),
+                    person,
+                    now,
+                )
                 .await?;
-        }
+                if scope.is_none() {
+                    whole_plan = Some(file.clone());
+                }
+                file
+            }
+        };
+        Outgoing::document(chat, &path, &name, crate::bot::texts::ledger_caption())
+            .keyed(key(format!("{step}-ledger")))
+            .enqueue(&mut tx, &stamp)
+            .await?;
         digests::insert(
             &mut tx,
             plan.id,

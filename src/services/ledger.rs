@@ -1,16 +1,21 @@
 //! What the ledger (台账) holds: the seed table's columns with the year's progress, every
 //! report in history, every missed deadline.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use crate::bot::texts::digest::figure;
 use crate::config::Settings;
 use crate::db::calendar;
 use crate::db::cycle as cycle_db;
+use crate::db::ledger as ledger_db;
 use crate::db::plan::{self, PlanRow};
 use crate::domain::colour::Colour;
 use crate::services::reporting;
+
+pub use crate::db::ledger::ReportRecord;
 
 pub struct LedgerRow {
     pub category: String,
@@ -25,23 +30,6 @@ pub struct LedgerRow {
     pub latest_progress: String,
     pub difficulties: String,
     pub last_report: String,
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct ReportRecord {
-    pub no: i64,
-    pub title: String,
-    pub week_start: String,
-    pub version: i64,
-    pub person: String,
-    pub unit: Option<String>,
-    pub role: String,
-    pub status: String,
-    pub figures: Option<String>,
-    pub progress: String,
-    pub difficulties: String,
-    pub late: bool,
-    pub submitted_at: String,
 }
 
 pub struct MissedRecord {
@@ -60,25 +48,32 @@ pub struct Ledger {
     pub missed: Vec<MissedRecord>,
 }
 
+/// The whole plan's ledger, for admins and the command line.
 pub async fn collect(
     conn: &mut SqliteConnection,
     settings: &Settings,
     plan: &PlanRow,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Ledger> {
+    collect_for(conn, settings, plan, None, now).await
+}
+
+/// The ledger of the projects in `scope` (the whole plan when `None`): a leader's workbook
+/// holds nothing they could not read in the bot.
+pub async fn collect_for(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    plan: &PlanRow,
+    scope: Option<&HashSet<i64>>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Ledger> {
+    let in_scope = |id: i64| scope.is_none_or(|s| s.contains(&id));
     let calendar = calendar::load(conn, plan.id).await?;
-    let projects: Vec<(i64, i64, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT p.id, p.no, c.numeral || '、' || c.name, p.title, p.summary, p.goals,
-                (SELECT group_concat(name, '、') FROM (SELECT u.name FROM project_units pu JOIN units u ON u.id = pu.unit_id
-                                                    WHERE pu.project_id = p.id ORDER BY pu.position))
-         FROM projects p JOIN categories c ON c.id = p.category_id WHERE p.plan_id = ? ORDER BY p.no",
-    )
-    .bind(plan.id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let projects = ledger_db::projects(conn, plan.id).await?;
     let mut rows = Vec::new();
-    for (id, no, category, title, summary, goals, units) in projects {
-        let (facts, figures) = reporting::facts(conn, settings, &calendar, plan, id, now).await?;
+    for project in projects.into_iter().filter(|p| in_scope(p.id)) {
+        let (facts, figures) =
+            reporting::facts(conn, settings, &calendar, plan, project.id, now).await?;
         let verdict = reporting::verdict(settings, &facts);
         let progress = figures
             .iter()
@@ -93,27 +88,19 @@ pub async fn collect(
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let latest: Option<(String, String)> = sqlx::query_as(
-            "SELECT progress, submitted_at FROM reports WHERE project_id = ? AND role = 'lead' ORDER BY submitted_at DESC, id DESC LIMIT 1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let open: Vec<String> = sqlx::query_scalar("SELECT DISTINCT text FROM difficulties WHERE project_id = ? AND resolved_at IS NULL ORDER BY id")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
+        let latest = ledger_db::latest_lead_report(conn, project.id).await?;
+        let open = ledger_db::open_difficulties(conn, project.id).await?;
         let last = latest
             .as_ref()
             .map(|(_, at)| local_day(at, settings))
             .unwrap_or_default();
         rows.push(LedgerRow {
-            category,
-            no,
-            title,
-            summary,
-            goals,
-            units: units.replace('、', "\n"),
+            category: project.category,
+            no: project.no,
+            title: project.title,
+            summary: project.summary,
+            goals: project.goals,
+            units: project.units.replace('、', "\n"),
             progress: if progress.is_empty() {
                 "—（按进度跟踪）".to_owned()
             } else {
@@ -126,20 +113,17 @@ pub async fn collect(
             last_report: last,
         });
     }
-    let reports = sqlx::query_as(
-        "SELECT p.no, p.title, r.week_start, r.version, pe.display_name AS person, u.name AS unit, r.role, r.status,
-                (SELECT group_concat(m.name || '=' || v.value, '；') FROM report_values v JOIN metrics m ON m.id = v.metric_id
-                 WHERE v.report_id = r.id) AS figures,
-                r.progress, r.difficulties, r.late, r.submitted_at
-         FROM reports r JOIN projects p ON p.id = r.project_id JOIN people pe ON pe.id = r.person_id
-         LEFT JOIN units u ON u.id = pe.unit_id
-         WHERE p.plan_id = ? ORDER BY r.submitted_at, r.id",
-    )
-    .bind(plan.id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let reports = ledger_db::reports(conn, plan.id).await?;
+    let reports = reports
+        .into_iter()
+        .filter(|r| in_scope(r.project_id))
+        .collect();
 
-    let contacts = cycle_db::contacts_of_plan(conn, plan.id).await?;
+    let contacts: Vec<_> = cycle_db::contacts_of_plan(conn, plan.id)
+        .await?
+        .into_iter()
+        .filter(|c| in_scope(c.project_id))
+        .collect();
     let due = crate::services::cycle::expected_reports(
         conn,
         settings,
@@ -201,21 +185,23 @@ pub async fn plan_for(
     Ok(plan)
 }
 
-/// Writes the plan's ledger under the database's folder, for the sender to upload. Returns the
-/// file and the name people see.
+/// Writes the ledger of `reader`'s scope (the whole plan when `None`) under the database's
+/// folder, for the sender to upload. Returns the file and the name people see.
 pub async fn write_for_sending(
     conn: &mut SqliteConnection,
     settings: &Settings,
     plan: &PlanRow,
+    scope: Option<&HashSet<i64>>,
+    reader: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(std::path::PathBuf, String)> {
-    let ledger = collect(conn, settings, plan, now).await?;
+    let ledger = collect_for(conn, settings, plan, scope, now).await?;
     let bytes = crate::export::ledger::workbook(&ledger)?;
     let dir = exports_dir(settings);
     std::fs::create_dir_all(&dir)?;
     let local = now.with_timezone(&settings.timezone);
     let path = dir.join(format!(
-        "ledger-{}-{}.xlsx",
+        "ledger-{}-{reader}-{}.xlsx",
         plan.year,
         now.timestamp_millis()
     ));

@@ -1,4 +1,5 @@
-//! Telling the admins: bootstrap admins from configuration and admins in the database.
+//! Telling the admins: the active admins in the database, and bootstrap admins from
+//! configuration who have no row there yet.
 
 use std::collections::BTreeSet;
 
@@ -16,8 +17,14 @@ pub async fn admins(
     except: Option<i64>,
     now: &str,
 ) -> sqlx::Result<usize> {
-    let mut chats: BTreeSet<i64> = settings.admins.iter().copied().collect();
-    chats.extend(people::admin_chat_ids(conn).await?);
+    let mut chats: BTreeSet<i64> = people::admin_chat_ids(conn).await?.into_iter().collect();
+    // Configuration names admins only until they have a row: from then on the database decides,
+    // and a deactivated bootstrap admin hears nothing.
+    for id in &settings.admins {
+        if people::by_telegram_id(conn, *id).await?.is_none() {
+            chats.insert(*id);
+        }
+    }
     if let Some(except) = except {
         chats.remove(&except);
     }

@@ -6,6 +6,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
+use crate::bot::texts;
 use crate::db::people::{self, Person};
 use crate::db::plan::{self, PlanRow, ProjectCard, UnitRow};
 use crate::db::{self, assignments, audit, invites, scopes};
@@ -56,13 +57,32 @@ pub async fn resolve_unit(conn: &mut SqliteConnection, text: &str) -> anyhow::Re
 }
 
 pub async fn resolve_person(conn: &mut SqliteConnection, text: &str) -> anyhow::Result<Person> {
+    resolve_among(conn, text, true).await
+}
+
+/// A deactivated person, for /reactivate: a name is looked for among them, not the active.
+pub async fn resolve_former_person(
+    conn: &mut SqliteConnection,
+    text: &str,
+) -> anyhow::Result<Person> {
+    resolve_among(conn, text, false).await
+}
+
+/// An @username or id names one person whatever their state; a part of a name is looked for
+/// among the active people, or among the deactivated ones.
+async fn resolve_among(
+    conn: &mut SqliteConnection,
+    text: &str,
+    active: bool,
+) -> anyhow::Result<Person> {
     let found = match PersonRef::parse(text)? {
         PersonRef::Username(name) => people::by_username(conn, &name).await?,
         PersonRef::TelegramId(id) => people::by_telegram_id(conn, id)
             .await?
             .into_iter()
             .collect(),
-        PersonRef::Name(part) => people::by_name_part(conn, &part).await?,
+        PersonRef::Name(part) if active => people::by_name_part(conn, &part).await?,
+        PersonRef::Name(part) => people::inactive_by_name_part(conn, &part).await?,
     };
     match found.as_slice() {
         [] => Err(UserError::NoSuchPerson(text.trim().to_owned()).into()),
@@ -193,42 +213,39 @@ pub async fn accept_invite(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Joined> {
     let stamp = db::instant(now);
-    let refused = || {
-        UserError::Refused("这个邀请链接无效、已被使用或已过期。请向工作专班重新索取。".to_owned())
-    };
+    let refused = || UserError::Refused(texts::invite_invalid().to_owned());
     let existing = people::by_telegram_id(conn, who.telegram_id).await?;
-    if let Some(member) = existing.as_ref().filter(|p| p.active) {
-        return Err(UserError::Refused(format!(
-            "您已加入，身份为{}，无需再次使用邀请链接。",
-            member.role().title()
-        ))
-        .into());
+    match &existing {
+        Some(member) if member.active => {
+            return Err(UserError::Refused(texts::already_joined(member.role())).into());
+        }
+        // Only an admin's /reactivate undoes a deactivation: no link, old or new, does.
+        Some(_) => {
+            return Err(UserError::Refused(texts::deactivated_cannot_rejoin().to_owned()).into());
+        }
+        None => {}
     }
     let invite = invites::by_hash(conn, &token_hash(token))
         .await?
         .ok_or_else(refused)?;
-    if invite.used_at.is_some() || invite.expires_at <= stamp {
+    if invite.used_at.is_some()
+        || invite.revoked_at.is_some()
+        || !invite.creator_active
+        || invite.expires_at <= stamp
+    {
         return Err(refused().into());
     }
     let role = Role::from_db(&invite.role).unwrap_or(Role::Contact);
-    let person_id = match existing {
-        Some(former) => {
-            people::reactivate(conn, former.id, role, invite.unit_id).await?;
-            former.id
-        }
-        None => {
-            people::insert(
-                conn,
-                who.telegram_id,
-                who.name,
-                who.username,
-                role,
-                invite.unit_id,
-                &stamp,
-            )
-            .await?
-        }
-    };
+    let person_id = people::insert(
+        conn,
+        who.telegram_id,
+        who.name,
+        who.username,
+        role,
+        invite.unit_id,
+        &stamp,
+    )
+    .await?;
     if !invites::mark_used(conn, invite.id, person_id, &stamp).await? {
         return Err(refused().into());
     }
@@ -246,10 +263,7 @@ pub async fn accept_invite(
         &stamp,
     )
     .await?;
-    let inviter = sqlx::query_scalar("SELECT telegram_id FROM people WHERE id = ?")
-        .bind(invite.created_by)
-        .fetch_one(&mut *conn)
-        .await?;
+    let inviter = people::telegram_id_of(conn, invite.created_by).await?;
     Ok(Joined { person, inviter })
 }
 
@@ -381,13 +395,19 @@ pub async fn set_leader_scope(
     Ok(after)
 }
 
-/// Deactivates a person and ends their assignments. Returns the projects they leave.
+/// What a deactivation ended: assignments, and invite links nobody had used.
+pub struct Deactivated {
+    pub assignments: u64,
+    pub invites: u64,
+}
+
+/// Deactivates a person, ends their assignments and revokes their unused invite links.
 pub async fn deactivate(
     conn: &mut SqliteConnection,
     actor: &Person,
     person: &Person,
     now: &str,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<Deactivated> {
     if person.id == actor.id {
         return Err(UserError::Refused("不能停用自己的账号。".to_owned()).into());
     }
@@ -395,15 +415,45 @@ pub async fn deactivate(
         return Err(UserError::Refused(format!("{} 已经停用。", person.display_name)).into());
     }
     let ended = assignments::end_all_of_person(conn, person.id, now).await?;
+    // Links they made and kept would otherwise outlive their rights, and could bring them back.
+    let revoked = invites::revoke_unused_of(conn, person.id, now).await?;
     audit(
         conn,
         actor,
         "deactivate",
         &label(person),
         Some(json!({ "active": true, "role": person.role, "unit": person.unit_name })),
-        Some(json!({ "active": false, "assignments_ended": ended })),
+        Some(json!({ "active": false, "assignments_ended": ended, "invites_revoked": revoked })),
         now,
     )
     .await?;
-    Ok(ended)
+    Ok(Deactivated {
+        assignments: ended,
+        invites: revoked,
+    })
+}
+
+/// Lets a deactivated person in again, with the role and unit they had; their projects are
+/// assigned anew by hand.
+pub async fn reactivate(
+    conn: &mut SqliteConnection,
+    actor: &Person,
+    person: &Person,
+    now: &str,
+) -> anyhow::Result<()> {
+    if person.active {
+        return Err(UserError::Refused(texts::already_active(&person.display_name)).into());
+    }
+    people::reactivate(conn, person.id, person.role(), person.unit_id).await?;
+    audit(
+        conn,
+        actor,
+        "reactivate",
+        &label(person),
+        Some(json!({ "active": false })),
+        Some(json!({ "active": true, "role": person.role, "unit": person.unit_name })),
+        now,
+    )
+    .await?;
+    Ok(())
 }

@@ -35,6 +35,14 @@ pub struct Sent {
     pub body: Value,
 }
 
+/// A file the bot uploaded (a workbook, a chart), as the multipart body carried it.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub method: String,
+    pub chat_id: i64,
+    pub bytes: Vec<u8>,
+}
+
 /// How the fake answers a send, instead of delivering it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
@@ -59,6 +67,7 @@ struct Inner {
     next_message_id: i64,
     requests: Vec<Request>,
     delivered: Vec<Sent>,
+    uploads: Vec<Upload>,
     /// Faults for the next sends to a chat, in order.
     faults: HashMap<i64, VecDeque<Fault>>,
     /// Faults for the next calls of other methods (editMessageText, answerCallbackQuery …).
@@ -229,6 +238,11 @@ impl FakeApi {
             .count()
     }
 
+    /// Every file uploaded, in order.
+    pub fn uploads(&self) -> Vec<Upload> {
+        self.read(|inner| inner.uploads.clone())
+    }
+
     /// Every message delivered, in order.
     pub fn sent(&self) -> Vec<Sent> {
         self.read(|inner| inner.delivered.clone())
@@ -339,12 +353,22 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Res
         .into_iter()
         .chain(chars)
         .collect();
+    let files = uploaded_files(&body);
     let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| multipart_summary(&body));
-    shared.inner.lock().unwrap().requests.push(Request {
-        method: method.clone(),
-        body: body.clone(),
-        at: Instant::now(),
-    });
+    {
+        let mut inner = shared.inner.lock().unwrap();
+        inner.requests.push(Request {
+            method: method.clone(),
+            body: body.clone(),
+            at: Instant::now(),
+        });
+        let chat_id = body["chat_id"].as_i64().unwrap_or_default();
+        inner.uploads.extend(files.into_iter().map(|bytes| Upload {
+            method: method.clone(),
+            chat_id,
+            bytes,
+        }));
+    }
     shared.changed.notify_waiters();
     let response = match method.as_str() {
         "getUpdates" => ok(get_updates(&shared, &body).await),
@@ -477,6 +501,36 @@ async fn get_updates(shared: &Shared, body: &Value) -> Value {
             return Value::Array(Vec::new());
         }
     }
+}
+
+/// The contents of the file parts of a multipart body (none for a JSON body).
+fn uploaded_files(body: &[u8]) -> Vec<Vec<u8>> {
+    let find = |haystack: &[u8], needle: &[u8]| {
+        haystack
+            .windows(needle.len())
+            .position(|window| window == needle)
+    };
+    let Some(boundary) = find(body, b"\r\n").map(|end| &body[..end]) else {
+        return Vec::new();
+    };
+    if !boundary.starts_with(b"--") {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    let mut rest = &body[boundary.len()..];
+    while let Some(end) = find(rest, boundary) {
+        let part = &rest[..end];
+        rest = &rest[end + boundary.len()..];
+        let Some(head_end) = find(part, b"\r\n\r\n") else {
+            continue;
+        };
+        if find(&part[..head_end], b"filename").is_none() {
+            continue;
+        }
+        let content = &part[head_end + 4..];
+        files.push(content.strip_suffix(b"\r\n").unwrap_or(content).to_vec());
+    }
+    files
 }
 
 /// A multipart upload, as far as tests need it: its text fields, and whether it carried an

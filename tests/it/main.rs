@@ -9,6 +9,7 @@ mod fake_api;
 mod helpers;
 mod ledger;
 mod people;
+mod privacy;
 mod process;
 mod report;
 mod runtime;
