@@ -164,6 +164,41 @@ pub async fn mark_chat_unreachable(
     Ok(done.rows_affected())
 }
 
+/// Finished rows older than `before` lose their payload (the text people were sent), but keep
+/// their row and step key, so a scheduled step is still never queued twice.
+pub async fn drop_old_payloads(conn: &mut SqliteConnection, before: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE outbox SET payload = '{}'
+         WHERE state IN ('sent', 'failed', 'unreachable') AND payload <> '{}'
+           AND ifnull(sent_at, created_at) < ?",
+    )
+    .bind(before)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Whether a row not yet sent still needs the file at `path` (one ledger serves many readers).
+pub async fn file_still_needed(conn: &mut SqliteConnection, path: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM outbox
+         WHERE state IN ('pending', 'sending', 'uncertain') AND json_extract(payload, '$._file.path') = ?)",
+    )
+    .bind(path)
+    .fetch_one(conn)
+    .await
+}
+
+/// The files that rows not yet sent will upload.
+pub async fn files_still_needed(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT json_extract(payload, '$._file.path') FROM outbox
+         WHERE state IN ('pending', 'sending', 'uncertain') AND json_extract(payload, '$._file.path') IS NOT NULL",
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// At start-up: a row left `sending` by a crash may or may not have reached Telegram.
 pub async fn recover_interrupted(conn: &mut SqliteConnection) -> sqlx::Result<u64> {
     let done = sqlx::query("UPDATE outbox SET state = 'uncertain' WHERE state = 'sending'")

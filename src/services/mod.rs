@@ -10,4 +10,5 @@ pub mod reporting;
 pub mod schedule;
 pub mod seeding;
 pub mod status;
+pub mod upkeep;
 pub mod views;

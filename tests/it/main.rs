@@ -13,3 +13,4 @@ mod report;
 mod runtime;
 mod seed;
 mod start;
+mod upkeep;
