@@ -235,3 +235,18 @@ pub async fn set_digest_chat(
         .await?;
     Ok(())
 }
+
+/// Leaders whose digest went to group `from` now get it in `to`; returns their names.
+pub async fn move_digest_chat(
+    conn: &mut SqliteConnection,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "UPDATE people SET digest_chat_id = ? WHERE digest_chat_id = ? RETURNING display_name",
+    )
+    .bind(to)
+    .bind(from)
+    .fetch_all(conn)
+    .await
+}

@@ -227,6 +227,11 @@ impl Sender {
                 );
                 Ok(SendOutcome::Retrying { id })
             }
+            Err(CallError::Migrated { to }) => {
+                drop(conn);
+                self.follow_upgrade(id, chat, to).await?;
+                Ok(SendOutcome::Retrying { id })
+            }
             Err(error) if error.is_unreachable() => {
                 drop(conn);
                 self.mark_unreachable(chat, &error.to_string()).await?;
@@ -279,6 +284,23 @@ impl Sender {
             // The daily prune removes what is left behind.
             tracing::warn!(error = %format!("{error:#}"), "could not delete a sent file");
         }
+    }
+
+    /// The group became a supergroup: this row, the group's other waiting rows and the leaders'
+    /// digest chat move to the new id, and the row goes again at once.
+    async fn follow_upgrade(&self, id: i64, from: i64, to: i64) -> anyhow::Result<()> {
+        let now = db::instant(self.clock.now());
+        let mut tx = db::begin_write(&self.pool).await?;
+        outbox::requeue_to_chat(&mut tx, id, to, &now, "group upgraded to a supergroup").await?;
+        crate::bot::groups::follow_upgrade(&mut tx, &self.settings, from, to, &now).await?;
+        tx.commit().await?;
+        tracing::warn!(
+            outbox_id = id,
+            from,
+            to,
+            "the group became a supergroup; sending there"
+        );
+        Ok(())
     }
 
     /// Nothing more goes to this chat; if it is a person we know, the admins are told, once.

@@ -1,5 +1,5 @@
-//! Upkeep (issue 10): tables and the exports folder are pruned by retention, and files go once
-//! uploaded.
+//! Upkeep (issue 10): tables and the exports folder are pruned by retention, files go once
+//! uploaded, and a group upgraded to a supergroup keeps its leaders' digests.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -8,12 +8,14 @@ use minsheng::bot::outgoing::Outgoing;
 use minsheng::bot::texts;
 use minsheng::services::{ledger, upkeep};
 
-use crate::fake_api::Fault;
+use crate::fake_api::{Fault, group_chat, user};
 use crate::helpers::{ADMIN, PATIENCE, Person, TestApp, settings_of};
 
 const LI: Person = Person::with_username(680_001, "李四", "lisi");
 const WANG: Person = Person::with_username(680_003, "王领导", "wangld");
 const STRANGER: Person = Person::new(680_009, "路人乙");
+const OLD_GROUP: i64 = -4_100_001;
+const NEW_GROUP: i64 = -1_004_100_001;
 
 fn exports(app: &TestApp) -> PathBuf {
     ledger::exports_dir(&settings_of(app))
@@ -258,6 +260,101 @@ async fn the_daily_prune_forgets_old_updates_texts_and_files_but_never_resends_a
         ran_at,
         minsheng::db::instant(app.clock_now()),
         "the heartbeat pruned again a day later"
+    );
+    app.stop().await;
+}
+
+/// The leader's digest group was upgraded: the digest, its chart and ledger follow to the new id.
+#[tokio::test]
+async fn a_digest_to_an_upgraded_group_moves_there_and_the_admins_are_told() {
+    let app = TestApp::spawn().await;
+    app.set_time("2024-03-12T10:00:00+08:00");
+    leader(&app, Some(OLD_GROUP)).await;
+    app.api.upgrade_group(OLD_GROUP, NEW_GROUP);
+    app.set_time("2024-03-21T09:00:00+08:00");
+    assert_eq!(app.tick_digest().await, 2);
+
+    let digest = app
+        .api
+        .nth_message_to(NEW_GROUP, 1, PATIENCE)
+        .await
+        .expect("the digest reaches the supergroup");
+    assert!(digest.starts_with("📊"), "{digest}");
+    let notice = texts::group_upgraded_notice(&["王领导".to_owned()]);
+    assert_eq!(app.message_to_containing(&ADMIN, "超级群").await, notice);
+    app.eventually(
+        "SELECT group_concat(DISTINCT state) FROM outbox WHERE chat_id = -1004100001",
+        "sent",
+    )
+    .await;
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM outbox WHERE chat_id = -4100001")
+            .await,
+        0,
+        "nothing is left addressed to the old group"
+    );
+    let uploads: Vec<(String, i64)> = app
+        .api
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "sendPhoto" || r.method == "sendDocument")
+        .filter(|r| r.body["chat_id"] == NEW_GROUP)
+        .map(|r| (r.method, r.body["chat_id"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(uploads.len(), 2, "the chart and the ledger: {uploads:?}");
+    assert_eq!(
+        app.scalar("SELECT digest_chat_id FROM people WHERE telegram_id = 680003")
+            .await,
+        NEW_GROUP
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM audit_log WHERE action = 'group_upgraded'")
+            .await,
+        1
+    );
+    let told = app
+        .messages_to(&ADMIN)
+        .iter()
+        .filter(|m| **m == notice)
+        .count();
+    assert_eq!(told, 1, "the admins are told once");
+    app.stop().await;
+}
+
+/// Telegram's service messages announce the upgrade before any send fails.
+#[tokio::test]
+async fn the_upgrade_service_message_moves_the_digest_chat_once() {
+    let app = TestApp::spawn().await;
+    leader(&app, Some(OLD_GROUP)).await;
+    app.api.push_message(serde_json::json!({
+        "from": ADMIN.user(),
+        "chat": group_chat(OLD_GROUP),
+        "migrate_to_chat_id": NEW_GROUP,
+    }));
+    app.api.push_message(serde_json::json!({
+        "from": user(1_087_968_824, "Group", Some("GroupAnonymousBot")),
+        "sender_chat": { "id": NEW_GROUP, "type": "supergroup", "title": "民生实事调度群" },
+        "chat": { "id": NEW_GROUP, "type": "supergroup", "title": "民生实事调度群" },
+        "migrate_from_chat_id": OLD_GROUP,
+    }));
+    let notice = texts::group_upgraded_notice(&["王领导".to_owned()]);
+    assert_eq!(app.message_to_containing(&ADMIN, "超级群").await, notice);
+    app.eventually("SELECT group_concat(state) FROM inbox", "done,done")
+        .await;
+    assert_eq!(
+        app.scalar("SELECT digest_chat_id FROM people WHERE telegram_id = 680003")
+            .await,
+        NEW_GROUP
+    );
+    app.eventually(
+        "SELECT CAST(count(*) AS TEXT) FROM outbox WHERE payload LIKE '%超级群%'",
+        "1",
+    )
+    .await;
+    assert!(app.api.sent_to(OLD_GROUP).is_empty());
+    assert!(
+        app.api.sent_to(NEW_GROUP).is_empty(),
+        "nothing said in the groups"
     );
     app.stop().await;
 }

@@ -1,0 +1,42 @@
+//! A group upgraded to a supergroup gets a new chat id, and Telegram refuses every send to the
+//! old one. What the bot keeps about the group follows it: the leaders' digest chat and the
+//! messages still waiting.
+
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+use crate::db::{audit, outbox, people};
+
+/// Who made a change that no person made.
+pub const TELEGRAM_ACTOR: &str = "Telegram";
+
+/// Moves group `from`'s business to `to`. Returns the names of the leaders whose digest chat
+/// moved: empty when it had moved already (the service message and a refused send both tell).
+pub async fn upgraded(
+    conn: &mut SqliteConnection,
+    from: i64,
+    to: i64,
+    now: &str,
+) -> anyhow::Result<Vec<String>> {
+    let leaders = people::move_digest_chat(conn, from, to).await?;
+    let waiting = outbox::redirect_chat(conn, from, to).await?;
+    tracing::info!(
+        from,
+        to,
+        leaders = leaders.len(),
+        waiting,
+        "a group became a supergroup"
+    );
+    if !leaders.is_empty() {
+        let entry = audit::Entry {
+            actor_id: None,
+            actor_label: TELEGRAM_ACTOR,
+            action: "group_upgraded",
+            target: &leaders.join("、"),
+            before: Some(json!({ "digest_chat": from })),
+            after: Some(json!({ "digest_chat": to })),
+        };
+        audit::record(conn, entry, now).await?;
+    }
+    Ok(leaders)
+}
