@@ -1,5 +1,6 @@
-//! Group service messages: a group upgraded to a supergroup (Telegram posts
-//! `migrate_to_chat_id` in the old group and `migrate_from_chat_id` in the new one).
+//! Digest groups that change: a group upgraded to a supergroup (Telegram posts
+//! `migrate_to_chat_id` in the old group and `migrate_from_chat_id` in the new one), and a group
+//! the bot can no longer reach.
 
 use sqlx::SqliteConnection;
 use teloxide::types::Message;
@@ -44,6 +45,28 @@ pub async fn follow_upgrade(
             conn,
             settings,
             &texts::group_upgraded_notice(&leaders),
+            None,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A chat that turned out unreachable: if it was a leader's digest group, the digest goes to the
+/// leader again and the admins are told (once: the next time finds no leader left to move).
+pub async fn follow_loss(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    chat: i64,
+    now: &str,
+) -> anyhow::Result<()> {
+    let leaders = groups::lost(conn, chat, now).await?;
+    if !leaders.is_empty() {
+        notify::admins(
+            conn,
+            settings,
+            &texts::group_lost_notice(&leaders),
             None,
             now,
         )

@@ -140,6 +140,15 @@ pub fn group_upgraded_notice(leaders: &[String]) -> String {
     )
 }
 
+/// To the admins: a digest group can no longer be reached (the bot was removed, or the group
+/// is gone); those leaders get their digests in their own chat again.
+pub fn group_lost_notice(leaders: &[String]) -> String {
+    format!(
+        "⚠️ {}的调度通报群已无法送达（机器人可能已被移出群聊，或该群已解散）。此后的调度通报改发其本人；如需恢复群内通报，请在新群中重新设定分管范围（/leader）。",
+        leaders.join("、")
+    )
+}
+
 // Invites ------------------------------------------------------------------------------------
 
 pub const INVITE_USAGE: &str = "用法：/invite 联络员 单位名称 | /invite 领导 | /invite 管理员\n不带参数发送 /invite，可用按钮选择。";
@@ -463,6 +472,7 @@ fn action_name(action: &str) -> &str {
         "resume" => "恢复周报",
         "resolve" => "困难问题已解决",
         "group_upgraded" => "调度群升级为超级群，通报改发新群",
+        "group_lost" => "调度群无法送达，通报改发本人",
         other => other,
     }
 }

@@ -236,6 +236,17 @@ pub async fn set_digest_chat(
     Ok(())
 }
 
+/// Leaders whose digest went to group `chat` get it in their own chat again; returns their
+/// names.
+pub async fn drop_digest_chat(conn: &mut SqliteConnection, chat: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "UPDATE people SET digest_chat_id = NULL WHERE digest_chat_id = ? RETURNING display_name",
+    )
+    .bind(chat)
+    .fetch_all(conn)
+    .await
+}
+
 /// Leaders whose digest went to group `from` now get it in `to`; returns their names.
 pub async fn move_digest_chat(
     conn: &mut SqliteConnection,

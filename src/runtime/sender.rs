@@ -321,6 +321,8 @@ impl Sender {
             )
             .await?;
         }
+        // A group is nobody's own chat, but it may be a leader's digest group.
+        crate::bot::groups::follow_loss(&mut tx, &self.settings, chat, &now).await?;
         tx.commit().await?;
         Ok(())
     }

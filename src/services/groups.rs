@@ -1,6 +1,7 @@
-//! A group upgraded to a supergroup gets a new chat id, and Telegram refuses every send to the
-//! old one. What the bot keeps about the group follows it: the leaders' digest chat and the
-//! messages still waiting.
+//! Digest groups that change under the bot. A group upgraded to a supergroup gets a new chat
+//! id, and Telegram refuses every send to the old one: what the bot keeps about the group
+//! follows it (the leaders' digest chat, the messages still waiting). A group that removed the
+//! bot, or is gone, can no longer be a digest chat.
 
 use serde_json::json;
 use sqlx::SqliteConnection;
@@ -35,6 +36,28 @@ pub async fn upgraded(
             target: &leaders.join("、"),
             before: Some(json!({ "digest_chat": from })),
             after: Some(json!({ "digest_chat": to })),
+        };
+        audit::record(conn, entry, now).await?;
+    }
+    Ok(leaders)
+}
+
+/// Group `chat` cannot be reached: its leaders get their digest in their own chat again.
+/// Returns their names, empty when no leader's digest went there (or it was moved already).
+pub async fn lost(
+    conn: &mut SqliteConnection,
+    chat: i64,
+    now: &str,
+) -> anyhow::Result<Vec<String>> {
+    let leaders = people::drop_digest_chat(conn, chat).await?;
+    if !leaders.is_empty() {
+        let entry = audit::Entry {
+            actor_id: None,
+            actor_label: TELEGRAM_ACTOR,
+            action: "group_lost",
+            target: &leaders.join("、"),
+            before: Some(json!({ "digest_chat": chat })),
+            after: Some(json!({ "digest_chat": null })),
         };
         audit::record(conn, entry, now).await?;
     }

@@ -358,3 +358,39 @@ async fn the_upgrade_service_message_moves_the_digest_chat_once() {
     );
     app.stop().await;
 }
+
+/// The bot was removed from the digest group: the digest goes to the leader again.
+#[tokio::test]
+async fn a_digest_group_that_removed_the_bot_falls_back_to_the_leaders_own_chat() {
+    let app = TestApp::spawn().await;
+    app.set_time("2024-03-12T10:00:00+08:00");
+    leader(&app, Some(OLD_GROUP)).await;
+    app.api.always_fail_sends_to(OLD_GROUP, Fault::Blocked);
+    app.set_time("2024-03-21T09:00:00+08:00");
+    assert_eq!(app.tick_digest().await, 2);
+    let notice = texts::group_lost_notice(&["王领导".to_owned()]);
+    assert_eq!(app.message_to_containing(&ADMIN, "无法送达").await, notice);
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) FROM people WHERE telegram_id = 680003 AND digest_chat_id IS NULL"
+        )
+        .await,
+        1
+    );
+
+    app.set_time("2024-04-01T09:00:00+08:00");
+    assert_eq!(app.tick_digest().await, 2);
+    let digest = app.next_reply_to(&WANG).await;
+    assert!(
+        digest.starts_with("📊"),
+        "the next digest reaches the leader: {digest}"
+    );
+    let told = app
+        .messages_to(&ADMIN)
+        .iter()
+        .filter(|m| **m == notice)
+        .count();
+    assert_eq!(told, 1, "the admins are told once");
+    assert!(app.api.sent_to(OLD_GROUP).is_empty());
+    app.stop().await;
+}
