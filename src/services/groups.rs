@@ -8,8 +8,8 @@ use sqlx::SqliteConnection;
 
 use crate::db::{audit, outbox, people};
 
-/// Who made a change that no person made.
-pub const TELEGRAM_ACTOR: &str = "Telegram";
+/// Who made a change that no person made (shown in /audit).
+pub const SYSTEM_ACTOR: &str = "系统";
 
 /// Moves group `from`'s business to `to`. Returns the names of the leaders whose digest chat
 /// moved: empty when it had moved already (the service message and a refused send both tell).
@@ -31,7 +31,7 @@ pub async fn upgraded(
     if !leaders.is_empty() {
         let entry = audit::Entry {
             actor_id: None,
-            actor_label: TELEGRAM_ACTOR,
+            actor_label: SYSTEM_ACTOR,
             action: "group_upgraded",
             target: &leaders.join("、"),
             before: Some(json!({ "digest_chat": from })),
@@ -53,7 +53,7 @@ pub async fn lost(
     if !leaders.is_empty() {
         let entry = audit::Entry {
             actor_id: None,
-            actor_label: TELEGRAM_ACTOR,
+            actor_label: SYSTEM_ACTOR,
             action: "group_lost",
             target: &leaders.join("、"),
             before: Some(json!({ "digest_chat": chat })),
