@@ -45,6 +45,15 @@ async fn main() {
         // Idle: polling with nothing to do.
         tokio::time::sleep(IDLE).await;
         rss.push(resident_kib(child.id().unwrap()));
+        if rss.len() == 1 {
+            let pid = child.id().unwrap();
+            println!(
+                "idle resident memory, first run: {} KiB anonymous (heap, stacks), {} KiB file-backed (the binary's code, libc), {} threads",
+                status_kib(pid, "RssAnon:"),
+                status_kib(pid, "RssFile:"),
+                status_kib(pid, "Threads:")
+            );
+        }
         child.kill().await.unwrap();
     }
     startups.sort();
@@ -64,10 +73,15 @@ async fn main() {
 }
 
 fn resident_kib(pid: u32) -> u64 {
+    status_kib(pid, "VmRSS:")
+}
+
+/// A figure of /proc/<pid>/status (kB for sizes, a count for `Threads:`).
+fn status_kib(pid: u32, key: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .find_map(|line| line.strip_prefix(key))
         .and_then(|value| value.split_whitespace().next())
         .and_then(|kib| kib.parse().ok())
         .unwrap_or(0)

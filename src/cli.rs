@@ -117,9 +117,18 @@ impl DatabaseArg {
     }
 }
 
+/// The bot waits on Telegram and one SQLite writer, never on the CPU for long: two workers
+/// serve it on any machine, and each extra idle worker costs a stack and a malloc arena.
+fn worker_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(2))
+}
+
 pub fn execute(cli: Cli) -> anyhow::Result<()> {
     let mut settings = Settings::load(cli.config.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(worker_threads())
+        // Only DNS look-ups block; the default of 512 threads would never be needed.
+        .max_blocking_threads(4)
         .enable_all()
         .build()?;
     match cli.command {

@@ -55,6 +55,7 @@ pub struct Settings {
     pub digest: DigestSettings,
     pub colours: ColourSettings,
     pub invites: InviteSettings,
+    pub retention: RetentionSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +96,16 @@ pub struct ColourSettings {
 #[serde(deny_unknown_fields)]
 pub struct InviteSettings {
     pub expiry_days: u32,
+}
+
+/// How long the daily prune keeps what it may forget, in days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSettings {
+    pub inbox_days: u32,
+    pub quarantined_days: u32,
+    pub outbox_payload_days: u32,
+    pub exports_days: u32,
 }
 
 impl Settings {
@@ -220,6 +231,7 @@ struct RawSettings {
     digest: RawDigest,
     colours: ColourSettings,
     invites: InviteSettings,
+    retention: RetentionSettings,
 }
 
 #[derive(Deserialize)]
@@ -287,6 +299,16 @@ impl RawSettings {
         if self.invites.expiry_days == 0 {
             bail!("invites.expiry_days 至少为 1");
         }
+        let r = self.retention;
+        // Telegram replays an unconfirmed update for up to 24 hours: forgetting a handled one
+        // sooner would let a replay through twice.
+        if r.inbox_days == 0
+            || r.quarantined_days == 0
+            || r.outbox_payload_days == 0
+            || r.exports_days == 0
+        {
+            bail!("retention 的各项天数至少为 1");
+        }
         let api_url = self.telegram.api_url.trim_end_matches('/').to_owned();
         if !(api_url.starts_with("http://") || api_url.starts_with("https://")) {
             bail!("telegram.api_url `{api_url}` 应以 http:// 或 https:// 开头");
@@ -308,6 +330,7 @@ impl RawSettings {
             },
             colours: self.colours,
             invites: self.invites,
+            retention: self.retention,
         })
     }
 }
@@ -347,6 +370,15 @@ mod tests {
         );
         assert_eq!(settings.digest.days, vec![1, 11, 21]);
         assert_eq!(settings.invites.expiry_days, 7);
+        assert_eq!(
+            settings.retention,
+            RetentionSettings {
+                inbox_days: 2,
+                quarantined_days: 90,
+                outbox_payload_days: 30,
+                exports_days: 7
+            }
+        );
         assert!(settings.admins.is_empty());
         assert!(settings.telegram.token.is_none());
     }
@@ -361,6 +393,7 @@ mod tests {
                 ("MINSHENG_ADMINS", "111, 222"),
                 ("MINSHENG_CYCLE_STEP_TIME", "08:30"),
                 ("MINSHENG_COLOURS_RED_BEHIND", "30"),
+                ("MINSHENG_RETENTION_OUTBOX_PAYLOAD_DAYS", "60"),
                 ("TELOXIDE_API_URL", "http://127.0.0.1:8081/"),
                 ("TELOXIDE_TOKEN", "123:abc"),
             ]),
@@ -377,6 +410,7 @@ mod tests {
             NaiveTime::from_hms_opt(8, 30, 0).unwrap()
         );
         assert_eq!(settings.colours.red_behind, 30.0);
+        assert_eq!(settings.retention.outbox_payload_days, 60);
         assert_eq!(settings.telegram.api_url, "http://127.0.0.1:8081");
         assert_eq!(
             settings.telegram.token.as_ref().unwrap().expose(),
@@ -392,6 +426,13 @@ mod tests {
             format!("{error:#}").contains("cycle.deadline_tiem"),
             "{error:#}"
         );
+    }
+
+    #[test]
+    fn a_retention_of_zero_days_is_refused() {
+        let error = Settings::from_layers(None, &env(&[("MINSHENG_RETENTION_INBOX_DAYS", "0")]))
+            .unwrap_err();
+        assert!(format!("{error:#}").contains("retention"), "{error:#}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod cycle_commands;
 pub mod dialogue_storage;
+pub mod groups;
 pub mod handlers;
 pub mod keyboards;
 pub mod outgoing;
@@ -32,9 +33,15 @@ pub struct BotContext {
     pub clock: SharedClock,
 }
 
-/// The handler tree: messages (commands and the rest), edits of messages, and button presses.
+/// The handler tree: group upgrades, messages (commands and the rest), edits of messages, and
+/// button presses.
 pub fn handler_tree() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
+        .branch(
+            Update::filter_message()
+                .filter(|msg: Message| groups::upgrade_of(&msg).is_some())
+                .endpoint(groups::on_upgrade),
+        )
         .branch(
             Update::filter_message()
                 .enter_dialogue::<Message, TxStorage, ReportState>()

@@ -134,6 +134,24 @@ pub fn unreachable_notice(name: &str) -> String {
     )
 }
 
+/// To the admins: a digest group was upgraded to a supergroup; its leaders' digests now go to
+/// the new group, and what had not been delivered is sent again there.
+pub fn group_upgraded_notice(leaders: &[String]) -> String {
+    format!(
+        "ℹ️ {}的调度通报群已升级为超级群，群编号随之改变。机器人已自动改发至升级后的群，未送达的通报将重新发送，无需另行设置。",
+        leaders.join("、")
+    )
+}
+
+/// To the admins: a digest group can no longer be reached (the bot was removed, or the group
+/// is gone); those leaders get their digests in their own chat again.
+pub fn group_lost_notice(leaders: &[String]) -> String {
+    format!(
+        "⚠️ {}的调度通报群已无法送达（机器人可能已被移出群聊，或该群已解散）。此后的调度通报改发其本人；如需恢复群内通报，请在新群中重新设定分管范围（/leader）。",
+        leaders.join("、")
+    )
+}
+
 // Invites ------------------------------------------------------------------------------------
 
 pub const INVITE_USAGE: &str = "用法：/invite 联络员 单位名称 | /invite 领导 | /invite 管理员\n不带参数发送 /invite，可用按钮选择。";
@@ -520,6 +538,8 @@ fn action_name(action: &str) -> &str {
         "pause" => "暂停周报",
         "resume" => "恢复周报",
         "resolve" => "困难问题已解决",
+        "group_upgraded" => "调度群升级为超级群，通报改发新群",
+        "group_lost" => "调度群无法送达，通报改发本人",
         other => other,
     }
 }

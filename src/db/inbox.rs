@@ -156,6 +156,15 @@ pub async fn prune_done(conn: &mut SqliteConnection, before: &str) -> sqlx::Resu
     Ok(done.rows_affected())
 }
 
+/// Updates set aside longer ago than `before`: kept that long for a technician, then dropped.
+pub async fn prune_quarantined(conn: &mut SqliteConnection, before: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM inbox WHERE state = 'quarantined' AND handled_at < ?")
+        .bind(before)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 pub async fn counts_by_state(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, i64)>> {
     sqlx::query_as("SELECT state, count(*) FROM inbox GROUP BY state ORDER BY state")
         .fetch_all(conn)

@@ -9,6 +9,7 @@ pub mod dialogues;
 pub mod digests;
 pub mod inbox;
 pub mod invites;
+pub mod jobs;
 pub mod ledger;
 pub mod outbox;
 pub mod people;

@@ -164,6 +164,78 @@ pub async fn mark_chat_unreachable(
     Ok(done.rows_affected())
 }
 
+/// Finished rows older than `before` lose their payload (the text people were sent), but keep
+/// their row and step key, so a scheduled step is still never queued twice.
+pub async fn drop_old_payloads(conn: &mut SqliteConnection, before: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE outbox SET payload = '{}'
+         WHERE state IN ('sent', 'failed', 'unreachable') AND payload <> '{}'
+           AND ifnull(sent_at, created_at) < ?",
+    )
+    .bind(before)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Whether a row not yet sent still needs the file at `path` (one ledger serves many readers).
+pub async fn file_still_needed(conn: &mut SqliteConnection, path: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM outbox
+         WHERE state IN ('pending', 'sending', 'uncertain') AND json_extract(payload, '$._file.path') = ?)",
+    )
+    .bind(path)
+    .fetch_one(conn)
+    .await
+}
+
+/// The files that rows not yet sent will upload.
+pub async fn files_still_needed(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT json_extract(payload, '$._file.path') FROM outbox
+         WHERE state IN ('pending', 'sending', 'uncertain') AND json_extract(payload, '$._file.path') IS NOT NULL",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// A group became a supergroup with a new id: its waiting rows go to the new chat. The body's
+/// `chat_id` (and a menu's `scope.chat_id`) follow; `json_replace` adds no key a body lacks.
+pub async fn redirect_chat(conn: &mut SqliteConnection, from: i64, to: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE outbox SET chat_id = ?2,
+             payload = json_replace(json_replace(payload, '$.chat_id', ?2), '$.scope.chat_id', ?2)
+         WHERE chat_id = ?1 AND state IN ('pending', 'uncertain')",
+    )
+    .bind(from)
+    .bind(to)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The row that met the upgraded group goes back to the queue, to the new chat, due at `at`.
+pub async fn requeue_to_chat(
+    conn: &mut SqliteConnection,
+    id: i64,
+    to: i64,
+    at: &str,
+    error: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET chat_id = ?2, state = 'pending', next_attempt_at = ?3, last_error = ?4,
+             payload = json_replace(json_replace(payload, '$.chat_id', ?2), '$.scope.chat_id', ?2)
+         WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(to)
+    .bind(at)
+    .bind(error)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// At start-up: a row left `sending` by a crash may or may not have reached Telegram.
 pub async fn recover_interrupted(conn: &mut SqliteConnection) -> sqlx::Result<u64> {
     let done = sqlx::query("UPDATE outbox SET state = 'uncertain' WHERE state = 'sending'")

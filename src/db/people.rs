@@ -256,3 +256,29 @@ pub async fn set_digest_chat(
         .await?;
     Ok(())
 }
+
+/// Leaders whose digest went to group `chat` get it in their own chat again; returns their
+/// names.
+pub async fn drop_digest_chat(conn: &mut SqliteConnection, chat: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "UPDATE people SET digest_chat_id = NULL WHERE digest_chat_id = ? RETURNING display_name",
+    )
+    .bind(chat)
+    .fetch_all(conn)
+    .await
+}
+
+/// Leaders whose digest went to group `from` now get it in `to`; returns their names.
+pub async fn move_digest_chat(
+    conn: &mut SqliteConnection,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "UPDATE people SET digest_chat_id = ? WHERE digest_chat_id = ? RETURNING display_name",
+    )
+    .bind(to)
+    .bind(from)
+    .fetch_all(conn)
+    .await
+}

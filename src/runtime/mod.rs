@@ -24,9 +24,6 @@ use processor::Processor;
 use sender::Sender;
 use telegram::{CallError, TelegramClient};
 
-/// Handled updates are kept this long, then pruned.
-const INBOX_KEEP: TimeDelta = TimeDelta::days(2);
-
 /// `getMe`, retried with backoff while Telegram is unreachable (teloxide's dispatcher would
 /// panic instead). `None` when asked to stop first.
 pub async fn wait_for_telegram(
@@ -84,7 +81,10 @@ pub async fn run(
                 "messages in flight at the last stop will be sent again"
             );
         }
-        let before = db::instant(ctx.clock.now() - INBOX_KEEP);
+        // Also pruned daily; at start-up too, since a bot down for a week may meet its
+        // `update_id`s again (RELIABILITY.md, fact 4).
+        let keep = TimeDelta::days(ctx.settings.retention.inbox_days.into());
+        let before = db::instant(ctx.clock.now() - keep);
         inbox::prune_done(&mut conn, &before).await?;
     }
 

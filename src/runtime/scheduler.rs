@@ -9,13 +9,13 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::clock::SharedClock;
 use crate::config::Settings;
-use crate::services::{cycle, digest};
+use crate::services::{cycle, digest, upkeep};
 
 /// Named jobs and their cron strings (seconds first).
 pub const JOBS: [(&str, &str); 1] = [("heartbeat", "0 * * * * *")];
 
-/// One beat: every due step of the week and every due digest, queued once. Also run at
-/// start-up to catch up.
+/// One beat: every due step of the week and every due digest, queued once, and the daily
+/// prune when a day has passed since the last. Also run at start-up to catch up.
 pub async fn beat(pool: &SqlitePool, settings: &Settings, clock: &SharedClock) {
     let now = clock.now();
     if let Err(error) = cycle::run_due(pool, settings, now).await {
@@ -26,6 +26,9 @@ pub async fn beat(pool: &SqlitePool, settings: &Settings, clock: &SharedClock) {
     }
     if let Err(error) = digest::run_quarter_due(pool, settings, now).await {
         tracing::error!(error = %format!("{error:#}"), "the quarterly summary failed a beat");
+    }
+    if let Err(error) = upkeep::run_due(pool, settings, now).await {
+        tracing::error!(error = %format!("{error:#}"), "the daily prune failed");
     }
 }
 

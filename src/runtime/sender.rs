@@ -18,7 +18,7 @@ use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::{self, outbox, people};
 use crate::runtime::telegram::{CallError, TelegramClient, Upload};
-use crate::services::notify;
+use crate::services::{notify, upkeep};
 
 /// Longest we honour a `retry_after`; Telegram has been seen to ask for hours.
 pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(600);
@@ -162,10 +162,14 @@ impl Sender {
             .expect("pacer lock")
             .record(pick.chat_id, instant);
         let mut body: Value = serde_json::from_str(&pick.payload)?;
-        let result = match body
+        let file = body
             .as_object_mut()
-            .and_then(|fields| fields.remove("_file"))
-        {
+            .and_then(|fields| fields.remove("_file"));
+        let file_path = file
+            .as_ref()
+            .and_then(|f| f["path"].as_str())
+            .map(str::to_owned);
+        let result = match file {
             // A document or photo on disk: uploaded with the call.
             Some(file) => match std::fs::read(file["path"].as_str().unwrap_or_default()) {
                 Ok(bytes) => {
@@ -189,7 +193,7 @@ impl Sender {
         let now = self.clock.now();
         let mut conn = self.pool.acquire().await?;
         let (id, chat) = (pick.id, pick.chat_id);
-        match result {
+        let outcome = match result {
             Ok(message) => {
                 outbox::mark_sent(
                     &mut conn,
@@ -223,6 +227,11 @@ impl Sender {
                 );
                 Ok(SendOutcome::Retrying { id })
             }
+            Err(CallError::Migrated { to }) => {
+                drop(conn);
+                self.follow_upgrade(id, chat, to).await?;
+                Ok(SendOutcome::Retrying { id })
+            }
             Err(error) if error.is_unreachable() => {
                 drop(conn);
                 self.mark_unreachable(chat, &error.to_string()).await?;
@@ -250,7 +259,48 @@ impl Sender {
                 tracing::error!(outbox_id = id, chat, method = %pick.method, %error, "Telegram refused a message");
                 Ok(SendOutcome::Failed { id })
             }
+        };
+        if let (
+            Some(path),
+            Ok(
+                SendOutcome::Sent { .. }
+                | SendOutcome::Failed { .. }
+                | SendOutcome::Unreachable { .. },
+            ),
+        ) = (file_path, &outcome)
+        {
+            self.release_file(&path).await;
         }
+        outcome
+    }
+
+    /// A file sent, or refused for good, is deleted unless a message not yet sent needs it.
+    async fn release_file(&self, path: &str) {
+        let released = match self.pool.acquire().await {
+            Ok(mut conn) => upkeep::release_file(&mut conn, path).await,
+            Err(error) => Err(error.into()),
+        };
+        if let Err(error) = released {
+            // The daily prune removes what is left behind.
+            tracing::warn!(error = %format!("{error:#}"), "could not delete a sent file");
+        }
+    }
+
+    /// The group became a supergroup: this row, the group's other waiting rows and the leaders'
+    /// digest chat move to the new id, and the row goes again at once.
+    async fn follow_upgrade(&self, id: i64, from: i64, to: i64) -> anyhow::Result<()> {
+        let now = db::instant(self.clock.now());
+        let mut tx = db::begin_write(&self.pool).await?;
+        outbox::requeue_to_chat(&mut tx, id, to, &now, "group upgraded to a supergroup").await?;
+        crate::bot::groups::follow_upgrade(&mut tx, &self.settings, from, to, &now).await?;
+        tx.commit().await?;
+        tracing::warn!(
+            outbox_id = id,
+            from,
+            to,
+            "the group became a supergroup; sending there"
+        );
+        Ok(())
     }
 
     /// Nothing more goes to this chat; if it is a person we know, the admins are told, once.
@@ -271,6 +321,8 @@ impl Sender {
             )
             .await?;
         }
+        // A group is nobody's own chat, but it may be a leader's digest group.
+        crate::bot::groups::follow_loss(&mut tx, &self.settings, chat, &now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -12,6 +12,8 @@ use crate::config::Secret;
 pub enum CallError {
     /// 429: wait this many seconds.
     RetryAfter(u64),
+    /// 400: the group was upgraded to a supergroup, which has this new chat id.
+    Migrated { to: i64 },
     /// A refusal with Telegram's code and description (400, 403 …).
     Api { code: u16, description: String },
     /// 5xx: Telegram is having trouble; the request may or may not have had effect.
@@ -46,6 +48,7 @@ impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::RetryAfter(secs) => write!(f, "429 retry after {secs}s"),
+            Self::Migrated { to } => write!(f, "400 group upgraded to supergroup {to}"),
             Self::Api { code, description } => write!(f, "{code} {description}"),
             Self::Server { code } => write!(f, "{code} server error"),
             Self::Network {
@@ -128,6 +131,9 @@ async fn answer(response: reqwest::Response) -> Result<Value, CallError> {
     }
     if let Some(secs) = answer["parameters"]["retry_after"].as_u64() {
         return Err(CallError::RetryAfter(secs));
+    }
+    if let Some(to) = answer["parameters"]["migrate_to_chat_id"].as_i64() {
+        return Err(CallError::Migrated { to });
     }
     let code = answer["error_code"].as_u64().map_or(status, |c| c as u16);
     if code >= 500 {

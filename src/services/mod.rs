@@ -2,6 +2,7 @@
 
 pub mod cycle;
 pub mod digest;
+pub mod groups;
 pub mod ledger;
 pub mod notify;
 pub mod people;
@@ -10,4 +11,5 @@ pub mod reporting;
 pub mod schedule;
 pub mod seeding;
 pub mod status;
+pub mod upkeep;
 pub mod views;

@@ -74,6 +74,8 @@ struct Inner {
     method_faults: HashMap<String, VecDeque<Fault>>,
     /// Chats that answer every send with this fault.
     always: HashMap<i64, Fault>,
+    /// Groups upgraded to supergroups: old id → new id. Sends to the old id are refused.
+    upgraded: HashMap<i64, i64>,
     enforce_limits: bool,
     recent: VecDeque<Instant>,
     last_to_chat: HashMap<i64, Instant>,
@@ -216,6 +218,12 @@ impl FakeApi {
     /// Every send to `chat` meets this fault.
     pub fn always_fail_sends_to(&self, chat: i64, fault: Fault) {
         self.with(|inner| inner.always.insert(chat, fault));
+    }
+
+    /// The group becomes a supergroup with id `to`: every send to `from` meets Telegram's 400
+    /// with `migrate_to_chat_id`.
+    pub fn upgrade_group(&self, from: i64, to: i64) {
+        self.with(|inner| inner.upgraded.insert(from, to));
     }
 
     /// Answer 429 whenever the bot goes beyond 30 messages a second, or 1 a second to a chat.
@@ -370,6 +378,13 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Res
         }));
     }
     shared.changed.notify_waiters();
+    if let Some(to) = upgraded_to(&shared, &method, &body) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            Some(json!({ "migrate_to_chat_id": to })),
+        );
+    }
     let response = match method.as_str() {
         "getUpdates" => ok(get_updates(&shared, &body).await),
         "getMe" => ok(json!({
@@ -399,6 +414,15 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Res
     };
     shared.changed.notify_waiters();
     response
+}
+
+/// The new id of the group a send is addressed to, if that group was upgraded.
+fn upgraded_to(shared: &Shared, method: &str, body: &Value) -> Option<i64> {
+    if !method.starts_with("send") {
+        return None;
+    }
+    let chat_id = body["chat_id"].as_i64()?;
+    shared.inner.lock().unwrap().upgraded.get(&chat_id).copied()
 }
 
 fn send_message(shared: &Shared, body: &Value) -> Response {

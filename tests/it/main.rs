@@ -15,3 +15,4 @@ mod report;
 mod runtime;
 mod seed;
 mod start;
+mod upkeep;
