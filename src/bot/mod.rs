@@ -8,6 +8,7 @@ pub mod keyboards;
 pub mod outgoing;
 pub mod report;
 pub mod scope;
+pub mod secrets;
 pub mod texts;
 
 use std::sync::Arc;

@@ -12,6 +12,7 @@ pub mod invites;
 pub mod outbox;
 pub mod people;
 pub mod plan;
+pub mod refusals;
 pub mod reports;
 pub mod scopes;
 

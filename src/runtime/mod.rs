@@ -83,6 +83,8 @@ pub async fn run(
                 "messages in flight at the last stop will be sent again"
             );
         }
+        // Rows whose outcome was stored before their secrets were blanked (an older version).
+        sender::forget_spent_secrets(&mut conn).await?;
         let before = db::instant(ctx.clock.now() - INBOX_KEEP);
         inbox::prune_done(&mut conn, &before).await?;
     }

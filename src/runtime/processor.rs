@@ -17,7 +17,7 @@ use tokio::task::JoinSet;
 
 use crate::bot::dialogue_storage::TxStorage;
 use crate::bot::scope::{DirectCall, Scope};
-use crate::bot::{BotContext, texts};
+use crate::bot::{BotContext, secrets, texts};
 use crate::db::{self, inbox, inbox::InboxRow, people};
 use crate::runtime::telegram::{CallError, TelegramClient};
 use crate::services::notify;
@@ -189,6 +189,7 @@ impl Processor {
                 let mut tx = tx.expect("the transaction is returned once");
                 let now = db::instant(self.ctx.clock.now());
                 inbox::mark_done(&mut tx, row.update_id, &now).await?;
+                forget_start_payload(&mut tx, &row).await?;
                 if let Some(user) = user_id {
                     // Someone who writes to us can be reached again.
                     people::mark_reachable(&mut tx, user).await?;
@@ -230,6 +231,7 @@ impl Processor {
         let now = db::instant(self.ctx.clock.now());
         let mut tx = db::begin_write(&self.ctx.pool).await?;
         inbox::quarantine(&mut tx, row.update_id, error, &now).await?;
+        forget_start_payload(&mut tx, row).await?;
         if apologise && let Some(chat) = row.chat_id {
             crate::bot::outgoing::Outgoing::text(chat, texts::apology())
                 .enqueue(&mut tx, &now)
@@ -285,6 +287,17 @@ impl Processor {
                 }
             }
         });
+    }
+}
+
+/// An invite token must not rest in the inbox once its update is handled or set aside.
+async fn forget_start_payload(
+    conn: &mut sqlx::SqliteConnection,
+    row: &InboxRow,
+) -> sqlx::Result<()> {
+    match secrets::start_payload_blanked(&row.payload) {
+        Some(blanked) => inbox::replace_payload(conn, row.update_id, &blanked).await,
+        None => Ok(()),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod cli;
 mod cycle;
+mod delivery;
 mod digest;
 mod fake_api;
 mod helpers;
