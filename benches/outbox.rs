@@ -1,5 +1,7 @@
 //! 1,000 messages through the outbox to a local fake Bot API that enforces Telegram's limits
-//! (issue 3): messages per second against the limit of 30, the 429s provoked, and peak memory.
+//! (issue 3): messages per second against the limit of 30, the 429s provoked, and peak memory;
+//! and, as the fake saw them arrive (issue 10), the most messages inside any one second and the
+//! shortest gap between two messages to one chat.
 //!
 //! `cargo bench --bench outbox`. Nothing leaves 127.0.0.1.
 
@@ -70,6 +72,15 @@ async fn main() {
         sent as f64 / elapsed.as_secs_f64()
     );
     println!("  429s provoked: {}", api.limit_violations());
+    println!(
+        "  arrival side: at most {} messages in any one second (limit 30)",
+        api.most_in_one_second()
+    );
+    if let Some(gap) = api.shortest_gap_in_a_chat() {
+        println!(
+            "  arrival side: shortest gap between two messages to one chat {gap:?} (limit 1 s)"
+        );
+    }
     println!("  delivered: {}", api.sent().len());
     println!(
         "  peak RSS of this process (bench, sender and fake API): {} KiB",

@@ -619,9 +619,14 @@ pub async fn on_callback(
     }
     answer_press(&scope, &query, None).await;
     let press = Press::parse(data);
+    let stranger = person.is_none();
     let actor = person.filter(|p| p.role() == Role::Admin);
     let (Some(press), Some(actor)) = (press, actor) else {
         tracing::warn!(user = query.from.id.0, data, "refused a button press");
+        // Presses can be forged by the client: a stranger's cost one reply per ten minutes too.
+        if stranger && chat == query.from.id.0 as i64 {
+            return refuse_stranger(&scope, chat, &query.from).await;
+        }
         scope.reply(chat, texts::expired_button()).await?;
         return Ok(());
     };

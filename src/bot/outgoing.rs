@@ -267,6 +267,64 @@ mod tests {
     }
 
     #[test]
+    fn an_emoji_counts_two_and_is_never_cut_in_half() {
+        let line = "😀".repeat(3000); // 6,000 UTF-16 code units
+        let parts = split_text(&line, MAX_TEXT);
+        assert_eq!(
+            parts.iter().map(|p| utf16_len(p)).collect::<Vec<_>>(),
+            vec![4096, 1904]
+        );
+        assert_eq!(parts.concat(), line);
+    }
+
+    #[test]
+    fn a_long_text_becomes_parts_with_the_keyboard_on_the_last() {
+        let keyboard =
+            InlineKeyboardMarkup::new([[teloxide::types::InlineKeyboardButton::callback(
+                "提交", "r:submit",
+            )]]);
+        let text = format!("{}\n{}", "进".repeat(3000), "展".repeat(3000));
+        let parts = Outgoing::text(7, text.clone())
+            .with_keyboard(&keyboard)
+            .with_secret("abc")
+            .parts();
+        assert_eq!(parts.len(), 2);
+        assert!(parts[0].body.get("reply_markup").is_none());
+        assert!(parts[1].body.get("reply_markup").is_some());
+        assert_eq!(parts[1].secrets, vec!["abc".to_owned()]);
+        let texts: Vec<&str> = parts
+            .iter()
+            .map(|p| p.body["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(texts.join("\n"), text);
+        let short = Outgoing::text(7, "一句话");
+        assert_eq!(short.parts(), vec![short]);
+    }
+
+    #[test]
+    fn a_long_caption_goes_as_text_before_its_file() {
+        let caption = "图".repeat(1500);
+        let photo = Outgoing::photo(7, std::path::Path::new("/tmp/c.png"), &caption);
+        let parts = photo.parts();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].method, "sendMessage");
+        assert_eq!(parts[0].body["text"], caption);
+        assert_eq!(parts[1].method, "sendPhoto");
+        assert!(parts[1].body.get("caption").is_none());
+        let short = Outgoing::photo(7, std::path::Path::new("/tmp/c.png"), "图表");
+        assert_eq!(short.parts(), vec![short]);
+    }
+
+    #[test]
+    fn secrets_are_blanked_wherever_they_occur() {
+        let payload = r#"{"text":"https://t.me/b?start=0a1b2c 0a1b2c"}"#;
+        assert_eq!(
+            blank_secrets(payload, &["0a1b2c".to_owned(), String::new()]),
+            format!(r#"{{"text":"https://t.me/b?start={BLANKED} {BLANKED}"}}"#)
+        );
+    }
+
+    #[test]
     fn a_short_text_stays_whole_and_a_monster_line_is_cut() {
         assert_eq!(split_text("一\n二", MAX_TEXT), vec!["一\n二"]);
         let monster = "字".repeat(5000);

@@ -255,6 +255,27 @@ async fn a_stranger_who_floods_the_bot_is_answered_once_per_ten_minutes() {
     app.stop().await;
 }
 
+#[tokio::test]
+async fn a_stranger_who_presses_forged_buttons_is_answered_once_per_ten_minutes() {
+    let app = TestApp::spawn().await;
+    for _ in 0..5 {
+        app.presses(&STRANGER, "inv:admin");
+    }
+    assert_eq!(app.nth_reply_to(&STRANGER, 1).await, texts::not_admitted());
+    app.eventually(
+        "SELECT CAST(count(*) AS TEXT) FROM inbox WHERE state = 'done'",
+        "5",
+    )
+    .await;
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM outbox WHERE chat_id = 555001")
+            .await,
+        1
+    );
+    assert_eq!(app.scalar("SELECT count(*) FROM invites").await, 0);
+    app.stop().await;
+}
+
 /// An operator's `sqlite3` session holds the write lock longer than our busy timeout while a
 /// message is in flight.
 #[tokio::test]
