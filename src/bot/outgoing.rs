@@ -161,8 +161,9 @@ impl Outgoing {
     /// (any keyboard on the last part), a long caption sent as text before its file.
     pub fn parts(&self) -> Vec<Self> {
         if let Some(text) = self.body["text"].as_str()
-            && utf16_len(text) > MAX_TEXT
+            && (utf16_len(text) > MAX_TEXT || text.trim().is_empty())
         {
+            // An empty text becomes no message: Telegram would refuse it.
             let pieces = split_text(text, MAX_TEXT);
             let last = pieces.len().saturating_sub(1);
             return pieces
@@ -299,6 +300,7 @@ mod tests {
         assert_eq!(texts.join("\n"), text);
         let short = Outgoing::text(7, "一句话");
         assert_eq!(short.parts(), vec![short]);
+        assert_eq!(Outgoing::text(7, " \n").parts(), vec![]);
     }
 
     #[test]

@@ -84,11 +84,9 @@ impl Scope {
         self.inner.lock().await.secrets.push(secret.to_owned());
     }
 
-    /// A text to a chat, in as many messages as Telegram's limit needs.
+    /// A text to a chat, in as many messages as Telegram's limit needs (cut by the outbox).
     pub async fn reply(&self, chat_id: i64, text: impl Into<String>) -> sqlx::Result<()> {
-        for message in Outgoing::texts(chat_id, &text.into()) {
-            self.send(message).await?;
-        }
+        self.send(Outgoing::text(chat_id, text)).await?;
         Ok(())
     }
 

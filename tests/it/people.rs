@@ -275,12 +275,9 @@ async fn invite_buttons_ask_for_the_role_then_the_unit() {
         "every press is answered"
     );
 
-    // A forged press from someone who is not an admin does nothing.
+    // A forged press from someone not admitted does nothing but tell them how to get in.
     app.presses(&STRANGER, "inv:admin");
-    assert_eq!(
-        app.nth_reply_to(&STRANGER, 1).await,
-        texts::expired_button()
-    );
+    assert_eq!(app.nth_reply_to(&STRANGER, 1).await, texts::not_admitted());
     app.presses(&ADMIN, "inv:contact:99999");
     assert_eq!(app.nth_reply_to(&ADMIN, 4).await, texts::expired_button());
     assert_eq!(app.scalar("SELECT count(*) FROM invites").await, 1);
