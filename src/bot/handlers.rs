@@ -11,16 +11,13 @@ use crate::bot::keyboards::{self, Press};
 use crate::bot::outgoing::Outgoing;
 use crate::bot::report::{self, ReportDialogue, ReportState};
 use crate::bot::scope::Scope;
-use crate::bot::{BotContext, cycle_commands, texts};
+use crate::bot::{BotContext, cycle_commands, strangers, texts};
 use crate::db::people::{self, Person};
-use crate::db::{self, audit, calendar, plan, refusals, reports};
+use crate::db::{self, audit, calendar, plan, reports};
 use crate::domain::args::{ScopeSpec, parse_role, words};
 use crate::domain::role::Role;
 use crate::error::UserError;
 use crate::services::{digest, ledger, notify, people as admin, views};
-
-/// How long a person not admitted is not answered again.
-const REFUSAL_QUIET: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// The person behind a message, if admitted and active. Their profile is kept up to date.
 async fn identify(scope: &Scope, user: &User) -> anyhow::Result<Option<Person>> {
@@ -87,7 +84,7 @@ pub async fn on_message(
     let Some(person) = identify(&scope, user).await? else {
         tracing::info!(user = user.id.0, chat, "refused a person not admitted");
         if private {
-            refuse_stranger(&scope, chat, user).await?;
+            strangers::refuse(&scope, chat, user).await?;
         }
         return Ok(());
     };
@@ -173,29 +170,11 @@ async fn on_public_command(
         (PublicCommand::Cancel, Some(_)) => report::cancel(scope, dialogue, chat).await,
         (_, None) => {
             if msg.chat.is_private() {
-                refuse_stranger(scope, chat, user).await?;
+                strangers::refuse(scope, chat, user).await?;
             }
             Ok(())
         }
     }
-}
-
-/// A person not admitted is told how to get in at most once per ten minutes: a flood of
-/// messages costs one reply, not a queue that holds up everyone else's.
-async fn refuse_stranger(scope: &Scope, chat: i64, user: &User) -> anyhow::Result<()> {
-    let now = scope.now();
-    let quiet_since = db::instant(now - REFUSAL_QUIET);
-    let answer = refusals::record(
-        &mut *scope.conn().await,
-        user.id.0 as i64,
-        &db::instant(now),
-        &quiet_since,
-    )
-    .await?;
-    if answer {
-        scope.reply(chat, texts::not_admitted()).await?;
-    }
-    Ok(())
 }
 
 /// Someone opened an invite link.
@@ -625,7 +604,7 @@ pub async fn on_callback(
         tracing::warn!(user = query.from.id.0, data, "refused a button press");
         // Presses can be forged by the client: a stranger's cost one reply per ten minutes too.
         if stranger && chat == query.from.id.0 as i64 {
-            return refuse_stranger(&scope, chat, &query.from).await;
+            return strangers::refuse(&scope, chat, &query.from).await;
         }
         scope.reply(chat, texts::expired_button()).await?;
         return Ok(());
