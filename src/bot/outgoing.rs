@@ -144,7 +144,7 @@ impl Outgoing {
                 part.chat_id,
                 part.method,
                 &part.body.to_string(),
-                part.key.as_ref().filter(|_| n == 0),
+                self.key.as_ref().filter(|_| n == 0),
                 secrets.as_deref(),
                 now,
             )
