@@ -205,78 +205,15 @@ impl Sender {
             .record(row.chat_id, instant);
         let result = self.call(&row).await;
         let latency_ms = instant.elapsed().as_millis() as u64;
-        let now = self.clock.now();
-        let (id, chat) = (row.id, row.chat_id);
-        let outcome = match result {
-            Ok(message) => {
-                self.store(&row, &Outcome::Sent(message["message_id"].as_i64()))
-                    .await;
-                tracing::info!(outbox_id = id, chat, method = %row.method, attempts = row.attempts, latency_ms, "message sent");
-                tracing::debug!(outbox_id = id, text = %prefix(&row), "message sent");
-                SendOutcome::Sent { id }
-            }
-            Err(CallError::RetryAfter(secs)) => {
-                let asked = Duration::from_secs(secs);
-                if asked > RETRY_AFTER_CAP {
-                    tracing::warn!(
-                        chat,
-                        retry_after = secs,
-                        cap = RETRY_AFTER_CAP.as_secs(),
-                        "retry_after capped"
-                    );
-                }
-                let at = db::instant(now + TimeDelta::from_std(asked.min(RETRY_AFTER_CAP))?);
-                let error = "429".to_owned();
-                self.store(
-                    &row,
-                    &Outcome::Retry {
-                        uncertain: false,
-                        at,
-                        error,
-                    },
-                )
-                .await;
-                tracing::warn!(
-                    outbox_id = id,
-                    chat,
-                    retry_after = secs,
-                    "Telegram asked this chat to wait"
-                );
-                SendOutcome::Retrying { id }
-            }
-            Err(error) if error.is_unreachable() => {
-                self.store(&row, &Outcome::Unreachable(error.to_string()))
-                    .await;
-                tracing::warn!(outbox_id = id, chat, %error, "chat unreachable");
-                SendOutcome::Unreachable { id }
-            }
-            Err(error @ (CallError::Server { .. } | CallError::Network { .. })) => {
-                let uncertain = matches!(
-                    error,
-                    CallError::Server { .. }
-                        | CallError::Network {
-                            maybe_delivered: true,
-                            ..
-                        }
-                );
-                let wait = backoff(row.attempts);
-                let at = db::instant(now + TimeDelta::from_std(wait)?);
-                let outcome = Outcome::Retry {
-                    uncertain,
-                    at,
-                    error: error.to_string(),
-                };
-                self.store(&row, &outcome).await;
-                tracing::warn!(outbox_id = id, chat, %error, retry_in = ?wait, "sending failed; will retry");
-                SendOutcome::Retrying { id }
-            }
-            Err(error) => {
-                self.store(&row, &Outcome::Failed(error.to_string())).await;
-                tracing::error!(outbox_id = id, chat, method = %row.method, %error, "Telegram refused a message");
-                SendOutcome::Failed { id }
-            }
-        };
-        Ok(outcome)
+        let outcome = outcome_of(&row, result, self.clock.now(), latency_ms);
+        self.store(&row, &outcome).await;
+        let id = row.id;
+        Ok(match outcome {
+            Outcome::Sent(_) => SendOutcome::Sent { id },
+            Outcome::Retry { .. } => SendOutcome::Retrying { id },
+            Outcome::Failed(_) => SendOutcome::Failed { id },
+            Outcome::Unreachable(_) => SendOutcome::Unreachable { id },
+        })
     }
 
     /// Makes the row's Bot API call, uploading its file if it has one.
@@ -425,6 +362,71 @@ impl Sender {
             }
         }
         tracing::info!("sender stopped");
+    }
+}
+
+/// What a call's result means for its row, logged.
+fn outcome_of(
+    row: &Claimed,
+    result: Result<Value, CallError>,
+    now: DateTime<Utc>,
+    latency_ms: u64,
+) -> Outcome {
+    let (id, chat) = (row.id, row.chat_id);
+    let later = |wait: Duration| db::instant(now + TimeDelta::from_std(wait).unwrap_or_default());
+    match result {
+        Ok(message) => {
+            tracing::info!(outbox_id = id, chat, method = %row.method, attempts = row.attempts, latency_ms, "message sent");
+            tracing::debug!(outbox_id = id, text = %prefix(row), "message sent");
+            Outcome::Sent(message["message_id"].as_i64())
+        }
+        Err(CallError::RetryAfter(secs)) => {
+            let asked = Duration::from_secs(secs);
+            if asked > RETRY_AFTER_CAP {
+                tracing::warn!(
+                    chat,
+                    retry_after = secs,
+                    cap = RETRY_AFTER_CAP.as_secs(),
+                    "retry_after capped"
+                );
+            }
+            tracing::warn!(
+                outbox_id = id,
+                chat,
+                retry_after = secs,
+                "Telegram asked this chat to wait"
+            );
+            Outcome::Retry {
+                uncertain: false,
+                at: later(asked.min(RETRY_AFTER_CAP)),
+                error: "429".to_owned(),
+            }
+        }
+        Err(error) if error.is_unreachable() => {
+            tracing::warn!(outbox_id = id, chat, %error, "chat unreachable");
+            Outcome::Unreachable(error.to_string())
+        }
+        Err(error @ (CallError::Server { .. } | CallError::Network { .. })) => {
+            let uncertain = matches!(
+                error,
+                CallError::Server { .. }
+                    | CallError::Network {
+                        maybe_delivered: true,
+                        ..
+                    }
+            );
+            let wait = backoff(row.attempts);
+            tracing::warn!(outbox_id = id, chat, %error, retry_in = ?wait, "sending failed; will retry");
+            Outcome::Retry {
+                uncertain,
+                at: later(wait),
+                error: error.to_string(),
+            }
+        }
+        Err(error) => {
+            tracing::error!(outbox_id = id, chat, method = %row.method, %error, "Telegram refused a message");
+            Outcome::Failed(error.to_string())
+        }
     }
 }
 
