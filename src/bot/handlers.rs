@@ -13,7 +13,7 @@ use crate::bot::keyboards::{self, Press};
 use crate::bot::outgoing::Outgoing;
 use crate::bot::report::{self, ReportDialogue, ReportState};
 use crate::bot::scope::Scope;
-use crate::bot::{BotContext, cycle_commands, texts};
+use crate::bot::{BotContext, cycle_commands, strangers, texts};
 use crate::db::people::{self, Person};
 use crate::db::{self, audit, calendar, plan, reports};
 use crate::domain::args::{ScopeSpec, parse_role, words};
@@ -91,7 +91,7 @@ pub async fn on_message(
     let Some(person) = identify(&scope, user).await? else {
         tracing::info!(user = user.id.0, chat, "refused a person not admitted");
         if private {
-            scope.reply(chat, texts::not_admitted()).await?;
+            strangers::refuse(&scope, chat, user).await?;
         }
         return Ok(());
     };
@@ -195,7 +195,7 @@ async fn on_public_command(
         (PublicCommand::Cancel, Some(_)) => report::cancel(scope, dialogue, chat).await,
         (_, None) => {
             if msg.chat.is_private() {
-                scope.reply(chat, texts::not_admitted()).await?;
+                strangers::refuse(scope, chat, user).await?;
             }
             Ok(())
         }
@@ -438,6 +438,7 @@ async fn invite_link(
         now,
     )
     .await?;
+    scope.keep_secret(&invite.token).await;
     let link = format!("https://t.me/{bot_name}?start={}", invite.token);
     Ok(texts::invite_link(
         invite.role,
@@ -652,9 +653,14 @@ pub async fn on_callback(
     }
     answer_press(&scope, &query, None).await;
     let press = Press::parse(data);
+    let stranger = person.is_none();
     let actor = person.filter(|p| p.role() == Role::Admin);
     let (Some(press), Some(actor)) = (press, actor) else {
         tracing::warn!(user = query.from.id.0, data, "refused a button press");
+        // Presses can be forged by the client: a stranger's cost one reply per ten minutes too.
+        if stranger && chat == query.from.id.0 as i64 {
+            return strangers::refuse(&scope, chat, &query.from).await;
+        }
         scope.reply(chat, texts::expired_button()).await?;
         return Ok(());
     };

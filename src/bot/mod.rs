@@ -9,6 +9,8 @@ pub mod keyboards;
 pub mod outgoing;
 pub mod report;
 pub mod scope;
+pub mod secrets;
+pub mod strangers;
 pub mod texts;
 
 use std::sync::Arc;

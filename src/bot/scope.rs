@@ -29,6 +29,8 @@ pub struct Scope {
 struct Inner {
     tx: Option<Tx>,
     direct: Vec<DirectCall>,
+    /// Strings that no stored message may keep once it is sent (invite tokens).
+    secrets: Vec<String>,
 }
 
 impl Scope {
@@ -38,6 +40,7 @@ impl Scope {
             inner: Arc::new(Mutex::new(Inner {
                 tx: Some(tx),
                 direct: Vec::new(),
+                secrets: Vec::new(),
             })),
         }
     }
@@ -57,17 +60,33 @@ impl Scope {
         })
     }
 
-    /// Queues a message in the same transaction as everything else the handler did.
-    pub async fn send(&self, message: Outgoing) -> sqlx::Result<Option<i64>> {
+    /// Queues a message in the same transaction as everything else the handler did. It carries
+    /// as secrets those of [`Scope::keep_secret`] that it contains.
+    pub async fn send(&self, mut message: Outgoing) -> sqlx::Result<Option<i64>> {
         let now = db::instant(self.now);
-        message.enqueue(&mut *self.conn().await, &now).await
+        let mut inner = self.inner.lock().await;
+        let payload = message.body.to_string();
+        for secret in &inner.secrets {
+            if payload.contains(secret.as_str()) && !message.secrets.contains(secret) {
+                message.secrets.push(secret.clone());
+            }
+        }
+        let tx = inner
+            .tx
+            .as_mut()
+            .expect("the scope's transaction is open while handlers run");
+        message.enqueue(tx, &now).await
     }
 
-    /// A text to a chat, in as many messages as Telegram's limit needs.
+    /// Any message of this update that carries `secret` keeps it in the outbox only until it
+    /// was sent: for a handler that returns the text and lets its caller reply.
+    pub async fn keep_secret(&self, secret: &str) {
+        self.inner.lock().await.secrets.push(secret.to_owned());
+    }
+
+    /// A text to a chat, in as many messages as Telegram's limit needs (cut by the outbox).
     pub async fn reply(&self, chat_id: i64, text: impl Into<String>) -> sqlx::Result<()> {
-        for message in Outgoing::texts(chat_id, &text.into()) {
-            self.send(message).await?;
-        }
+        self.send(Outgoing::text(chat_id, text)).await?;
         Ok(())
     }
 

@@ -93,6 +93,20 @@ pub async fn mark_done(conn: &mut SqliteConnection, update_id: i64, now: &str) -
     Ok(())
 }
 
+/// Replaces a handled update's stored payload (its secrets blanked).
+pub async fn replace_payload(
+    conn: &mut SqliteConnection,
+    update_id: i64,
+    payload: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE inbox SET payload = ? WHERE update_id = ?")
+        .bind(payload)
+        .bind(update_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Counts an attempt that failed by a bug and sets when to try again; returns how many such
 /// attempts there have been.
 pub async fn record_failure(

@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod outbox;
 pub mod people;
 pub mod plan;
+pub mod refusals;
 pub mod reports;
 pub mod scopes;
 

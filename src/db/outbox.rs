@@ -23,16 +23,18 @@ pub async fn enqueue(
     method: &str,
     payload: &str,
     key: Option<&StepKey>,
+    secrets: Option<&str>,
     now: &str,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
-        "INSERT INTO outbox (chat_id, method, payload, plan_id, period, project_id, person_id, step, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO outbox (chat_id, method, payload, secrets, plan_id, period, project_id, person_id, step, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(chat_id)
     .bind(method)
     .bind(payload)
+    .bind(secrets)
     .bind(key.map(|k| k.plan_id))
     .bind(key.map(|k| k.period.as_str()))
     .bind(key.and_then(|k| k.project_id))
@@ -44,26 +46,41 @@ pub async fn enqueue(
     .await
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct DueRow {
+/// The first row of a chat that may be sent now.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct Head {
     pub id: i64,
     pub chat_id: i64,
-    pub method: String,
-    pub payload: String,
-    pub attempts: i64,
 }
 
-/// Rows that may be sent now, oldest first.
-pub async fn due(conn: &mut SqliteConnection, now: &str, limit: i64) -> sqlx::Result<Vec<DueRow>> {
+/// The oldest due row of each chat with one, oldest first: the sender chooses among chats, so
+/// one chat's long queue never hides another's message.
+pub async fn due_heads(
+    conn: &mut SqliteConnection,
+    now: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<Head>> {
     sqlx::query_as(
-        "SELECT id, chat_id, method, payload, attempts FROM outbox
+        "SELECT min(id) AS id, chat_id FROM outbox
          WHERE state IN ('pending', 'uncertain') AND next_attempt_at <= ?
-         ORDER BY next_attempt_at, id LIMIT ?",
+         GROUP BY chat_id ORDER BY id LIMIT ?",
     )
     .bind(now)
     .bind(limit)
     .fetch_all(conn)
     .await
+}
+
+/// A row taken for sending.
+#[derive(Debug, Clone, FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub chat_id: i64,
+    pub method: String,
+    pub payload: String,
+    /// Counting this one.
+    pub attempts: i64,
+    pub secrets: Option<String>,
 }
 
 /// When the next waiting row becomes due.
@@ -75,15 +92,43 @@ pub async fn next_due_at(conn: &mut SqliteConnection) -> sqlx::Result<Option<Str
     .await
 }
 
-/// Takes a row for sending; false when another sender took it first.
-pub async fn claim(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state IN ('pending', 'uncertain')",
+/// Takes a row for sending; `None` when another sender took it first.
+pub async fn claim(
+    conn: &mut SqliteConnection,
+    id: i64,
+    now: &str,
+) -> sqlx::Result<Option<Claimed>> {
+    sqlx::query_as(
+        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_at = ?
+         WHERE id = ? AND state IN ('pending', 'uncertain')
+         RETURNING id, chat_id, method, payload, attempts, secrets",
     )
+    .bind(now)
     .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// How many rows were taken for sending before `before` and are still `sending`.
+pub async fn stale_sending(conn: &mut SqliteConnection, before: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE state = 'sending' AND ifnull(claimed_at, '') < ?",
+    )
+    .bind(before)
+    .fetch_one(conn)
+    .await
+}
+
+/// While running: rows taken for sending before `before` whose outcome was never written go
+/// back to the queue, as `uncertain` (they may have arrived).
+pub async fn reclaim_stale(conn: &mut SqliteConnection, before: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'uncertain' WHERE state = 'sending' AND ifnull(claimed_at, '') < ?",
+    )
+    .bind(before)
     .execute(conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done.rows_affected())
 }
 
 pub async fn mark_sent(
@@ -242,6 +287,32 @@ pub async fn recover_interrupted(conn: &mut SqliteConnection) -> sqlx::Result<u6
         .execute(conn)
         .await?;
     Ok(done.rows_affected())
+}
+
+/// Rows done with (sent, failed, unreachable) that still hold secrets: (id, payload, secrets).
+pub async fn spent_secrets(
+    conn: &mut SqliteConnection,
+) -> sqlx::Result<Vec<(i64, String, String)>> {
+    sqlx::query_as(
+        "SELECT id, payload, secrets FROM outbox
+         WHERE secrets IS NOT NULL AND state IN ('sent', 'failed', 'unreachable')",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Stores a payload whose secrets were blanked, and forgets them.
+pub async fn forget_secrets(
+    conn: &mut SqliteConnection,
+    id: i64,
+    payload: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET payload = ?, secrets = NULL WHERE id = ?")
+        .bind(payload)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn counts_by_state(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, i64)>> {

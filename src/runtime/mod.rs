@@ -81,6 +81,8 @@ pub async fn run(
                 "messages in flight at the last stop will be sent again"
             );
         }
+        // Rows whose outcome was stored before their secrets were blanked (an older version).
+        sender::forget_spent_secrets(&mut conn).await?;
         // Also pruned daily; at start-up too, since a bot down for a week may meet its
         // `update_id`s again (RELIABILITY.md, fact 4).
         let keep = TimeDelta::days(ctx.settings.retention.inbox_days.into());

@@ -19,7 +19,7 @@ use tokio::task::JoinSet;
 
 use crate::bot::dialogue_storage::TxStorage;
 use crate::bot::scope::{DirectCall, Scope};
-use crate::bot::{BotContext, texts};
+use crate::bot::{BotContext, secrets, texts};
 use crate::db::{self, inbox, inbox::InboxRow, people};
 use crate::runtime::failure::Failure;
 use crate::runtime::telegram::{CallError, TelegramClient};
@@ -243,6 +243,7 @@ impl Processor {
     ) -> anyhow::Result<()> {
         let now = db::instant(self.ctx.clock.now());
         inbox::mark_done(&mut tx, row.update_id, &now).await?;
+        forget_start_payload(&mut tx, row).await?;
         if let Some(user) = user_id {
             // Someone who writes to us can be reached again.
             people::mark_reachable(&mut tx, user).await?;
@@ -297,6 +298,8 @@ impl Processor {
         let now = db::instant(self.ctx.clock.now());
         let mut tx = db::begin_write(&self.ctx.pool).await?;
         inbox::quarantine(&mut tx, row.update_id, error, &now).await?;
+        forget_start_payload(&mut tx, row).await?;
+        forget_start_payload(&mut tx, row).await?;
         if apologise && let Some(chat) = row.chat_id {
             crate::bot::outgoing::Outgoing::text(chat, texts::apology())
                 .enqueue(&mut tx, &now)
@@ -381,6 +384,17 @@ impl From<anyhow::Error> for Failed {
 fn backoff(n: i64) -> TimeDelta {
     let exponent = u32::try_from(n.clamp(1, 7) - 1).unwrap_or(0);
     TimeDelta::seconds(2i64.pow(exponent).min(MAX_BACKOFF_SECS))
+}
+
+/// An invite token must not rest in the inbox once its update is handled or set aside.
+async fn forget_start_payload(
+    conn: &mut sqlx::SqliteConnection,
+    row: &InboxRow,
+) -> sqlx::Result<()> {
+    match secrets::start_payload_blanked(&row.payload) {
+        Some(blanked) => inbox::replace_payload(conn, row.update_id, &blanked).await,
+        None => Ok(()),
+    }
 }
 
 /// `message`, `callback_query` …: the update's one key besides its id.

@@ -10,12 +10,14 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{Notify, watch};
 
+use crate::bot::outgoing::blank_secrets;
 use crate::bot::texts;
 use crate::clock::SharedClock;
 use crate::config::Settings;
+use crate::db::outbox::{Claimed, Head};
 use crate::db::{self, outbox, people};
 use crate::runtime::telegram::{CallError, TelegramClient, Upload};
 use crate::services::{notify, upkeep};
@@ -25,6 +27,28 @@ pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(600);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a stopping bot keeps sending what is due.
 const FLUSH_LIMIT: Duration = Duration::from_secs(4);
+/// How many chats with due rows the sender chooses among at each step.
+const HEADS: i64 = 512;
+/// A row `sending` for this long (by the clock) lost its outcome: far longer than a request.
+pub const STALE_SENDING: TimeDelta = TimeDelta::minutes(2);
+/// The longest pause between two tries to store an outcome.
+const OUTCOME_RETRY_CAP: Duration = Duration::from_secs(2);
+
+/// What became of a send, as the outbox records it.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Sent(Option<i64>),
+    /// Back to the queue at `at`, the chat held until then.
+    Retry {
+        uncertain: bool,
+        at: String,
+        error: String,
+    },
+    Failed(String),
+    Unreachable(String),
+    /// The group became a supergroup: the row goes again at once, to the new id.
+    Migrated(i64),
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SendOutcome {
@@ -46,7 +70,9 @@ pub enum SendOutcome {
     Empty,
 }
 
-/// Telegram's rate limits, in real (monotonic) time.
+/// Telegram's rate limits, in real (monotonic) time. Telegram counts arrivals and we can only
+/// time departures, which the network and the claim's write shift by a few milliseconds: each
+/// window is a little longer than Telegram's, so arrivals keep within its limits too.
 #[derive(Debug, Default)]
 pub struct Pacer {
     all: VecDeque<Instant>,
@@ -56,38 +82,61 @@ pub struct Pacer {
 
 impl Pacer {
     pub const PER_SECOND: usize = 30;
+    /// The window of [`Pacer::PER_SECOND`]: 30 in 1.025 s is 29.3 a second.
+    pub const SECOND: Duration = Duration::from_millis(1025);
+    /// Between two messages to one chat (Telegram: one a second).
+    pub const CHAT_GAP: Duration = Duration::from_millis(1050);
     pub const PER_GROUP_MINUTE: usize = 20;
+    pub const MINUTE: Duration = Duration::from_secs(61);
 
     /// The earliest instant a message to `chat` may go.
     pub fn ready_at(&self, chat: i64, now: Instant) -> Instant {
         let mut at = now;
         if self.all.len() >= Self::PER_SECOND {
-            at = at.max(self.all[self.all.len() - Self::PER_SECOND] + Duration::from_secs(1));
+            at = at.max(self.all[self.all.len() - Self::PER_SECOND] + Self::SECOND);
         }
         if let Some(last) = self.chats.get(&chat) {
-            at = at.max(*last + Duration::from_secs(1));
+            at = at.max(*last + Self::CHAT_GAP);
         }
         if let Some(sent) = self
             .groups
             .get(&chat)
             .filter(|s| s.len() >= Self::PER_GROUP_MINUTE)
         {
-            at = at.max(sent[sent.len() - Self::PER_GROUP_MINUTE] + Duration::from_secs(60));
+            at = at.max(sent[sent.len() - Self::PER_GROUP_MINUTE] + Self::MINUTE);
         }
         at
     }
 
+    /// Round robin: of the chats that may be sent to now, the one served longest ago (or
+    /// never); else how long until one may.
+    pub fn choose(&self, heads: &[Head], now: Instant) -> Result<Head, Duration> {
+        heads
+            .iter()
+            .filter(|head| self.ready_at(head.chat_id, now) <= now)
+            .min_by_key(|head| (self.chats.get(&head.chat_id), head.id))
+            .copied()
+            .ok_or_else(|| {
+                heads
+                    .iter()
+                    .map(|head| self.ready_at(head.chat_id, now) - now)
+                    .min()
+                    .unwrap_or(Duration::ZERO)
+            })
+    }
+
     pub fn record(&mut self, chat: i64, now: Instant) {
-        let second_ago = now.checked_sub(Duration::from_secs(1));
-        let minute_ago = now.checked_sub(Duration::from_secs(60));
+        let window_ago = now.checked_sub(Self::SECOND);
+        let minute_ago = now.checked_sub(Self::MINUTE);
         self.all.push_back(now);
-        while self.all.len() > Self::PER_SECOND && second_ago.is_some_and(|t| self.all[0] <= t) {
+        while self.all.len() > Self::PER_SECOND && window_ago.is_some_and(|t| self.all[0] <= t) {
             self.all.pop_front();
         }
         self.chats.insert(chat, now);
         if self.chats.len() > 4096 {
+            let gap_ago = now.checked_sub(Self::CHAT_GAP);
             self.chats
-                .retain(|_, last| second_ago.is_none_or(|t| *last > t));
+                .retain(|_, last| gap_ago.is_none_or(|t| *last > t));
         }
         // Groups and supergroups have negative ids.
         if chat < 0 {
@@ -128,156 +177,63 @@ impl Sender {
     pub async fn try_send_next(&self) -> anyhow::Result<SendOutcome> {
         let now = self.clock.now();
         let mut conn = self.pool.acquire().await?;
-        let due = outbox::due(&mut conn, &db::instant(now), 64).await?;
-        if due.is_empty() {
+        self.reclaim_stale(&mut conn, now).await?;
+        let heads = outbox::due_heads(&mut conn, &db::instant(now), HEADS).await?;
+        if heads.is_empty() {
             return Ok(match outbox::next_due_at(&mut conn).await? {
                 Some(at) => SendOutcome::Waiting(until(now, &at)),
                 None => SendOutcome::Empty,
             });
         }
         let instant = Instant::now();
-        let pick = {
-            let pacer = self.pacer.lock().expect("pacer lock");
-            match due
-                .iter()
-                .find(|row| pacer.ready_at(row.chat_id, instant) <= instant)
-            {
-                Some(row) => row.clone(),
-                None => {
-                    let soonest = due
-                        .iter()
-                        .map(|row| pacer.ready_at(row.chat_id, instant))
-                        .min()
-                        .expect("due is not empty");
-                    return Ok(SendOutcome::Waiting(soonest - instant));
-                }
-            }
+        let pick = match self
+            .pacer
+            .lock()
+            .expect("pacer lock")
+            .choose(&heads, instant)
+        {
+            Ok(head) => head,
+            Err(wait) => return Ok(SendOutcome::Waiting(wait)),
         };
-        if !outbox::claim(&mut conn, pick.id).await? {
+        let Some(row) = outbox::claim(&mut conn, pick.id, &db::instant(now)).await? else {
             return Ok(SendOutcome::Waiting(Duration::ZERO));
-        }
+        };
         drop(conn); // no connection is held across the network call
+        // Paced from the moment the request leaves, after the claim's write.
+        let instant = Instant::now();
         self.pacer
             .lock()
             .expect("pacer lock")
-            .record(pick.chat_id, instant);
-        let mut body: Value = serde_json::from_str(&pick.payload)?;
-        let file = body
-            .as_object_mut()
-            .and_then(|fields| fields.remove("_file"));
-        let file_path = file
-            .as_ref()
-            .and_then(|f| f["path"].as_str())
-            .map(str::to_owned);
-        let result = match file {
-            // A document or photo on disk: uploaded with the call.
-            Some(file) => match std::fs::read(file["path"].as_str().unwrap_or_default()) {
-                Ok(bytes) => {
-                    let upload = Upload {
-                        field: file["field"].as_str().unwrap_or("document").to_owned(),
-                        name: file["name"].as_str().unwrap_or("file").to_owned(),
-                        bytes,
-                    };
-                    self.client
-                        .call_with_file(&pick.method, &body, upload, REQUEST_TIMEOUT)
-                        .await
-                }
-                Err(error) => Err(CallError::Api {
-                    code: 0,
-                    description: format!("the file to send is gone: {error}"),
-                }),
-            },
-            None => self.client.call(&pick.method, &body, REQUEST_TIMEOUT).await,
-        };
+            .record(row.chat_id, instant);
+        let result = self.call(&row).await;
         let latency_ms = instant.elapsed().as_millis() as u64;
-        let now = self.clock.now();
-        let mut conn = self.pool.acquire().await?;
-        let (id, chat) = (pick.id, pick.chat_id);
-        let outcome = match result {
-            Ok(message) => {
-                outbox::mark_sent(
-                    &mut conn,
-                    id,
-                    message["message_id"].as_i64(),
-                    &db::instant(now),
-                )
-                .await?;
-                tracing::info!(outbox_id = id, chat, method = %pick.method, attempts = pick.attempts + 1, latency_ms, "message sent");
-                tracing::debug!(outbox_id = id, text = %prefix(&body), "message sent");
-                Ok(SendOutcome::Sent { id })
+        let outcome = outcome_of(&row, result, self.clock.now(), latency_ms);
+        self.store(&row, &outcome).await;
+        let id = row.id;
+        Ok(match outcome {
+            Outcome::Sent(_) => {
+                self.release_file(&row).await;
+                SendOutcome::Sent { id }
             }
-            Err(CallError::RetryAfter(secs)) => {
-                let asked = Duration::from_secs(secs);
-                if asked > RETRY_AFTER_CAP {
-                    tracing::warn!(
-                        chat,
-                        retry_after = secs,
-                        cap = RETRY_AFTER_CAP.as_secs(),
-                        "retry_after capped"
-                    );
-                }
-                let at = db::instant(now + TimeDelta::from_std(asked.min(RETRY_AFTER_CAP))?);
-                outbox::retry_at(&mut conn, id, false, &at, "429").await?;
-                outbox::hold_chat_until(&mut conn, chat, &at).await?;
-                tracing::warn!(
-                    outbox_id = id,
-                    chat,
-                    retry_after = secs,
-                    "Telegram asked this chat to wait"
-                );
-                Ok(SendOutcome::Retrying { id })
+            Outcome::Retry { .. } | Outcome::Migrated(_) => SendOutcome::Retrying { id },
+            Outcome::Failed(_) => {
+                self.release_file(&row).await;
+                SendOutcome::Failed { id }
             }
-            Err(CallError::Migrated { to }) => {
-                drop(conn);
-                self.follow_upgrade(id, chat, to).await?;
-                Ok(SendOutcome::Retrying { id })
+            Outcome::Unreachable(_) => {
+                self.release_file(&row).await;
+                SendOutcome::Unreachable { id }
             }
-            Err(error) if error.is_unreachable() => {
-                drop(conn);
-                self.mark_unreachable(chat, &error.to_string()).await?;
-                tracing::warn!(outbox_id = id, chat, %error, "chat unreachable");
-                Ok(SendOutcome::Unreachable { id })
-            }
-            Err(error @ (CallError::Server { .. } | CallError::Network { .. })) => {
-                let uncertain = matches!(
-                    error,
-                    CallError::Server { .. }
-                        | CallError::Network {
-                            maybe_delivered: true,
-                            ..
-                        }
-                );
-                let wait = backoff(pick.attempts + 1);
-                let at = db::instant(now + TimeDelta::from_std(wait)?);
-                outbox::retry_at(&mut conn, id, uncertain, &at, &error.to_string()).await?;
-                outbox::hold_chat_until(&mut conn, chat, &at).await?;
-                tracing::warn!(outbox_id = id, chat, %error, retry_in = ?wait, "sending failed; will retry");
-                Ok(SendOutcome::Retrying { id })
-            }
-            Err(error) => {
-                outbox::mark_failed(&mut conn, id, &error.to_string()).await?;
-                tracing::error!(outbox_id = id, chat, method = %pick.method, %error, "Telegram refused a message");
-                Ok(SendOutcome::Failed { id })
-            }
-        };
-        if let (
-            Some(path),
-            Ok(
-                SendOutcome::Sent { .. }
-                | SendOutcome::Failed { .. }
-                | SendOutcome::Unreachable { .. },
-            ),
-        ) = (file_path, &outcome)
-        {
-            self.release_file(&path).await;
-        }
-        outcome
+        })
     }
 
     /// A file sent, or refused for good, is deleted unless a message not yet sent needs it.
-    async fn release_file(&self, path: &str) {
+    async fn release_file(&self, row: &Claimed) {
+        let Some(path) = file_path(&row.payload) else {
+            return;
+        };
         let released = match self.pool.acquire().await {
-            Ok(mut conn) => upkeep::release_file(&mut conn, path).await,
+            Ok(mut conn) => upkeep::release_file(&mut conn, &path).await,
             Err(error) => Err(error.into()),
         };
         if let Err(error) = released {
@@ -286,44 +242,128 @@ impl Sender {
         }
     }
 
-    /// The group became a supergroup: this row, the group's other waiting rows and the leaders'
-    /// digest chat move to the new id, and the row goes again at once.
-    async fn follow_upgrade(&self, id: i64, from: i64, to: i64) -> anyhow::Result<()> {
+    /// Makes the row's Bot API call, uploading its file if it has one.
+    async fn call(&self, row: &Claimed) -> Result<Value, CallError> {
+        let mut body: Value =
+            serde_json::from_str(&row.payload).map_err(|error| CallError::Api {
+                code: 0,
+                description: format!("unreadable payload: {error}"),
+            })?;
+        let Some(file) = body
+            .as_object_mut()
+            .and_then(|fields| fields.remove("_file"))
+        else {
+            return self.client.call(&row.method, &body, REQUEST_TIMEOUT).await;
+        };
+        // A document or photo on disk: uploaded with the call.
+        match std::fs::read(file["path"].as_str().unwrap_or_default()) {
+            Ok(bytes) => {
+                let upload = Upload {
+                    field: file["field"].as_str().unwrap_or("document").to_owned(),
+                    name: file["name"].as_str().unwrap_or("file").to_owned(),
+                    bytes,
+                };
+                self.client
+                    .call_with_file(&row.method, &body, upload, REQUEST_TIMEOUT)
+                    .await
+            }
+            Err(error) => Err(CallError::Api {
+                code: 0,
+                description: format!("the file to send is gone: {error}"),
+            }),
+        }
+    }
+
+    /// A row left `sending` for longer than any call takes lost its outcome (the step that took
+    /// it stopped half-way): it goes back to the queue while we run, not only at the next start.
+    async fn reclaim_stale(
+        &self,
+        conn: &mut SqliteConnection,
+        now: DateTime<Utc>,
+    ) -> sqlx::Result<()> {
+        let before = db::instant(now - STALE_SENDING);
+        // Read first: the write would take the lock on every step.
+        if outbox::stale_sending(conn, &before).await? > 0 {
+            let reclaimed = outbox::reclaim_stale(conn, &before).await?;
+            tracing::warn!(
+                reclaimed,
+                "messages whose outcome was lost will be sent again"
+            );
+        }
+        Ok(())
+    }
+
+    /// Writes an outcome, trying again until it is stored: a row left `sending` would be sent
+    /// again after a restart, so a locked database (an operator's `sqlite3` holding the write
+    /// lock past our busy timeout) is waited out rather than given up on.
+    async fn store(&self, row: &Claimed, outcome: &Outcome) {
+        let mut delay = Duration::from_millis(50);
+        loop {
+            match self.try_store(row, outcome).await {
+                Ok(()) => return,
+                Err(error) => {
+                    tracing::warn!(outbox_id = row.id, error = %format!("{error:#}"), retry_in = ?delay, "storing a send's outcome failed; trying again");
+                }
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(OUTCOME_RETRY_CAP);
+        }
+    }
+
+    async fn try_store(&self, row: &Claimed, outcome: &Outcome) -> anyhow::Result<()> {
         let now = db::instant(self.clock.now());
+        let (id, chat) = (row.id, row.chat_id);
         let mut tx = db::begin_write(&self.pool).await?;
-        outbox::requeue_to_chat(&mut tx, id, to, &now, "group upgraded to a supergroup").await?;
-        crate::bot::groups::follow_upgrade(&mut tx, &self.settings, from, to, &now).await?;
+        match outcome {
+            Outcome::Sent(message_id) => outbox::mark_sent(&mut tx, id, *message_id, &now).await?,
+            Outcome::Retry {
+                uncertain,
+                at,
+                error,
+            } => {
+                outbox::retry_at(&mut tx, id, *uncertain, at, error).await?;
+                outbox::hold_chat_until(&mut tx, chat, at).await?;
+            }
+            Outcome::Failed(error) => outbox::mark_failed(&mut tx, id, error).await?,
+            Outcome::Unreachable(error) => {
+                self.mark_unreachable(&mut tx, chat, error, &now).await?
+            }
+            Outcome::Migrated(to) => {
+                let why = "group upgraded to a supergroup";
+                outbox::requeue_to_chat(&mut tx, id, *to, &now, why).await?;
+                crate::bot::groups::follow_upgrade(&mut tx, &self.settings, chat, *to, &now)
+                    .await?;
+            }
+        }
+        forget_spent_secrets(&mut tx).await?;
         tx.commit().await?;
-        tracing::warn!(
-            outbox_id = id,
-            from,
-            to,
-            "the group became a supergroup; sending there"
-        );
         Ok(())
     }
 
     /// Nothing more goes to this chat; if it is a person we know, the admins are told, once.
-    async fn mark_unreachable(&self, chat: i64, error: &str) -> anyhow::Result<()> {
-        let now = db::instant(self.clock.now());
-        let mut tx = db::begin_write(&self.pool).await?;
-        outbox::mark_chat_unreachable(&mut tx, chat, error).await?;
-        if people::mark_unreachable(&mut tx, chat).await? {
-            let name = people::display_name(&mut tx, chat)
+    async fn mark_unreachable(
+        &self,
+        tx: &mut SqliteConnection,
+        chat: i64,
+        error: &str,
+        now: &str,
+    ) -> anyhow::Result<()> {
+        outbox::mark_chat_unreachable(tx, chat, error).await?;
+        if people::mark_unreachable(tx, chat).await? {
+            let name = people::display_name(tx, chat)
                 .await?
                 .unwrap_or_else(|| chat.to_string());
             notify::admins(
-                &mut tx,
+                tx,
                 &self.settings,
                 &texts::unreachable_notice(&name),
                 Some(chat),
-                &now,
+                now,
             )
             .await?;
         }
         // A group is nobody's own chat, but it may be a leader's digest group.
-        crate::bot::groups::follow_loss(&mut tx, &self.settings, chat, &now).await?;
-        tx.commit().await?;
+        crate::bot::groups::follow_loss(tx, &self.settings, chat, now).await?;
         Ok(())
     }
 
@@ -359,6 +399,86 @@ impl Sender {
     }
 }
 
+/// What a call's result means for its row, logged.
+fn outcome_of(
+    row: &Claimed,
+    result: Result<Value, CallError>,
+    now: DateTime<Utc>,
+    latency_ms: u64,
+) -> Outcome {
+    let (id, chat) = (row.id, row.chat_id);
+    let later = |wait: Duration| db::instant(now + TimeDelta::from_std(wait).unwrap_or_default());
+    match result {
+        Ok(message) => {
+            tracing::info!(outbox_id = id, chat, method = %row.method, attempts = row.attempts, latency_ms, "message sent");
+            tracing::debug!(outbox_id = id, text = %prefix(row), "message sent");
+            Outcome::Sent(message["message_id"].as_i64())
+        }
+        Err(CallError::RetryAfter(secs)) => {
+            let asked = Duration::from_secs(secs);
+            if asked > RETRY_AFTER_CAP {
+                tracing::warn!(
+                    chat,
+                    retry_after = secs,
+                    cap = RETRY_AFTER_CAP.as_secs(),
+                    "retry_after capped"
+                );
+            }
+            tracing::warn!(
+                outbox_id = id,
+                chat,
+                retry_after = secs,
+                "Telegram asked this chat to wait"
+            );
+            Outcome::Retry {
+                uncertain: false,
+                at: later(asked.min(RETRY_AFTER_CAP)),
+                error: "429".to_owned(),
+            }
+        }
+        Err(CallError::Migrated { to }) => {
+            tracing::warn!(
+                outbox_id = id,
+                from = chat,
+                to,
+                "the group became a supergroup; sending there"
+            );
+            Outcome::Migrated(to)
+        }
+        Err(error) if error.is_unreachable() => {
+            tracing::warn!(outbox_id = id, chat, %error, "chat unreachable");
+            Outcome::Unreachable(error.to_string())
+        }
+        Err(error @ (CallError::Server { .. } | CallError::Network { .. })) => {
+            let uncertain = matches!(
+                error,
+                CallError::Server { .. }
+                    | CallError::Network {
+                        maybe_delivered: true,
+                        ..
+                    }
+            );
+            let wait = backoff(row.attempts);
+            tracing::warn!(outbox_id = id, chat, %error, retry_in = ?wait, "sending failed; will retry");
+            Outcome::Retry {
+                uncertain,
+                at: later(wait),
+                error: error.to_string(),
+            }
+        }
+        Err(error) => {
+            tracing::error!(outbox_id = id, chat, method = %row.method, %error, "Telegram refused a message");
+            Outcome::Failed(error.to_string())
+        }
+    }
+}
+
+/// The file on disk a row uploads, if it has one.
+fn file_path(payload: &str) -> Option<String> {
+    let body: Value = serde_json::from_str(payload).ok()?;
+    body["_file"]["path"].as_str().map(str::to_owned)
+}
+
 /// 2, 4, 8 … seconds, at most five minutes.
 fn backoff(attempts: i64) -> Duration {
     Duration::from_secs(2u64.saturating_pow(attempts.clamp(1, 20) as u32).min(300))
@@ -374,8 +494,25 @@ fn until(now: DateTime<Utc>, at: &str) -> Duration {
         .unwrap_or(Duration::from_secs(1))
 }
 
-/// The first characters of a message, for debug logs only.
-fn prefix(body: &Value) -> String {
+/// Blanks the secrets of every row that is done with them (sent, or failed for good).
+pub async fn forget_spent_secrets(conn: &mut SqliteConnection) -> anyhow::Result<u64> {
+    let spent = outbox::spent_secrets(conn).await?;
+    for (id, payload, secrets) in &spent {
+        let secrets: Vec<String> = serde_json::from_str(secrets).unwrap_or_default();
+        outbox::forget_secrets(conn, *id, &blank_secrets(payload, &secrets)).await?;
+    }
+    Ok(spent.len() as u64)
+}
+
+/// The first characters of a message, its secrets blanked, for debug logs only.
+fn prefix(row: &Claimed) -> String {
+    let secrets: Vec<String> = row
+        .secrets
+        .as_deref()
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default();
+    let body: Value =
+        serde_json::from_str(&blank_secrets(&row.payload, &secrets)).unwrap_or_default();
     body["text"]
         .as_str()
         .unwrap_or_default()
@@ -394,7 +531,7 @@ mod tests {
         let start = Instant::now();
         assert_eq!(pacer.ready_at(1, start), start);
         pacer.record(1, start);
-        assert_eq!(pacer.ready_at(1, start), start + Duration::from_secs(1));
+        assert_eq!(pacer.ready_at(1, start), start + Pacer::CHAT_GAP);
         assert_eq!(
             pacer.ready_at(2, start),
             start,
@@ -410,7 +547,7 @@ mod tests {
             pacer.record(chat + 1, start + Duration::from_millis(chat as u64));
         }
         let now = start + Duration::from_millis(40);
-        assert_eq!(pacer.ready_at(99, now), start + Duration::from_secs(1));
+        assert_eq!(pacer.ready_at(99, now), start + Pacer::SECOND);
     }
 
     #[test]
@@ -421,7 +558,36 @@ mod tests {
             pacer.record(-5, start + Duration::from_secs(n * 2));
         }
         let now = start + Duration::from_secs(41);
-        assert_eq!(pacer.ready_at(-5, now), start + Duration::from_secs(60));
+        assert_eq!(pacer.ready_at(-5, now), start + Pacer::MINUTE);
+    }
+
+    #[test]
+    fn the_windows_leave_a_margin_and_still_allow_29_a_second() {
+        assert!(Pacer::SECOND > Duration::from_secs(1));
+        assert!(Pacer::CHAT_GAP > Duration::from_secs(1));
+        assert!(Pacer::MINUTE > Duration::from_secs(60));
+        let rate = Pacer::PER_SECOND as f64 / Pacer::SECOND.as_secs_f64();
+        assert!((29.0..30.0).contains(&rate), "{rate}");
+    }
+
+    #[test]
+    fn the_chat_served_longest_ago_goes_first_whatever_its_queue() {
+        let mut pacer = Pacer::default();
+        let start = Instant::now();
+        let head = |id, chat_id| Head { id, chat_id };
+        // Chat 1's queue is older, but it was served last; chat 2 was served before; 3 never.
+        pacer.record(2, start);
+        pacer.record(1, start + Duration::from_millis(1));
+        let later = start + Duration::from_secs(2);
+        let heads = [head(1, 1), head(50, 2), head(90, 3)];
+        assert_eq!(pacer.choose(&heads, later).unwrap().chat_id, 3);
+        assert_eq!(pacer.choose(&heads[..2], later).unwrap().chat_id, 2);
+        // A chat served a moment ago waits for its gap.
+        let soon = start + Duration::from_millis(500);
+        assert_eq!(
+            pacer.choose(&heads[..2], soon).unwrap_err(),
+            Pacer::CHAT_GAP - Duration::from_millis(500)
+        );
     }
 
     #[test]

@@ -19,6 +19,9 @@ use tokio::sync::Notify;
 
 pub const BOT_ID: i64 = 7_000_000_001;
 pub const BOT_USERNAME: &str = "minsheng_test_bot";
+/// Telegram's limits, in UTF-16 code units.
+pub const MAX_TEXT: usize = 4096;
+pub const MAX_CAPTION: usize = 1024;
 
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -33,6 +36,8 @@ pub struct Sent {
     pub chat_id: i64,
     pub text: String,
     pub body: Value,
+    /// When it arrived.
+    pub at: Instant,
 }
 
 /// A file the bot uploaded (a workbook, a chart), as the multipart body carried it.
@@ -80,6 +85,8 @@ struct Inner {
     recent: VecDeque<Instant>,
     last_to_chat: HashMap<i64, Instant>,
     limit_violations: u32,
+    /// Answers to sends wait (after delivery) while this is set.
+    holding_answers: bool,
 }
 
 #[derive(Default)]
@@ -229,6 +236,43 @@ impl FakeApi {
     /// Answer 429 whenever the bot goes beyond 30 messages a second, or 1 a second to a chat.
     pub fn enforce_rate_limits(&self) {
         self.with(|inner| inner.enforce_limits = true);
+    }
+
+    /// Sends are delivered but not answered until [`FakeApi::release_answers`]: the bot's
+    /// request is in flight for as long as the test likes.
+    pub fn hold_answers(&self) {
+        self.with(|inner| inner.holding_answers = true);
+    }
+
+    pub fn release_answers(&self) {
+        self.with(|inner| inner.holding_answers = false);
+    }
+
+    /// The most messages delivered inside any one second (a sliding window, as they arrived).
+    pub fn most_in_one_second(&self) -> usize {
+        let times: Vec<Instant> = self.sent().iter().map(|s| s.at).collect();
+        let mut most = 0;
+        let mut first = 0;
+        for (last, at) in times.iter().enumerate() {
+            while at.duration_since(times[first]) >= Duration::from_secs(1) {
+                first += 1;
+            }
+            most = most.max(last + 1 - first);
+        }
+        most
+    }
+
+    /// The shortest time between two messages delivered to one chat.
+    pub fn shortest_gap_in_a_chat(&self) -> Option<Duration> {
+        let mut last: HashMap<i64, Instant> = HashMap::new();
+        let mut shortest: Option<Duration> = None;
+        for sent in self.sent() {
+            if let Some(before) = last.insert(sent.chat_id, sent.at) {
+                let gap = sent.at.duration_since(before);
+                shortest = Some(shortest.map_or(gap, |s| s.min(gap)));
+            }
+        }
+        shortest
     }
 
     pub fn limit_violations(&self) -> u32 {
@@ -392,7 +436,16 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Res
             "can_join_groups": true, "can_read_all_group_messages": false,
             "supports_inline_queries": false, "has_main_web_app": false,
         })),
-        "sendMessage" => send_message(&shared, &body),
+        "sendMessage" => {
+            let answer = send_message(&shared, &body);
+            wait_while_holding(&shared).await;
+            answer
+        }
+        "sendPhoto" | "sendDocument" if caption_too_long(&body) => error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: message caption is too long",
+            None,
+        ),
         other => {
             let fault = shared
                 .inner
@@ -425,6 +478,26 @@ fn upgraded_to(shared: &Shared, method: &str, body: &Value) -> Option<i64> {
     shared.inner.lock().unwrap().upgraded.get(&chat_id).copied()
 }
 
+fn caption_too_long(body: &Value) -> bool {
+    body["caption"]
+        .as_str()
+        .unwrap_or_default()
+        .encode_utf16()
+        .count()
+        > MAX_CAPTION
+}
+
+/// While the test holds answers, a delivered message's answer waits.
+async fn wait_while_holding(shared: &Shared) {
+    loop {
+        let notified = shared.changed.notified();
+        if !shared.inner.lock().unwrap().holding_answers {
+            return;
+        }
+        notified.await;
+    }
+}
+
 fn send_message(shared: &Shared, body: &Value) -> Response {
     let chat_id = body["chat_id"].as_i64().unwrap_or_default();
     let mut inner = shared.inner.lock().unwrap();
@@ -454,6 +527,20 @@ fn send_message(shared: &Shared, body: &Value) -> Response {
         }
         Some(Fault::DeliverThenDrop) | None => {}
     }
+    // Telegram counts UTF-16 code units.
+    if body["text"]
+        .as_str()
+        .unwrap_or_default()
+        .encode_utf16()
+        .count()
+        > MAX_TEXT
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: message is too long",
+            None,
+        );
+    }
     if inner.enforce_limits {
         let now = Instant::now();
         // A little slack for jitter on the loopback.
@@ -482,6 +569,7 @@ fn send_message(shared: &Shared, body: &Value) -> Response {
         chat_id,
         text: text.clone(),
         body: body.clone(),
+        at: Instant::now(),
     });
     if fault == Some(Fault::DeliverThenDrop) {
         drop(inner);

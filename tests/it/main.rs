@@ -4,6 +4,7 @@
 mod answers;
 mod cli;
 mod cycle;
+mod delivery;
 mod digest;
 mod fake_api;
 mod helpers;

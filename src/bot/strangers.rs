@@ -1,0 +1,29 @@
+//! People not admitted: told how to get in, at most once per ten minutes, so that a flood of
+//! messages (or of forged button presses) costs one reply, not a queue that holds up everyone
+//! else's. Decided by the update's instant, remembered in the database.
+
+use chrono::TimeDelta;
+use teloxide::types::User;
+
+use crate::bot::scope::Scope;
+use crate::bot::texts;
+use crate::db::{self, refusals};
+
+/// How long a person not admitted is not answered again.
+pub const QUIET: TimeDelta = TimeDelta::minutes(10);
+
+/// Answers a person not admitted in their private chat, unless they were answered lately.
+pub async fn refuse(scope: &Scope, chat: i64, user: &User) -> anyhow::Result<()> {
+    let now = scope.now();
+    let answer = refusals::record(
+        &mut *scope.conn().await,
+        user.id.0 as i64,
+        &db::instant(now),
+        &db::instant(now - QUIET),
+    )
+    .await?;
+    if answer {
+        scope.reply(chat, texts::not_admitted()).await?;
+    }
+    Ok(())
+}
