@@ -28,8 +28,9 @@ use crate::services::notify;
 /// Attempts that fail by a bug before an update is set aside.
 pub const MAX_ATTEMPTS: i64 = 3;
 /// Setbacks (failures of the machine) before an update is set aside: with the backoff below,
-/// a quarter of an hour of a full disk or a busy database.
-pub const MAX_SETBACKS: i64 = 20;
+/// about a day of a full disk or a locked database. A person's answer waits that out; only an
+/// error misread as the machine's, failing for a whole day, is set aside and the admins told.
+pub const MAX_SETBACKS: i64 = 24 * 60;
 /// The longest wait between two attempts after a setback.
 const MAX_BACKOFF_SECS: i64 = 60;
 /// A handler taking longer than this is stopped and its update tried again. Its transaction
