@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::anyhow;
 use sqlx::SqlitePool;
 use teloxide::dispatching::UpdateHandler;
+use tokio::sync::watch;
 
 use chrono::{DateTime, Utc};
 
@@ -16,6 +17,7 @@ use crate::config::{Settings, TOKEN_VAR};
 use crate::db;
 use crate::db::people;
 use crate::runtime::lock::{self, InstanceLock};
+use crate::runtime::steps::Steps;
 use crate::runtime::{self, telegram::TelegramClient};
 use crate::services::seeding;
 
@@ -24,6 +26,7 @@ pub struct App {
     client: TelegramClient,
     handler: UpdateHandler<anyhow::Error>,
     heartbeat: bool,
+    started: watch::Sender<bool>,
     _lock: InstanceLock,
 }
 
@@ -55,6 +58,7 @@ impl App {
             client,
             handler: bot::handler_tree(),
             heartbeat: true,
+            started: watch::channel(false).0,
             _lock: lock,
         })
     }
@@ -80,6 +84,18 @@ impl App {
         &self.ctx
     }
 
+    /// Turns true once [`Self::run_until_stopped`] has its loops running and, with a heartbeat,
+    /// has caught up on what fell due while the bot was down.
+    pub fn started(&self) -> watch::Receiver<bool> {
+        self.started.subscribe()
+    }
+
+    /// The bot's loops as steps the caller drives ([`Steps::drain`]); nothing runs in the
+    /// background, not even the heartbeat.
+    pub async fn into_steps(self) -> anyhow::Result<Steps> {
+        Steps::start(self.ctx, self.client, self.handler, self._lock).await
+    }
+
     /// Polls, handles and sends until `shutdown` completes.
     pub async fn run_until_stopped(
         self,
@@ -90,9 +106,10 @@ impl App {
             client,
             handler,
             heartbeat,
+            started,
             _lock,
         } = self;
-        runtime::run(ctx, client, handler, heartbeat, shutdown).await
+        runtime::run(ctx, client, handler, heartbeat, started, shutdown).await
     }
 }
 

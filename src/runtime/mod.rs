@@ -7,6 +7,7 @@ pub mod lock;
 pub mod processor;
 pub mod scheduler;
 pub mod sender;
+pub mod steps;
 pub mod telegram;
 
 use std::future::Future;
@@ -57,12 +58,14 @@ pub async fn wait_for_telegram(
 }
 
 /// Runs listener, processor and sender until `shutdown` completes, then stops them in order:
-/// stop fetching, let the handlers in hand finish, flush the outbox, close the pool.
+/// stop fetching, let the handlers in hand finish, flush the outbox, close the pool. `started`
+/// turns true once the loops run and, with a heartbeat, the catch-up beat is done.
 pub async fn run(
     ctx: BotContext,
     client: TelegramClient,
     handler: UpdateHandler<anyhow::Error>,
     heartbeat: bool,
+    started: watch::Sender<bool>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (stop, stopped) = watch::channel(false);
@@ -72,23 +75,7 @@ pub async fn run(
         let _ = stop.send(true);
     });
 
-    {
-        let mut conn = ctx.pool.acquire().await?;
-        let interrupted = outbox::recover_interrupted(&mut conn).await?;
-        if interrupted > 0 {
-            tracing::warn!(
-                interrupted,
-                "messages in flight at the last stop will be sent again"
-            );
-        }
-        // Rows whose outcome was stored before their secrets were blanked (an older version).
-        sender::forget_spent_secrets(&mut conn).await?;
-        // Also pruned daily; at start-up too, since a bot down for a week may meet its
-        // `update_id`s again (RELIABILITY.md, fact 4).
-        let keep = TimeDelta::days(ctx.settings.retention.inbox_days.into());
-        let before = db::instant(ctx.clock.now() - keep);
-        inbox::prune_done(&mut conn, &before).await?;
-    }
+    recover_at_start(&ctx).await?;
 
     let mut waiting = stopped.clone();
     let Some(me) = wait_for_telegram(&client, &mut waiting).await? else {
@@ -139,6 +126,7 @@ pub async fn run(
         );
     }
     tracing::info!("bot started");
+    let _ = started.send(true);
 
     listening.await?;
     if let Some(mut scheduler) = scheduler {
@@ -148,5 +136,26 @@ pub async fn run(
     sending.await?;
     ctx.pool.close().await;
     tracing::info!("bot stopped");
+    Ok(())
+}
+
+/// What a stop may have left behind, put right before anything runs: rows in flight at the last
+/// stop go again, spent secrets are blanked, old handled updates are dropped.
+pub async fn recover_at_start(ctx: &BotContext) -> anyhow::Result<()> {
+    let mut conn = ctx.pool.acquire().await?;
+    let interrupted = outbox::recover_interrupted(&mut conn).await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "messages in flight at the last stop will be sent again"
+        );
+    }
+    // Rows whose outcome was stored before their secrets were blanked (an older version).
+    sender::forget_spent_secrets(&mut conn).await?;
+    // Also pruned daily; at start-up too, since a bot down for a week may meet its
+    // `update_id`s again (RELIABILITY.md, fact 4).
+    let keep = TimeDelta::days(ctx.settings.retention.inbox_days.into());
+    let before = db::instant(ctx.clock.now() - keep);
+    inbox::prune_done(&mut conn, &before).await?;
     Ok(())
 }

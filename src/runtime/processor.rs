@@ -10,7 +10,7 @@ use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use teloxide::dispatching::UpdateHandler;
 use teloxide::dptree;
 use teloxide::types::{Me, Update};
@@ -20,6 +20,7 @@ use tokio::task::JoinSet;
 use crate::bot::dialogue_storage::TxStorage;
 use crate::bot::scope::{DirectCall, Scope};
 use crate::bot::{BotContext, secrets, texts};
+use crate::clock::SharedClock;
 use crate::db::{self, inbox, inbox::InboxRow, people};
 use crate::runtime::failure::Failure;
 use crate::runtime::telegram::{CallError, TelegramClient};
@@ -155,7 +156,18 @@ impl Processor {
         }
     }
 
-    /// Handles one update from the inbox: the public single step of this loop.
+    /// Handles the oldest due update of the inbox, if there is one: the loop's single step for
+    /// a caller that drives it itself (one chat's updates stay in order, as in [`Self::run`]).
+    pub async fn handle_next(&self) -> anyhow::Result<Option<Handled>> {
+        let now = db::instant(self.ctx.clock.now());
+        let heads = inbox::heads_of_pending(&mut *self.ctx.pool.acquire().await?, &now, 1).await?;
+        match heads.into_iter().next() {
+            Some(row) => Ok(Some(self.handle(row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Handles one update from the inbox.
     pub async fn handle(&self, row: InboxRow) -> anyhow::Result<Handled> {
         let started = Instant::now();
         let update: Update = match serde_json::from_str(&row.payload) {
@@ -331,12 +343,14 @@ impl Processor {
     }
 
     /// Answers to button presses and edits: worthless after a crash, so they skip the outbox,
-    /// but a 429 is still waited out (a few times at most) off the handler's path.
+    /// but a 429 is still waited out (a few times at most) off the handler's path, on the
+    /// injected clock.
     fn call_directly(&self, calls: Vec<DirectCall>) {
         if calls.is_empty() {
             return;
         }
         let client = self.client.clone();
+        let clock = self.ctx.clock.clone();
         tokio::spawn(async move {
             for call in calls {
                 for _ in 0..3 {
@@ -345,7 +359,8 @@ impl Processor {
                         .await
                     {
                         Err(CallError::RetryAfter(secs)) => {
-                            tokio::time::sleep(Duration::from_secs(secs.min(30))).await
+                            let wait = TimeDelta::seconds(secs.min(30) as i64);
+                            wait_until(&clock, clock.now() + wait).await
                         }
                         Err(error) => {
                             tracing::warn!(method = call.method, %error, "a direct call failed");
@@ -356,6 +371,18 @@ impl Processor {
                 }
             }
         });
+    }
+}
+
+/// Waits until the clock reads `at`: real time with the system's clock, the test's steps with a
+/// manual one (looked at often enough that a real wait ends within a few milliseconds of `at`).
+async fn wait_until(clock: &SharedClock, at: DateTime<Utc>) {
+    const LOOK_EVERY: Duration = Duration::from_millis(50);
+    while let Ok(left) = (at - clock.now()).to_std() {
+        if left.is_zero() {
+            return;
+        }
+        tokio::time::sleep(left.min(LOOK_EVERY)).await;
     }
 }
 

@@ -227,6 +227,33 @@ impl Sender {
         })
     }
 
+    /// Sends every row that is due by the clock, waiting out Telegram's limits in real time
+    /// between them, and stops at the first row that waits for the clock: the loop's steps for a
+    /// caller that drives them itself. Returns how many rows were tried.
+    pub async fn send_due(&self) -> anyhow::Result<usize> {
+        let mut tried = 0;
+        loop {
+            match self.try_send_next().await? {
+                SendOutcome::Empty => return Ok(tried),
+                SendOutcome::Waiting(wait) => {
+                    if !self.anything_due().await? {
+                        return Ok(tried);
+                    }
+                    // Held back by the pacer, or another sender took the row first.
+                    tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
+                }
+                _ => tried += 1,
+            }
+        }
+    }
+
+    /// Whether a row may go now by the clock (whatever the pacer says).
+    async fn anything_due(&self) -> anyhow::Result<bool> {
+        let now = db::instant(self.clock.now());
+        let mut conn = self.pool.acquire().await?;
+        Ok(!outbox::due_heads(&mut conn, &now, 1).await?.is_empty())
+    }
+
     /// A file sent, or refused for good, is deleted unless a message not yet sent needs it.
     async fn release_file(&self, row: &Claimed) {
         let Some(path) = file_path(&row.payload) else {

@@ -179,7 +179,8 @@ async fn restarts_before_during_and_after_a_step_lose_nothing_and_double_nothing
     let app = TestApp::spawn().await;
     app.set_time("2024-03-13T08:00:00+08:00");
     app.contact_on(&ZHANG, SOFT, &[3], "lead").await;
-    // Down over 09:00: the prompt is caught up at start, once however often it starts.
+    // Down over 09:00: the prompt is caught up at start, once however often it starts. Each
+    // restart returns once the bot's catch-up beat has run, so what follows sees its effect.
     app.set_time("2024-03-13T09:30:00+08:00");
     let app = app.restart_with(|app| app).await;
     assert!(

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use minsheng::app::App;
 use minsheng::clock::{Clock, ManualClock};
 use minsheng::config::Settings;
+use minsheng::runtime::steps::{Drained, Steps};
 use sqlx::SqlitePool;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -59,6 +60,8 @@ pub struct TestApp {
     read: Mutex<HashMap<i64, usize>>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
+    /// The loops, when the test steps them itself ([`TestApp::spawn_stepped`]).
+    steps: Option<Steps>,
 }
 
 impl TestApp {
@@ -74,6 +77,44 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(at("2024-03-13T09:00:00+08:00")));
         Self::launch(api, dir, clock, adjust).await
+    }
+
+    /// The bot with no loop running in the background: the test handles updates and sends
+    /// messages with [`TestApp::drain`], and then knows that nothing more comes.
+    pub async fn spawn_stepped() -> Self {
+        Self::spawn_stepped_with(|app| app).await
+    }
+
+    /// Like [`TestApp::spawn_stepped`], with the app adjusted first (a handler tree).
+    pub async fn spawn_stepped_with(adjust: impl FnOnce(App) -> App) -> Self {
+        let api = FakeApi::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(at("2024-03-13T09:00:00+08:00")));
+        log_to_file();
+        let app = App::build(settings(dir.path(), &api.url), clock.clone())
+            .await
+            .expect("building the app");
+        let steps = adjust(app).into_steps().await.expect("starting the steps");
+        Self {
+            api,
+            pool: steps.context().pool.clone(),
+            clock,
+            dir,
+            read: Mutex::new(HashMap::new()),
+            stop: None,
+            task: None,
+            steps: Some(steps),
+        }
+    }
+
+    /// Fetches, handles and sends until nothing more is due by the clock (a stepped app only).
+    pub async fn drain(&self) -> Drained {
+        self.steps
+            .as_ref()
+            .expect("drain steps an app from spawn_stepped")
+            .drain()
+            .await
+            .expect("a drain")
     }
 
     /// Stops the bot and starts it again, as production builds it.
@@ -97,9 +138,15 @@ impl TestApp {
         let app = adjust(app);
         let pool = app.pool().clone();
         let (stop, stopped) = oneshot::channel();
+        let mut started = app.started();
         let task = tokio::spawn(app.run_until_stopped(async {
             let _ = stopped.await;
         }));
+        // Past its start-up: the test's first step comes after the catch-up beat, never with it.
+        tokio::time::timeout(PATIENCE, started.wait_for(|started| *started))
+            .await
+            .expect("the bot starts in time")
+            .expect("the bot starts");
         Self {
             api,
             pool,
@@ -108,10 +155,12 @@ impl TestApp {
             read: Mutex::new(HashMap::new()),
             stop: Some(stop),
             task: Some(task),
+            steps: None,
         }
     }
 
-    /// Stops the bot and starts it again on the same database, Bot API and clock.
+    /// Stops the bot and starts it again on the same database, Bot API and clock; returns once
+    /// it has started (with a heartbeat: once its catch-up beat has run).
     pub async fn restart_with(self, adjust: impl FnOnce(App) -> App) -> Self {
         let (api, dir, clock) = self.halt().await;
         Self::launch(api, dir, clock, adjust).await
@@ -330,6 +379,9 @@ impl TestApp {
     async fn halt(mut self) -> (FakeApi, TempDir, Arc<ManualClock>) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        if let Some(steps) = self.steps.take() {
+            steps.stop().await;
         }
         if let Some(task) = self.task.take() {
             tokio::time::timeout(PATIENCE, task)
