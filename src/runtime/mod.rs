@@ -4,6 +4,7 @@
 pub mod failure;
 pub mod listener;
 pub mod lock;
+pub mod pacer;
 pub mod processor;
 pub mod scheduler;
 pub mod sender;
