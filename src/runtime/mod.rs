@@ -1,5 +1,6 @@
 //! The long-running plumbing: the update listener (inbox), the processor that feeds handlers,
-//! the paced sender (outbox), the instance lock, and one graceful shutdown for all of them.
+//! the paced sender (outbox), the instance lock, and one graceful shutdown for all of them; and
+//! the same loops as single steps for a caller that drives them itself ([`steps::Steps`]).
 
 pub mod failure;
 pub mod listener;

@@ -46,7 +46,7 @@ impl Steps {
         let (_never, mut running) = watch::channel(false);
         let me = wait_for_telegram(&client, &mut running)
             .await?
-            .expect("nothing stops a stepped bot while it starts");
+            .ok_or_else(|| anyhow::anyhow!("stopped while asking Telegram who the bot is"))?;
         let processor = Processor::new(
             ctx.clone(),
             Arc::new(handler),
