@@ -49,7 +49,7 @@ impl Answer {
 }
 
 /// What a step makes of an answer.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 enum Step {
     /// No report under way: a message is not ours to answer.
     Ignore,
@@ -328,4 +328,87 @@ fn choosing_edit(draft: &Draft, answer: Answer) -> Step {
         }),
         _ => return Step::Expired,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> Draft {
+        Draft::new(1, 12, "新建公共充电桩".to_owned(), 2)
+    }
+
+    fn text(typed: &str) -> Answer {
+        Answer::Text(typed.to_owned())
+    }
+
+    #[test]
+    fn a_button_of_another_step_expires_and_typing_at_a_button_step_is_refused() {
+        let at_summary = ReportState::Summary(draft());
+        assert_eq!(summary(&draft(), Answer::Press(Press::Skip)), Step::Expired);
+        assert_eq!(
+            summary(&draft(), text("提交")),
+            refuse(say::press_a_button())
+        );
+        assert_eq!(
+            evidence(&at_summary, &draft(), Answer::Press(Press::Submit)),
+            Step::Expired
+        );
+        assert_eq!(
+            choosing_edit(&draft(), Answer::Press(Press::EditMetric(2))),
+            Step::Expired,
+            "the project has two metrics"
+        );
+        assert_eq!(
+            choosing_project(&text("十二")),
+            refuse(say::press_a_button())
+        );
+        assert_eq!(choosing_project(&text("12")), Step::ChooseProject(12));
+    }
+
+    #[test]
+    fn evidence_is_a_file_or_skipped_typed_or_pressed() {
+        let state = ReportState::Evidence(draft());
+        let file = evidence(
+            &state,
+            &draft(),
+            Answer::File("photo".to_owned(), "AgAD".to_owned()),
+        );
+        let Step::Enter(ReportState::Summary(kept)) = file else {
+            panic!("a photo leads to the summary: {file:?}");
+        };
+        assert_eq!(kept.evidence, Some(("photo".to_owned(), "AgAD".to_owned())));
+        for skipped in [text(" 跳过 "), text("无"), Answer::Press(Press::Skip)] {
+            assert_eq!(
+                evidence(&state, &draft(), skipped),
+                Step::Enter(ReportState::Summary(draft()))
+            );
+        }
+        assert_eq!(
+            evidence(&state, &draft(), text("稍后补")),
+            refuse(say::bad_evidence())
+        );
+    }
+
+    #[test]
+    fn progress_and_difficulties_take_text_or_nothing() {
+        let at_progress = ReportState::Progress(draft());
+        let Step::Enter(ReportState::Difficulties(next)) =
+            words(&at_progress, &draft(), text(" 完成主体施工 "))
+        else {
+            panic!("difficulties come after progress");
+        };
+        assert_eq!(next.progress.as_deref(), Some("完成主体施工"));
+        let at_difficulties = ReportState::Difficulties(draft());
+        let Step::Enter(ReportState::Evidence(next)) =
+            words(&at_difficulties, &draft(), Answer::Press(Press::Nothing))
+        else {
+            panic!("evidence comes after difficulties");
+        };
+        assert_eq!(next.difficulties.as_deref(), Some(""));
+        assert_eq!(
+            words(&at_progress, &draft(), Answer::Other),
+            refuse(say::text_only())
+        );
+    }
 }
