@@ -3,7 +3,10 @@
 
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
-use crate::db::plan::UnitRow;
+use crate::db::assignments::Assignment;
+use crate::db::plan::{MetricRow, UnitRow};
+use crate::domain::metric::format_number;
+use crate::domain::report::Status;
 use crate::domain::role::Role;
 
 /// What a button press asks for.
@@ -56,6 +59,175 @@ pub fn invite_units(units: &[UnitRow]) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(buttons.chunks(2).map(<[InlineKeyboardButton]>::to_vec))
 }
 
+/// A button of the report conversation. Presses are checked against the current step: one from
+/// an old message is answered as expired.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ReportPress {
+    Project(i64),
+    Status(Status),
+    Same,
+    YesNo(bool),
+    KeepDecrease,
+    RetypeDecrease,
+    Nothing,
+    Skip,
+    Submit,
+    Edit,
+    Cancel,
+    EditStatus,
+    EditMetric(usize),
+    EditProgress,
+    EditDifficulties,
+    EditEvidence,
+    BackToSummary,
+}
+
+impl ReportPress {
+    pub fn data(&self) -> String {
+        match self {
+            Self::Project(no) => format!("r:p:{no}"),
+            Self::Status(status) => format!("r:s:{}", status.as_str()),
+            Self::Same => "r:same".to_owned(),
+            Self::YesNo(yes) => format!("r:yn:{}", u8::from(*yes)),
+            Self::KeepDecrease => "r:dec:keep".to_owned(),
+            Self::RetypeDecrease => "r:dec:retype".to_owned(),
+            Self::Nothing => "r:none".to_owned(),
+            Self::Skip => "r:skip".to_owned(),
+            Self::Submit => "r:submit".to_owned(),
+            Self::Edit => "r:edit".to_owned(),
+            Self::Cancel => "r:cancel".to_owned(),
+            Self::EditStatus => "r:e:status".to_owned(),
+            Self::EditMetric(index) => format!("r:e:m:{index}"),
+            Self::EditProgress => "r:e:progress".to_owned(),
+            Self::EditDifficulties => "r:e:difficulties".to_owned(),
+            Self::EditEvidence => "r:e:evidence".to_owned(),
+            Self::BackToSummary => "r:e:back".to_owned(),
+        }
+    }
+
+    pub fn parse(data: &str) -> Option<Self> {
+        let parts: Vec<&str> = data.split(':').collect();
+        Some(match parts.as_slice() {
+            ["r", "p", no] => Self::Project(no.parse().ok()?),
+            ["r", "s", status] => Self::Status(Status::from_db(status)?),
+            ["r", "same"] => Self::Same,
+            ["r", "yn", yes] => Self::YesNo(match *yes {
+                "1" => true,
+                "0" => false,
+                _ => return None,
+            }),
+            ["r", "dec", "keep"] => Self::KeepDecrease,
+            ["r", "dec", "retype"] => Self::RetypeDecrease,
+            ["r", "none"] => Self::Nothing,
+            ["r", "skip"] => Self::Skip,
+            ["r", "submit"] => Self::Submit,
+            ["r", "edit"] => Self::Edit,
+            ["r", "cancel"] => Self::Cancel,
+            ["r", "e", "status"] => Self::EditStatus,
+            ["r", "e", "m", index] => Self::EditMetric(index.parse().ok()?),
+            ["r", "e", "progress"] => Self::EditProgress,
+            ["r", "e", "difficulties"] => Self::EditDifficulties,
+            ["r", "e", "evidence"] => Self::EditEvidence,
+            ["r", "e", "back"] => Self::BackToSummary,
+            _ => return None,
+        })
+    }
+}
+
+fn report_button(text: impl Into<String>, press: ReportPress) -> InlineKeyboardButton {
+    InlineKeyboardButton::callback(text.into(), press.data())
+}
+
+/// The button on a weekly prompt: it starts the report for its project.
+pub fn report_prompt(no: i64) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([[report_button(
+        format!("填写项目 {no} 本周进展"),
+        ReportPress::Project(no),
+    )]])
+}
+
+/// One project a row: "12. 新建公共充电桩".
+pub fn report_projects(mine: &[Assignment]) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(mine.iter().map(|a| {
+        vec![report_button(
+            format!("{}. {}", a.project_no, a.title),
+            ReportPress::Project(a.project_no),
+        )]
+    }))
+}
+
+pub fn report_statuses() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(Status::ALL.chunks(2).map(|pair| {
+        pair.iter()
+            .map(|s| report_button(s.label(), ReportPress::Status(*s)))
+            .collect::<Vec<_>>()
+    }))
+}
+
+/// 是/否 for a yes/no metric; otherwise 不变 when there is a last figure to keep, else none.
+pub fn report_metric(yes_no: bool, last: Option<f64>) -> InlineKeyboardMarkup {
+    if yes_no {
+        InlineKeyboardMarkup::new([[
+            report_button("是", ReportPress::YesNo(true)),
+            report_button("否", ReportPress::YesNo(false)),
+        ]])
+    } else if let Some(last) = last {
+        InlineKeyboardMarkup::new([[report_button(
+            format!("不变（{}）", format_number(last)),
+            ReportPress::Same,
+        )]])
+    } else {
+        InlineKeyboardMarkup::new(Vec::<Vec<InlineKeyboardButton>>::new())
+    }
+}
+
+pub fn report_decrease(value: f64) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([[
+        report_button(
+            format!("是，更正为 {}", format_number(value)),
+            ReportPress::KeepDecrease,
+        ),
+        report_button("重新填写", ReportPress::RetypeDecrease),
+    ]])
+}
+
+/// 无, under the progress and difficulties questions.
+pub fn report_nothing() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([[report_button("无", ReportPress::Nothing)]])
+}
+
+pub fn report_skip() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([[report_button("跳过", ReportPress::Skip)]])
+}
+
+pub fn report_summary() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([[
+        report_button("提交", ReportPress::Submit),
+        report_button("修改", ReportPress::Edit),
+        report_button("取消", ReportPress::Cancel),
+    ]])
+}
+
+/// Which field to change: the status, each metric, the texts, the evidence.
+pub fn report_edits(metrics: &[MetricRow]) -> InlineKeyboardMarkup {
+    let mut rows = vec![vec![report_button("推进状态", ReportPress::EditStatus)]];
+    rows.extend(
+        metrics
+            .iter()
+            .enumerate()
+            .map(|(i, m)| vec![report_button(m.name.clone(), ReportPress::EditMetric(i))]),
+    );
+    rows.push(vec![
+        report_button("本周进展", ReportPress::EditProgress),
+        report_button("困难问题", ReportPress::EditDifficulties),
+    ]);
+    rows.push(vec![
+        report_button("佐证材料", ReportPress::EditEvidence),
+        report_button("返回", ReportPress::BackToSummary),
+    ]);
+    InlineKeyboardMarkup::new(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +241,38 @@ mod tests {
         assert_eq!(Press::parse("inv:contact:-1"), None);
         assert_eq!(Press::parse("inv:contact:abc"), None);
         assert_eq!(Press::parse("rm:all"), None);
+    }
+
+    #[test]
+    fn every_report_button_reads_back_and_foreign_data_does_not() {
+        let presses = [
+            ReportPress::Project(12),
+            ReportPress::Status(Status::Difficult),
+            ReportPress::Same,
+            ReportPress::YesNo(false),
+            ReportPress::KeepDecrease,
+            ReportPress::RetypeDecrease,
+            ReportPress::Nothing,
+            ReportPress::Skip,
+            ReportPress::Submit,
+            ReportPress::Edit,
+            ReportPress::Cancel,
+            ReportPress::EditStatus,
+            ReportPress::EditMetric(2),
+            ReportPress::EditProgress,
+            ReportPress::EditDifficulties,
+            ReportPress::EditEvidence,
+            ReportPress::BackToSummary,
+        ];
+        for press in presses {
+            assert!(
+                press.data().len() <= 64,
+                "Telegram's limit for callback data"
+            );
+            assert_eq!(ReportPress::parse(&press.data()), Some(press));
+        }
+        assert_eq!(ReportPress::parse("r:s:great"), None);
+        assert_eq!(ReportPress::parse("r:yn:2"), None);
+        assert_eq!(ReportPress::parse("inv:admin"), None);
     }
 }

@@ -202,6 +202,32 @@ pub async fn weeks_reported(
     .await
 }
 
+/// Weeks for which this person reported on the project, in any role.
+pub async fn weeks_of_person(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    person_id: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT week_start FROM reports WHERE project_id = ? AND person_id = ?",
+    )
+    .bind(project_id)
+    .bind(person_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The project's deadline as stored (YYYY-MM-DD): the colour rule measures progress against it.
+pub async fn deadline_of_project(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT deadline FROM projects WHERE id = ?")
+        .bind(project_id)
+        .fetch_one(conn)
+        .await
+}
+
 /// When the project first had a contact: weeks before it cannot have been missed.
 pub async fn first_assigned(
     conn: &mut SqliteConnection,

@@ -127,70 +127,6 @@ pub fn parse_text(text: &str) -> Result<String, TextError> {
     })
 }
 
-/// `/report 12 充电桩=45 进展:科技馆西站点完工`: the quick form, before it is checked against
-/// the project's metrics.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct QuickForm {
-    pub project_no: i64,
-    /// (metric name or 1-based position, value as typed)
-    pub values: Vec<(String, String)>,
-    pub status: Option<String>,
-    pub progress: Option<String>,
-    pub difficulties: Option<String>,
-}
-
-const TEXT_KEYS: [(&str, usize); 4] = [("进展", 0), ("困难", 1), ("状态", 2), ("问题", 1)];
-
-impl QuickForm {
-    /// `None` when the text holds only a project number (the step-by-step conversation then).
-    pub fn parse(args: &str) -> Option<Result<Self, String>> {
-        let args = args.trim();
-        let (no, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
-        let project_no: i64 = no.parse().ok()?;
-        let rest = rest.trim();
-        if rest.is_empty() {
-            return None;
-        }
-        let mut form = Self {
-            project_no,
-            ..Self::default()
-        };
-        // Split off the text fields: each runs to the next key or the end.
-        let mut head = rest.to_owned();
-        let mut texts: Vec<(usize, String)> = Vec::new();
-        while let Some((at, key, index)) = TEXT_KEYS
-            .iter()
-            .filter_map(|(key, index)| {
-                [format!("{key}:"), format!("{key}：")]
-                    .into_iter()
-                    .filter_map(|k| head.rfind(&k).map(|at| (at, k, *index)))
-                    .max_by_key(|(at, ..)| *at)
-            })
-            .max_by_key(|(at, ..)| *at)
-        {
-            texts.push((index, head[at + key.len()..].trim().to_owned()));
-            head.truncate(at);
-        }
-        for (index, text) in texts {
-            match index {
-                0 => form.progress = Some(text),
-                1 => form.difficulties = Some(text),
-                _ => form.status = Some(text),
-            }
-        }
-        for pair in head.split_whitespace() {
-            let Some((key, value)) = pair.split_once(['=', '＝']) else {
-                return Some(Err(format!(
-                    "看不懂“{pair}”。指标请写成 名称=数值，例如 充电桩=45；文字写成 进展:……"
-                )));
-            };
-            form.values
-                .push((key.trim().to_owned(), value.trim().to_owned()));
-        }
-        Some(Ok(form))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,27 +160,5 @@ mod tests {
             Err(TextError::TooLong(2001))
         );
         assert!(parse_text(&"字".repeat(2000)).is_ok());
-    }
-
-    #[test]
-    fn the_quick_form_reads_values_and_texts() {
-        let form = QuickForm::parse("12 充电桩=45 进展:科技馆西站点完工")
-            .unwrap()
-            .unwrap();
-        assert_eq!(form.project_no, 12);
-        assert_eq!(form.values, vec![("充电桩".to_owned(), "45".to_owned())]);
-        assert_eq!(form.progress.as_deref(), Some("科技馆西站点完工"));
-        let form = QuickForm::parse("6 1=120 3＝80 状态：滞后 困难:场地 协调 进展:新增两家机构")
-            .unwrap()
-            .unwrap();
-        assert_eq!(form.values.len(), 2);
-        assert_eq!(form.status.as_deref(), Some("滞后"));
-        assert_eq!(form.difficulties.as_deref(), Some("场地 协调"));
-        assert_eq!(form.progress.as_deref(), Some("新增两家机构"));
-        assert!(
-            QuickForm::parse("12").is_none(),
-            "a bare number starts the conversation"
-        );
-        assert!(QuickForm::parse("12 充电桩45").unwrap().is_err());
     }
 }

@@ -8,12 +8,13 @@ use sqlx::SqliteConnection;
 
 use crate::config::Settings;
 use crate::db::plan::{self, MetricRow, PlanRow};
-use crate::db::{self, reports};
+use crate::db::{self, assignments, calendar as calendar_db, reports};
 use crate::domain::calendar::Calendar;
 use crate::domain::colour::{self, Facts, Verdict};
 use crate::domain::cycle::{PlanDates, WeekPlan, week_start};
 use crate::domain::metric::MetricKind;
 use crate::domain::report::Status;
+use crate::services::people;
 
 /// The week a report answers: the week's Monday, whether the cycle expects a report for it,
 /// and whether this one is late.
@@ -123,11 +124,9 @@ pub async fn facts(
     project_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(Facts, Vec<(MetricRow, Option<f64>)>)> {
-    let card = sqlx::query_as::<_, (String,)>("SELECT deadline FROM projects WHERE id = ?")
-        .bind(project_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let deadline: NaiveDate = card.0.parse()?;
+    let deadline: NaiveDate = reports::deadline_of_project(conn, project_id)
+        .await?
+        .parse()?;
     let metrics = plan::metrics_of_project(conn, project_id).await?;
     let weekly = reports::lead_reports_by_week(conn, project_id, 60).await?;
     let mut figures = Vec::new();
@@ -249,15 +248,11 @@ pub async fn save(
     submission: &Submission<'_>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Saved> {
-    let mine: HashSet<String> = sqlx::query_scalar(
-        "SELECT DISTINCT week_start FROM reports WHERE project_id = ? AND person_id = ?",
-    )
-    .bind(submission.project_id)
-    .bind(submission.person_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
+    let mine: HashSet<String> =
+        reports::weeks_of_person(conn, submission.project_id, submission.person_id)
+            .await?
+            .into_iter()
+            .collect();
     let week = answered_week(calendar, settings, dates, now, |monday| {
         mine.contains(&monday.to_string())
     });
@@ -293,6 +288,79 @@ pub async fn save(
         version,
         week,
     })
+}
+
+/// A report as the conversation collected it, figures by metric position.
+pub struct Answers<'a> {
+    pub project_id: i64,
+    pub person_id: i64,
+    pub status: Option<Status>,
+    pub values: &'a [Option<f64>],
+    pub progress: Option<&'a str>,
+    pub difficulties: Option<&'a str>,
+    /// ("photo" | "document", Telegram file id)
+    pub evidence: Option<(&'a str, &'a str)>,
+}
+
+/// A stored report and what its receipt shows: the role it was filed in, the project's figures
+/// and colour with it.
+pub struct Receipt {
+    pub saved: Saved,
+    pub role: String,
+    pub figures: Vec<(MetricRow, Option<f64>)>,
+    pub verdict: Verdict,
+}
+
+pub enum Submitted {
+    /// The project was taken from the person while they filled in the report: nothing stored.
+    NoLongerAssigned,
+    Stored(Receipt),
+}
+
+/// Stores a report, if its author still holds the project in the current plan, and judges the
+/// project with it, in the caller's transaction.
+pub async fn submit(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    answers: &Answers<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Submitted> {
+    let plan = people::current_plan(conn, now, settings.timezone).await?;
+    let still_assigned = assignments::of_plan(conn, plan.id)
+        .await?
+        .iter()
+        .any(|a| a.person_id == answers.person_id && a.project_id == answers.project_id);
+    if !still_assigned {
+        return Ok(Submitted::NoLongerAssigned);
+    }
+    let metrics = plan::metrics_of_project(conn, answers.project_id).await?;
+    let role = assignments::current_role(conn, answers.project_id, answers.person_id)
+        .await?
+        .unwrap_or_else(|| "lead".to_owned());
+    let values: Vec<(i64, f64)> = metrics
+        .iter()
+        .zip(answers.values)
+        .filter_map(|(m, v)| v.map(|v| (m.id, v)))
+        .collect();
+    let calendar = calendar_db::load(conn, plan.id).await?;
+    let submission = Submission {
+        project_id: answers.project_id,
+        person_id: answers.person_id,
+        role: &role,
+        status: answers.status.unwrap_or(Status::OnTrack),
+        values: &values,
+        progress: answers.progress.unwrap_or_default(),
+        difficulties: answers.difficulties.unwrap_or_default(),
+        evidence: answers.evidence,
+    };
+    let saved = save(conn, &calendar, settings, plan.dates(), &submission, now).await?;
+    let (facts, figures) = facts(conn, settings, &calendar, &plan, answers.project_id, now).await?;
+    Ok(Submitted::Stored(Receipt {
+        saved,
+        role,
+        verdict: verdict(settings, &facts),
+        figures,
+    }))
 }
 
 #[cfg(test)]
