@@ -26,6 +26,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod jobs;
 pub mod runtime;
 pub mod services;
 pub mod telemetry;

@@ -1048,7 +1048,7 @@ pub mod digest {
     use chrono::DateTime;
 
     use crate::db::plan::MetricRow;
-    use crate::domain::metric::{MetricKind, format_number};
+    use crate::domain::metric::{Figure, MetricKind, format_number};
     use crate::services::digest::Digest;
 
     use super::short_date as day;
@@ -1070,12 +1070,12 @@ pub mod digest {
     }
 
     /// A project's metrics as "name value（percent%）".
-    fn figures(metrics: &[(String, String, Option<f64>)]) -> Vec<String> {
+    fn figures(metrics: &[Figure]) -> Vec<String> {
         metrics
             .iter()
-            .map(|(name, shown, percent)| match percent {
-                Some(percent) => format!("{name} {shown}（{percent:.0}%）"),
-                None => format!("{name} {shown}"),
+            .map(|f| match f.percent {
+                Some(percent) => format!("{} {}（{percent:.0}%）", f.name, f.shown()),
+                None => format!("{} {}", f.name, f.shown()),
             })
             .collect()
     }

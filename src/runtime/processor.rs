@@ -21,9 +21,9 @@ use crate::bot::dialogue_storage::TxStorage;
 use crate::bot::scope::{DirectCall, Scope};
 use crate::bot::{BotContext, secrets, texts};
 use crate::db::{self, inbox, inbox::InboxRow, people};
+use crate::jobs::notify;
 use crate::runtime::failure::Failure;
 use crate::runtime::telegram::{CallError, TelegramClient};
-use crate::services::notify;
 
 /// Attempts that fail by a bug before an update is set aside.
 pub const MAX_ATTEMPTS: i64 = 3;
