@@ -1,4 +1,4 @@
-//! The weekly cycle's messages: what [`services::cycle`] finds due, worded and queued in the
+//! The weekly cycle's messages: what [`crate::services::cycle`] finds due, worded and queued in the
 //! same transaction as it was read, each under its step key.
 
 use sqlx::{SqliteConnection, SqlitePool};

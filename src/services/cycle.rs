@@ -7,7 +7,6 @@
 //! deadline, an escalation always. What is due is worded and queued one layer up
 //! (`crate::jobs::cycle`).
 
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -19,8 +18,14 @@ use crate::db::outbox::StepKey;
 use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::db::{self, calendar};
 use crate::domain::calendar::Calendar;
-use crate::domain::cycle::{PlanDates, WeekPlan, to_utc, week_start};
+use crate::domain::cycle::{WeekPlan, to_utc, week_start};
 use crate::services::reporting;
+
+mod expected;
+mod weeks;
+
+pub use expected::{Expected, expected_reports};
+use weeks::{Weeks, weeks_missing};
 
 /// What one call queued.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -364,83 +369,6 @@ async fn overdue(
     Ok(overdue)
 }
 
-/// Weeks looked at in one run: their plan, and who reported in them. The calendar and the
-/// reports are read once per week, not once per contact.
-struct Weeks<'a> {
-    calendar: &'a Calendar,
-    /// Weeks outside the plan's dates do not exist.
-    dates: PlanDates,
-    plans: HashMap<NaiveDate, Option<WeekPlan>>,
-    reported: HashMap<NaiveDate, HashSet<(i64, i64)>>,
-}
-
-impl<'a> Weeks<'a> {
-    fn new(calendar: &'a Calendar, dates: PlanDates) -> Self {
-        Self {
-            calendar,
-            dates,
-            plans: HashMap::new(),
-            reported: HashMap::new(),
-        }
-    }
-
-    fn plan(&mut self, settings: &Settings, monday: NaiveDate) -> Option<WeekPlan> {
-        let (calendar, dates) = (self.calendar, self.dates);
-        *self
-            .plans
-            .entry(monday)
-            .or_insert_with(|| WeekPlan::of_plan(calendar, monday, &settings.cycle, dates))
-    }
-
-    async fn reported(
-        &mut self,
-        conn: &mut SqliteConnection,
-        plan: &PlanRow,
-        monday: NaiveDate,
-    ) -> sqlx::Result<&HashSet<(i64, i64)>> {
-        if let Entry::Vacant(slot) = self.reported.entry(monday) {
-            slot.insert(cycle_db::reported_in_week(conn, plan.id, &monday.to_string()).await?);
-        }
-        Ok(&self.reported[&monday])
-    }
-}
-
-/// Expected weeks in a row, up to and including `week`, that this contact did not report.
-async fn weeks_missing(
-    conn: &mut SqliteConnection,
-    settings: &Settings,
-    plan: &PlanRow,
-    week: &WeekPlan,
-    contact: &ContactRow,
-    weeks: &mut Weeks<'_>,
-) -> sqlx::Result<u32> {
-    let assigned = DateTime::parse_from_rfc3339(&contact.assigned_at)
-        .map(|at| at.with_timezone(&settings.timezone).naive_local())
-        .ok();
-    let mut count = 0;
-    let mut monday = week.week_start;
-    for _ in 0..12 {
-        if let Some(earlier) = weeks.plan(settings, monday) {
-            if assigned.is_some_and(|at| at > earlier.prompt) {
-                break;
-            }
-            if weeks
-                .reported(conn, plan, monday)
-                .await?
-                .contains(&(contact.project_id, contact.person_id))
-            {
-                break;
-            }
-            count += 1;
-        }
-        let Some(previous) = monday.checked_sub_days(Days::new(7)) else {
-            break;
-        };
-        monday = previous;
-    }
-    Ok(count.max(1))
-}
-
 /// The week people are working towards now: this week until its deadline, then the next. `Err`
 /// carries the Monday of a week that expects no report.
 pub fn coming_week(
@@ -518,51 +446,4 @@ pub async fn reminders_now(
         due.push(to_contact(contact, &plan, &week, &name, step));
     }
     Ok(Some(due))
-}
-
-/// A weekly report that was due: a week whose deadline fell in a date range and has passed, a
-/// contact its prompt asked, and whether they reported.
-pub struct Expected {
-    pub week: WeekPlan,
-    pub contact: ContactRow,
-    pub reported: bool,
-}
-
-/// Every report due from `contacts` for the weeks whose deadline fell between `from` and `to`
-/// (and before `now`): what the reporting rate, the digest's missed deadlines and the ledger's
-/// 未按时报送 sheet all count.
-pub async fn expected_reports(
-    conn: &mut SqliteConnection,
-    settings: &Settings,
-    calendar: &Calendar,
-    plan: &PlanRow,
-    contacts: &[ContactRow],
-    (from, to): (NaiveDate, NaiveDate),
-    now: DateTime<Utc>,
-) -> sqlx::Result<Vec<Expected>> {
-    let local = now.with_timezone(&settings.timezone).naive_local();
-    let mut expected = Vec::new();
-    let mut monday = week_start(from);
-    while monday <= to {
-        if let Some(week) = WeekPlan::of_plan(calendar, monday, &settings.cycle, plan.dates())
-            && (from..=to).contains(&week.deadline.date())
-            && week.deadline <= local
-        {
-            let reported =
-                cycle_db::reported_in_week(conn, plan.id, &week.week_start.to_string()).await?;
-            let asked = to_utc(settings.timezone, week.prompt);
-            for contact in contacts.iter().filter(|c| {
-                DateTime::parse_from_rfc3339(&c.assigned_at).is_ok_and(|at| at <= asked)
-            }) {
-                let done = reported.contains(&(contact.project_id, contact.person_id));
-                expected.push(Expected {
-                    week,
-                    contact: contact.clone(),
-                    reported: done,
-                });
-            }
-        }
-        monday = monday + Days::new(7);
-    }
-    Ok(expected)
 }
