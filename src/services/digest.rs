@@ -48,10 +48,41 @@ pub struct Digest {
     pub expected: usize,
     pub projects: Vec<ProjectState>,
     pub missed: Vec<Missed>,
-    /// (project no, text, raised on)
-    pub difficulties: Vec<(i64, String, String)>,
-    /// (project no, colour before, colour now)
-    pub changes: Vec<(i64, String, Colour)>,
+    /// Open difficulties, by project and day raised.
+    pub difficulties: Vec<Difficulty>,
+    /// Projects whose colour changed since the reader's previous digest.
+    pub changes: Vec<Change>,
+}
+
+/// A difficulty a project reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difficulty {
+    pub no: i64,
+    pub text: String,
+    /// The day it was raised, as stored (UTC).
+    pub raised_on: Option<NaiveDate>,
+    pub resolved: bool,
+}
+
+impl Difficulty {
+    fn new(no: i64, text: String, raised_at: &str, resolved: bool) -> Self {
+        Self {
+            no,
+            text,
+            raised_on: DateTime::parse_from_rfc3339(raised_at)
+                .map(|t| t.date_naive())
+                .ok(),
+            resolved,
+        }
+    }
+}
+
+/// A project's colour before (in the reader's previous digest) and now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    pub no: i64,
+    pub before: Colour,
+    pub now: Colour,
 }
 
 impl Digest {
@@ -135,6 +166,7 @@ pub async fn build(
     let difficulties = difficulties
         .into_iter()
         .filter(|(no, ..)| numbers.contains(no))
+        .map(|(no, text, raised_at)| Difficulty::new(no, text, &raised_at, false))
         .collect();
 
     let changes = projects
@@ -142,8 +174,13 @@ pub async fn build(
         .filter_map(|p| {
             previous
                 .get(&p.no.to_string())
-                .filter(|before| before.as_str() != p.colour.label())
-                .map(|before| (p.no, before.clone(), p.colour))
+                .and_then(|before| Colour::from_label(before))
+                .filter(|before| *before != p.colour)
+                .map(|before| Change {
+                    no: p.no,
+                    before,
+                    now: p.colour,
+                })
         })
         .collect();
     Ok(Digest {
@@ -246,8 +283,8 @@ pub fn kind_and_step(period: &Period) -> (&'static str, &'static str) {
 #[derive(Debug, Clone)]
 pub struct Issue {
     pub digest: Digest,
-    /// The quarter's difficulties as (project no, text, raised at, resolved); `None` for a 旬.
-    pub raised: Option<Vec<(i64, String, String, bool)>>,
+    /// The difficulties raised in the quarter, oldest first; `None` for a 旬.
+    pub raised: Option<Vec<Difficulty>>,
 }
 
 /// The plan a period's digests belong to, if it had started by the period's end.
@@ -368,6 +405,7 @@ pub async fn quarter(
     let raised = raised
         .into_iter()
         .filter(|(no, ..)| numbers.contains(no))
+        .map(|(no, text, at, resolved)| Difficulty::new(no, text, &at, resolved))
         .collect();
     Ok(Issue {
         digest,
