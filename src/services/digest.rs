@@ -10,6 +10,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::config::Settings;
 use crate::db::cycle as cycle_db;
+use crate::db::digests::DifficultyRow;
 use crate::db::plan::{self, PlanRow};
 use crate::db::{self, calendar, digests, scopes};
 use crate::domain::colour::Colour;
@@ -64,15 +65,15 @@ pub struct Difficulty {
     pub resolved: bool,
 }
 
-impl Difficulty {
-    fn new(no: i64, text: String, raised_at: &str, resolved: bool) -> Self {
+impl From<DifficultyRow> for Difficulty {
+    fn from(row: DifficultyRow) -> Self {
         Self {
-            no,
-            text,
-            raised_on: DateTime::parse_from_rfc3339(raised_at)
+            no: row.no,
+            raised_on: DateTime::parse_from_rfc3339(&row.raised_at)
                 .map(|t| t.date_naive())
                 .ok(),
-            resolved,
+            text: row.text,
+            resolved: row.resolved,
         }
     }
 }
@@ -165,8 +166,8 @@ pub async fn build(
     let numbers: HashSet<i64> = rows.iter().map(|r| r.no).collect();
     let difficulties = difficulties
         .into_iter()
-        .filter(|(no, ..)| numbers.contains(no))
-        .map(|(no, text, raised_at)| Difficulty::new(no, text, &raised_at, false))
+        .filter(|row| numbers.contains(&row.no))
+        .map(Difficulty::from)
         .collect();
 
     let changes = projects
@@ -404,8 +405,8 @@ pub async fn quarter(
     .await?;
     let raised = raised
         .into_iter()
-        .filter(|(no, ..)| numbers.contains(no))
-        .map(|(no, text, at, resolved)| Difficulty::new(no, text, &at, resolved))
+        .filter(|row| numbers.contains(&row.no))
+        .map(Difficulty::from)
         .collect();
     Ok(Issue {
         digest,
