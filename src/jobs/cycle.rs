@@ -1,6 +1,7 @@
-//! The weekly cycle's messages: what [`crate::services::cycle`] finds due, worded and queued in the
-//! same transaction as it was read, each under its step key.
+//! The weekly cycle's messages: what [`crate::services::cycle`] finds due, worded and queued
+//! in the same transaction as it was read, each under its step key.
 
+use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
@@ -10,8 +11,6 @@ use crate::bot::texts::cycle as say;
 use crate::config::Settings;
 use crate::db::{self, outbox::StepKey};
 use crate::services::cycle::{self, Due, Overdue, Queued, Step};
-
-use chrono::{DateTime, Utc};
 
 /// Queues every step of the weekly cycle due at `now`, once each; may be called any number of
 /// times (the heartbeat calls it every minute, and at start-up to catch up).
@@ -142,4 +141,24 @@ pub fn part_key(key: &StepKey, part: usize) -> StepKey {
         key.step = format!("{}#{}", key.step, part + 1);
     }
     key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_part_keeps_the_steps_key_and_later_parts_are_numbered_from_two() {
+        let key = StepKey {
+            plan_id: 1,
+            period: "2024-03-11".to_owned(),
+            project_id: None,
+            person_id: 7,
+            step: "escalation".to_owned(),
+        };
+        assert_eq!(part_key(&key, 0), key);
+        assert_eq!(part_key(&key, 1).step, "escalation#2");
+        assert_eq!(part_key(&key, 2).step, "escalation#3");
+        assert_eq!(part_key(&key, 2).person_id, 7);
+    }
 }
