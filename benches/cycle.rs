@@ -13,7 +13,7 @@ use chrono::{Days, NaiveDate};
 use common::{CONTACTS_PER_PROJECT, PROJECTS};
 use minsheng::domain::calendar::Calendar;
 use minsheng::domain::cycle::{WeekPlan, to_utc};
-use minsheng::services::cycle;
+use minsheng::jobs::cycle;
 
 #[tokio::main]
 async fn main() {

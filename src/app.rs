@@ -70,7 +70,7 @@ impl App {
     }
 
     /// No once-a-minute heartbeat: tests that do not test the cycle keep its steps out of their
-    /// way, and those that do call [`crate::services::cycle::run_due`] themselves.
+    /// way, and those that do call [`crate::jobs::cycle::run_due`] themselves.
     pub fn without_heartbeat(mut self) -> Self {
         self.heartbeat = false;
         self

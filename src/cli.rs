@@ -11,7 +11,8 @@ use crate::app::{self, App};
 use crate::clock::{Clock, OffsetClock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::db;
-use crate::services::{digest, ledger, plan, schedule, seeding, status};
+use crate::jobs;
+use crate::services::{ledger, plan, schedule, seeding, status};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -203,9 +204,15 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             db.apply(&mut settings);
             runtime.block_on(async {
                 let pool = db::connect(&settings.database).await?;
-                let text =
-                    digest::preview(&pool, &settings, date, leader, quarter, SystemClock.now())
-                        .await?;
+                let text = jobs::digest::preview(
+                    &pool,
+                    &settings,
+                    date,
+                    leader,
+                    quarter,
+                    SystemClock.now(),
+                )
+                .await?;
                 println!("{text}");
                 pool.close().await;
                 Ok(())

@@ -14,6 +14,18 @@ pub enum UserError {
     NoSuchPerson(String),
     #[error("“{0}”可指多人：{1}。请改用 @用户名 或数字 ID。")]
     AmbiguousPerson(String, String),
+    /// An invite link that is unknown, used or expired.
+    #[error("这个邀请链接无效、已被使用或已过期。请向工作专班重新索取。")]
+    InviteInvalid,
+    /// An active member opened an invite link.
+    #[error("您已加入，身份为{}，无需再次使用邀请链接。", .0.label())]
+    AlreadyJoined(crate::domain::role::Role),
+    /// A deactivated person opened an invite link: only an admin's /reactivate lets them back.
+    #[error("您的账号已停用，邀请链接不能恢复账号。如需恢复，请联系工作专班办理。")]
+    DeactivatedCannotRejoin,
+    /// /reactivate of someone whose account is in use.
+    #[error("{0} 的账号在用，无需恢复。")]
+    AlreadyActive(String),
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]

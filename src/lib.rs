@@ -3,19 +3,52 @@
 //!
 //! # Layout
 //!
-//! - [`domain`] is pure: the working calendar, the seed plan and its validation. No I/O, no
-//!   clock reads; everything it needs is passed in.
+//! Imports point one way, down: `app`/`cli` → `runtime` → `jobs`/`bot` → `services`/`export`
+//! → `db` → `domain`. A service decides and returns data; the layer above words it.
+//!
+//! - [`domain`] is pure: the working calendar, the 212 week, the 旬, the colour rule, metrics
+//!   and reports with their parsers. Values name themselves (`Status::label`, `Role::label`,
+//!   `AssignmentRole::label`, `Colour::label`, `Figure::shown`). No I/O, no clock reads.
 //! - [`db`] is SQL only: connecting (WAL, foreign keys, busy timeout), migrations, one small
 //!   function per query, each taking an executor so callers compose them in one transaction.
-//! - [`bot`] is Telegram only: the handler tree, commands, and every string a person sees
-//!   ([`bot::texts`]).
-//! - [`services`] is where domain and storage meet (loading a seed, listing a plan).
+//! - [`services`] is where domain and storage meet, and decides: what of the weekly cycle is
+//!   due ([`services::cycle::due`] → `Vec<Due>`), a digest as numbers, colours and reasons
+//!   ([`services::digest::build`] → `Digest`), the ledger's data, who the admins are. It
+//!   returns values, never wording, callback data or Bot API calls.
+//! - [`export`] turns data into files people keep: the ledger workbook, the digest's chart.
+//! - [`jobs`] speaks for the services on a schedule: it words what they found due with
+//!   [`bot::texts`], adds the buttons, and queues it in the outbox in the same transaction,
+//!   under the step key that makes each send happen once. A dry run is the services' data
+//!   without this layer.
+//! - [`bot`] is Telegram only: the handler tree, commands, conversations, keyboards (callback
+//!   data), and every string a person sees ([`bot::texts`]); [`bot::outgoing::Outgoing`] is a
+//!   queued Bot API call.
 //! - [`runtime`] is the long-running plumbing: the update listener (inbox), the processor that
 //!   feeds handlers, the paced sender (outbox), the heartbeat, one graceful shutdown.
-//! - [`export`] writes files people keep: the ledger workbook.
 //! - [`app`] builds the running bot from [`config::Settings`] and a [`clock::Clock`], the same
 //!   way in production and in tests.
 //! - [`cli`] is the `minsheng` command line; `main.rs` only parses it and calls in here.
+//!
+//! ## One weekly prompt, from the heartbeat to the phone
+//!
+//! [`runtime::scheduler`] beats once a minute and calls [`jobs::cycle::run_due`] with the
+//! injected clock's `now`. In one write transaction that asks [`services::cycle::due`], which
+//! reads the plan, the working calendar and the week's dates ([`domain::cycle::WeekPlan`]),
+//! skips what the outbox already holds, and returns a `Due { chat, key, week, step:
+//! Step::Prompt { contact, metrics, last } }`. The job words it (`bot::texts::cycle::prompt`),
+//! adds the 填写 button, and [`bot::outgoing::Outgoing::enqueue`]s it under its step key (plan,
+//! week, project, person, `prompt`), which the database holds unique; then commits. The
+//! sender ([`runtime::sender`]) takes the row, paces it within Telegram's limits, posts
+//! `sendMessage`, and stores the outcome.
+//!
+//! ## One answer, from `getUpdates` to the reply
+//!
+//! [`runtime::listener`] long-polls `getUpdates` and stores each update in the inbox;
+//! [`runtime::processor`] takes them in order, one chat at a time, and runs the handler tree
+//! ([`bot`]) in one transaction per update: it identifies the person, routes the command or
+//! the button press to the conversation, parses the input in [`domain`], lets [`services`]
+//! decide and store, and queues the reply as an `Outgoing` in the same transaction. The
+//! sender posts it.
 
 pub mod app;
 pub mod bot;
@@ -26,6 +59,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod jobs;
 pub mod runtime;
 pub mod services;
 pub mod telemetry;

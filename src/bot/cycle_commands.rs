@@ -89,7 +89,7 @@ pub async fn remind(ctx: &BotContext, scope: &Scope, args: &str) -> anyhow::Resu
                 .ok_or_else(|| UserError::Usage(schedule::REMIND_USAGE.to_owned()))?,
         ),
     };
-    let queued = cycle::remind_now(
+    let queued = crate::jobs::cycle::remind_now(
         &mut *scope.conn().await,
         &ctx.settings,
         project,

@@ -9,7 +9,8 @@ use crate::bot::scope::Scope;
 use crate::bot::{BotContext, texts};
 use crate::config::Settings;
 use crate::db;
-use crate::services::{groups, notify};
+use crate::jobs::notify;
+use crate::services::groups;
 
 /// The ids of an upgrade, `(old, new)`, if the message announces one.
 pub fn upgrade_of(msg: &Message) -> Option<(i64, i64)> {

@@ -19,7 +19,8 @@ use crate::db::{self, audit, calendar, plan, reports};
 use crate::domain::args::{ScopeSpec, parse_role, words};
 use crate::domain::role::Role;
 use crate::error::UserError;
-use crate::services::{digest, ledger, notify, people as admin, views};
+use crate::jobs::{files, notify};
+use crate::services::{digest, people as admin, views};
 
 /// The person behind a message, if admitted and active. Their profile is kept up to date.
 async fn identify(scope: &Scope, user: &User) -> anyhow::Result<Option<Person>> {
@@ -752,7 +753,7 @@ async fn export(
                 .collect(),
         ),
     };
-    let (path, name) = ledger::write_for_sending(
+    let (path, name) = files::ledger_for_sending(
         &mut conn,
         &ctx.settings,
         &plan,

@@ -1045,11 +1045,9 @@ pub mod schedule {
 
 /// The ten-day digest's words.
 pub mod digest {
-    use chrono::DateTime;
-
     use crate::db::plan::MetricRow;
-    use crate::domain::metric::{MetricKind, format_number};
-    use crate::services::digest::Digest;
+    use crate::domain::metric::{Figure, MetricKind, format_number};
+    use crate::services::digest::{Difficulty, Digest};
 
     use super::short_date as day;
 
@@ -1070,12 +1068,12 @@ pub mod digest {
     }
 
     /// A project's metrics as "name value（percent%）".
-    fn figures(metrics: &[(String, String, Option<f64>)]) -> Vec<String> {
+    fn figures(metrics: &[Figure]) -> Vec<String> {
         metrics
             .iter()
-            .map(|(name, shown, percent)| match percent {
-                Some(percent) => format!("{name} {shown}（{percent:.0}%）"),
-                None => format!("{name} {shown}"),
+            .map(|f| match f.percent {
+                Some(percent) => format!("{} {}（{percent:.0}%）", f.name, f.shown()),
+                None => format!("{} {}", f.name, f.shown()),
             })
             .collect()
     }
@@ -1144,25 +1142,31 @@ pub mod digest {
         if d.difficulties.is_empty() {
             out.push('无');
         }
-        for (no, text, raised) in &d.difficulties {
-            let raised = DateTime::parse_from_rfc3339(raised)
-                .map(|t| day(t.date_naive()))
-                .unwrap_or_default();
-            out.push_str(&format!("\n· 项目 {no}：{text}（{raised}提出）"));
+        for difficulty in &d.difficulties {
+            let raised = difficulty.raised_on.map(day).unwrap_or_default();
+            out.push_str(&format!(
+                "\n· 项目 {}：{}（{raised}提出）",
+                difficulty.no, difficulty.text
+            ));
         }
         out.push_str("\n\n与上次调度相比：");
         if d.changes.is_empty() {
             out.push_str("颜色无变化");
         }
-        for (no, before, now) in &d.changes {
-            out.push_str(&format!("\n· 项目 {no} 由{before}转{}", now.label()));
+        for change in &d.changes {
+            out.push_str(&format!(
+                "\n· 项目 {} 由{}转{}",
+                change.no,
+                change.before.label(),
+                change.now.label()
+            ));
         }
         out
     }
 
     /// The quarter's summary: completion against the year's targets, colours against the
     /// quarter before, projects at risk, and the difficulties raised in the quarter.
-    pub fn quarter(d: &Digest, raised: &[(i64, String, String, bool)]) -> String {
+    pub fn quarter(d: &Digest, raised: &[Difficulty]) -> String {
         use crate::domain::colour::Colour::Blue;
         let mut out = format!(
             "📈 {} · {}专题（{}—{}）\n全年目标完成情况：",
@@ -1189,8 +1193,13 @@ pub mod digest {
         if d.changes.is_empty() {
             out.push('无');
         }
-        for (no, before, now) in &d.changes {
-            out.push_str(&format!("\n· 项目 {no} 由{before}转{}", now.label()));
+        for change in &d.changes {
+            out.push_str(&format!(
+                "\n· 项目 {} 由{}转{}",
+                change.no,
+                change.before.label(),
+                change.now.label()
+            ));
         }
         out.push_str("\n\n可能无法按期完成的项目：");
         let at_risk: Vec<_> = d.projects.iter().filter(|p| p.colour != Blue).collect();
@@ -1209,12 +1218,17 @@ pub mod digest {
         if raised.is_empty() {
             out.push('无');
         }
-        for (no, text, at, resolved) in raised {
-            let at = DateTime::parse_from_rfc3339(at)
-                .map(|t| day(t.date_naive()))
-                .unwrap_or_default();
-            let state = if *resolved { "已解决" } else { "未解决" };
-            out.push_str(&format!("\n· 项目 {no}：{text}（{at}提出，{state}）"));
+        for difficulty in raised {
+            let at = difficulty.raised_on.map(day).unwrap_or_default();
+            let state = if difficulty.resolved {
+                "已解决"
+            } else {
+                "未解决"
+            };
+            out.push_str(&format!(
+                "\n· 项目 {}：{}（{at}提出，{state}）",
+                difficulty.no, difficulty.text
+            ));
         }
         out
     }

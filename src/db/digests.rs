@@ -72,3 +72,50 @@ pub async fn insert(
     .await?;
     Ok(())
 }
+
+/// A difficulty as the digest lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DifficultyRow {
+    /// The project's number.
+    pub no: i64,
+    pub text: String,
+    /// RFC 3339, UTC.
+    pub raised_at: String,
+    pub resolved: bool,
+}
+
+/// A plan's open difficulties, each text once (its latest raising), by project and day: the
+/// digest's 待协调的困难问题.
+pub async fn open_difficulties(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+) -> sqlx::Result<Vec<DifficultyRow>> {
+    sqlx::query_as(
+        "SELECT p.no, d.text, d.raised_at, 0 AS resolved FROM difficulties d JOIN projects p ON p.id = d.project_id
+         WHERE p.plan_id = ? AND d.resolved_at IS NULL
+           AND d.id = (SELECT max(d2.id) FROM difficulties d2 WHERE d2.project_id = d.project_id AND d2.text = d.text)
+         ORDER BY p.no, d.raised_at",
+    )
+    .bind(plan_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The difficulties raised in a plan between two instants (RFC 3339, inclusive), oldest
+/// first: the quarter's summary.
+pub async fn difficulties_raised(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    from: &str,
+    to: &str,
+) -> sqlx::Result<Vec<DifficultyRow>> {
+    sqlx::query_as(
+        "SELECT p.no, d.text, d.raised_at, d.resolved_at IS NOT NULL AS resolved FROM difficulties d JOIN projects p ON p.id = d.project_id
+         WHERE p.plan_id = ? AND d.raised_at >= ? AND d.raised_at <= ? ORDER BY d.raised_at",
+    )
+    .bind(plan_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await
+}

@@ -21,6 +21,13 @@ impl Colour {
         }
     }
 
+    /// The colour of its label, as digests store it.
+    pub fn from_label(text: &str) -> Option<Self> {
+        [Self::Blue, Self::Yellow, Self::Red]
+            .into_iter()
+            .find(|c| c.label() == text)
+    }
+
     pub fn emoji(self) -> &'static str {
         match self {
             Self::Blue => "🔵",
@@ -125,6 +132,14 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+
+    #[test]
+    fn a_colour_reads_back_from_its_label() {
+        for colour in [Colour::Blue, Colour::Yellow, Colour::Red] {
+            assert_eq!(Colour::from_label(colour.label()), Some(colour));
+        }
+        assert_eq!(Colour::from_label("绿"), None);
+    }
     use crate::config::Settings;
 
     fn thresholds() -> ColourSettings {

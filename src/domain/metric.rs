@@ -77,6 +77,37 @@ pub fn format_number(value: f64) -> String {
     }
 }
 
+/// A metric's figure as a person reads it, beside its name: value/target with the unit
+/// ("4/6处"), 是/否 for a yes/no, 未填 when nothing was reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub name: String,
+    pub kind: MetricKind,
+    pub target: Option<f64>,
+    pub unit: Option<String>,
+    pub value: Option<f64>,
+    /// The value in percent of the target (a yes/no is 0 or 100); `None` when not reported.
+    pub percent: Option<f64>,
+}
+
+impl Figure {
+    /// The figure's own words: "46/60台", "是", "未填".
+    pub fn shown(&self) -> String {
+        match self.value {
+            None => "未填".to_owned(),
+            Some(v) if self.kind == MetricKind::YesNo => {
+                (if v > 0.0 { "是" } else { "否" }).to_owned()
+            }
+            Some(v) => format!(
+                "{}/{}{}",
+                format_number(v),
+                format_number(self.target.unwrap_or_default()),
+                self.unit.as_deref().unwrap_or("")
+            ),
+        }
+    }
+}
+
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some(value) = self.value else {
@@ -139,6 +170,26 @@ mod tests {
             "5%以上"
         );
         assert_eq!(target(None, "", None, None).to_string(), "是/否");
+    }
+
+    fn figure(kind: MetricKind, value: Option<f64>) -> Figure {
+        Figure {
+            name: "改造老旧小区".to_owned(),
+            kind,
+            target: Some(60.0),
+            unit: Some("台".to_owned()),
+            value,
+            percent: None,
+        }
+    }
+
+    #[test]
+    fn a_figure_reads_as_value_over_target_yes_no_or_not_filled() {
+        assert_eq!(figure(MetricKind::Number, Some(46.0)).shown(), "46/60台");
+        assert_eq!(figure(MetricKind::Percent, Some(2.5)).shown(), "2.5/60台");
+        assert_eq!(figure(MetricKind::YesNo, Some(1.0)).shown(), "是");
+        assert_eq!(figure(MetricKind::YesNo, Some(0.0)).shown(), "否");
+        assert_eq!(figure(MetricKind::Number, None).shown(), "未填");
     }
 
     #[test]

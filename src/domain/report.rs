@@ -26,6 +26,7 @@ impl Status {
         }
     }
 
+    /// The status as people call it.
     pub fn label(self) -> &'static str {
         match self {
             Self::OnTrack => "正常推进",
@@ -37,6 +38,11 @@ impl Status {
 
     pub fn from_db(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The label of a stored status, "—" for one this version does not know.
+    pub fn label_of_stored(text: &str) -> &'static str {
+        Self::from_db(text).map_or("—", Self::label)
     }
 
     /// As typed: the full label or a short form (滞后, 完成, 困难, 正常).

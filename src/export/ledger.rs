@@ -4,7 +4,10 @@
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use crate::domain::colour::Colour;
-use crate::services::ledger::Ledger;
+use crate::domain::metric::Figure;
+use crate::domain::report::Status;
+use crate::domain::role::AssignmentRole;
+use crate::services::ledger::{Ledger, LedgerRow};
 
 const A4: u8 = 9;
 
@@ -46,6 +49,33 @@ fn new_sheet<'a>(
     Ok(sheet)
 }
 
+/// The 量化指标进度 cell: each metric as "name：figure（percent%）", one a line.
+fn progress(figures: &[Figure]) -> String {
+    if figures.is_empty() {
+        return "—（按进度跟踪）".to_owned();
+    }
+    figures
+        .iter()
+        .map(|f| match f.percent {
+            Some(percent) => format!("{}：{}（{percent:.0}%）", f.name, f.shown()),
+            None => format!("{}：{}", f.name, f.shown()),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The text cells of a project's line after its colour: 颜色说明, 最新进展, 待协调问题, 最近报送.
+fn after_colour(row: &LedgerRow) -> [String; 4] {
+    [
+        row.reasons.join("；"),
+        row.latest_progress.clone(),
+        row.difficulties.join("\n"),
+        row.last_report
+            .map(|day| day.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+    ]
+}
+
 pub fn workbook(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let cell = Format::new()
@@ -77,8 +107,8 @@ pub fn workbook(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
             &row.title,
             &row.summary,
             &row.goals,
-            &row.units,
-            &row.progress,
+            &row.units.replace('、', "\n"),
+            &progress(&row.figures),
         ];
         for (column, text) in texts.iter().enumerate() {
             sheet.write_string_with_format(r, column as u16, text.as_str(), &cell)?;
@@ -92,15 +122,7 @@ pub fn workbook(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
                 .set_background_color(fill(row.colour))
                 .set_align(FormatAlign::Center),
         )?;
-        for (column, text) in [
-            &row.reasons,
-            &row.latest_progress,
-            &row.difficulties,
-            &row.last_report,
-        ]
-        .iter()
-        .enumerate()
-        {
+        for (column, text) in after_colour(row).iter().enumerate() {
             sheet.write_string_with_format(r, column as u16 + 8, text.as_str(), &cell)?;
         }
     }
@@ -135,8 +157,8 @@ pub fn workbook(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
             report.version.to_string(),
             report.person.clone(),
             report.unit.clone().unwrap_or_default(),
-            crate::bot::texts::assignment_role(&report.role).to_owned(),
-            crate::bot::texts::status_name(&report.status).to_owned(),
+            AssignmentRole::from_db(&report.role).label().to_owned(),
+            Status::label_of_stored(&report.status).to_owned(),
             report.figures.clone().unwrap_or_default(),
             report.progress.clone(),
             report.difficulties.clone(),
@@ -166,7 +188,7 @@ pub fn workbook(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
         let r = index as u32 + 1;
         let texts = [
             missed.week_start.to_string(),
-            missed.deadline.clone(),
+            missed.deadline.format("%Y-%m-%d %H:%M").to_string(),
             missed.no.to_string(),
             missed.title.clone(),
             missed.unit.clone(),

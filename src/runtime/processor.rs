@@ -22,9 +22,9 @@ use crate::bot::scope::{DirectCall, Scope};
 use crate::bot::{BotContext, secrets, texts};
 use crate::clock::SharedClock;
 use crate::db::{self, inbox, inbox::InboxRow, people};
+use crate::jobs::notify;
 use crate::runtime::failure::Failure;
 use crate::runtime::telegram::{CallError, TelegramClient};
-use crate::services::notify;
 
 /// Attempts that fail by a bug before an update is set aside.
 pub const MAX_ATTEMPTS: i64 = 3;

@@ -9,7 +9,8 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::clock::SharedClock;
 use crate::config::Settings;
-use crate::services::{cycle, digest, upkeep};
+use crate::jobs::{cycle, digest};
+use crate::services::upkeep;
 
 /// Named jobs and their cron strings (seconds first).
 pub const JOBS: [(&str, &str); 1] = [("heartbeat", "0 * * * * *")];

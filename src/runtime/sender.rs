@@ -18,9 +18,10 @@ use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::outbox::Claimed;
 use crate::db::{self, outbox, people};
+use crate::jobs::notify;
 pub use crate::runtime::pacer::Pacer;
 use crate::runtime::telegram::{CallError, TelegramClient, Upload};
-use crate::services::{notify, upkeep};
+use crate::services::upkeep;
 
 /// Longest we honour a `retry_after`; Telegram has been seen to ask for hours.
 pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(600);

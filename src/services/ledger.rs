@@ -3,38 +3,44 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sqlx::SqliteConnection;
 
-use crate::bot::texts::digest::figure;
 use crate::config::Settings;
 use crate::db::calendar;
 use crate::db::cycle as cycle_db;
 use crate::db::ledger as ledger_db;
-use crate::db::plan::{self, PlanRow};
+use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::domain::colour::Colour;
+use crate::domain::metric::{Figure, MetricKind};
 use crate::services::reporting;
 
 pub use crate::db::ledger::ReportRecord;
 
+/// One project's line: the seed table's columns, then where it stands.
 pub struct LedgerRow {
     pub category: String,
     pub no: i64,
     pub title: String,
     pub summary: String,
     pub goals: String,
+    /// The units as the seed lists them, separated by 、.
     pub units: String,
-    pub progress: String,
+    /// Each metric against its target; empty for a project tracked by progress alone.
+    pub figures: Vec<Figure>,
     pub colour: Colour,
-    pub reasons: String,
+    pub reasons: Vec<String>,
     pub latest_progress: String,
-    pub difficulties: String,
-    pub last_report: String,
+    /// Open difficulties, oldest first.
+    pub difficulties: Vec<String>,
+    /// The local day of the latest lead report.
+    pub last_report: Option<NaiveDate>,
 }
 
 pub struct MissedRecord {
     pub week_start: NaiveDate,
-    pub deadline: String,
+    /// Local time.
+    pub deadline: NaiveDateTime,
     pub no: i64,
     pub title: String,
     pub unit: String,
@@ -75,41 +81,21 @@ pub async fn collect_for(
         let (facts, figures) =
             reporting::facts(conn, settings, &calendar, plan, project.id, now).await?;
         let verdict = reporting::verdict(settings, &facts);
-        let progress = figures
-            .iter()
-            .map(|(m, v)| match v {
-                Some(v) => format!(
-                    "{}：{}（{:.0}%）",
-                    m.name,
-                    figure(m, Some(*v)),
-                    reporting::percent(m, *v)
-                ),
-                None => format!("{}：{}", m.name, figure(m, None)),
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
         let latest = ledger_db::latest_lead_report(conn, project.id).await?;
         let open = ledger_db::open_difficulties(conn, project.id).await?;
-        let last = latest
-            .as_ref()
-            .map(|(_, at)| local_day(at, settings))
-            .unwrap_or_default();
+        let last = latest.as_ref().and_then(|(_, at)| local_day(at, settings));
         rows.push(LedgerRow {
             category: project.category,
             no: project.no,
             title: project.title,
             summary: project.summary,
             goals: project.goals,
-            units: project.units.replace('、', "\n"),
-            progress: if progress.is_empty() {
-                "—（按进度跟踪）".to_owned()
-            } else {
-                progress
-            },
+            units: project.units,
+            figures: figures.iter().map(|(m, v)| figure(m, *v)).collect(),
             colour: verdict.colour,
-            reasons: verdict.reasons.join("；"),
+            reasons: verdict.reasons,
             latest_progress: latest.map(|(p, _)| p).unwrap_or_default(),
-            difficulties: open.join("\n"),
+            difficulties: open,
             last_report: last,
         });
     }
@@ -139,7 +125,7 @@ pub async fn collect_for(
         .filter(|e| !e.reported)
         .map(|e| MissedRecord {
             week_start: e.week.week_start,
-            deadline: e.week.deadline.format("%Y-%m-%d %H:%M").to_string(),
+            deadline: e.week.deadline,
             no: e.contact.project_no,
             title: e.contact.title,
             unit: e.contact.unit.unwrap_or_default(),
@@ -154,14 +140,22 @@ pub async fn collect_for(
     })
 }
 
-fn local_day(at: &str, settings: &Settings) -> String {
+fn local_day(at: &str, settings: &Settings) -> Option<NaiveDate> {
     DateTime::parse_from_rfc3339(at)
-        .map(|t| {
-            t.with_timezone(&settings.timezone)
-                .format("%Y-%m-%d")
-                .to_string()
-        })
-        .unwrap_or_default()
+        .map(|t| t.with_timezone(&settings.timezone).date_naive())
+        .ok()
+}
+
+/// A metric's figure from its stored row and the value reported (if any).
+pub fn figure(metric: &MetricRow, value: Option<f64>) -> Figure {
+    Figure {
+        name: metric.name.clone(),
+        kind: MetricKind::from_db(&metric.kind).unwrap_or(MetricKind::Number),
+        target: metric.target,
+        unit: metric.unit.clone(),
+        value,
+        percent: value.map(|v| reporting::percent(metric, v)),
+    }
 }
 
 /// The plan of a year, or the one in force now.
@@ -183,33 +177,6 @@ pub async fn plan_for(
         anyhow::bail!("数据库中没有 {} 年的计划", year.unwrap_or_default());
     }
     Ok(plan)
-}
-
-/// Writes the ledger of `reader`'s scope (the whole plan when `None`) under the database's
-/// folder, for the sender to upload. Returns the file and the name people see.
-pub async fn write_for_sending(
-    conn: &mut SqliteConnection,
-    settings: &Settings,
-    plan: &PlanRow,
-    scope: Option<&HashSet<i64>>,
-    reader: i64,
-    now: DateTime<Utc>,
-) -> anyhow::Result<(std::path::PathBuf, String)> {
-    let ledger = collect_for(conn, settings, plan, scope, now).await?;
-    let bytes = crate::export::ledger::workbook(&ledger)?;
-    let dir = exports_dir(settings);
-    std::fs::create_dir_all(&dir)?;
-    let local = now.with_timezone(&settings.timezone);
-    let path = dir.join(format!(
-        "ledger-{}-{reader}-{}.xlsx",
-        plan.year,
-        now.timestamp_millis()
-    ));
-    std::fs::write(&path, bytes)?;
-    Ok((
-        path,
-        format!("{}台账（{}）.xlsx", plan.year, local.format("%Y-%m-%d")),
-    ))
 }
 
 /// Where files waiting to be sent are written: beside the database.

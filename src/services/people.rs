@@ -6,7 +6,6 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
-use crate::bot::texts;
 use crate::db::people::{self, Person};
 use crate::db::plan::{self, PlanRow, ProjectCard, UnitRow};
 use crate::db::{self, assignments, audit, invites, scopes};
@@ -213,15 +212,15 @@ pub async fn accept_invite(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Joined> {
     let stamp = db::instant(now);
-    let refused = || UserError::Refused(texts::invite_invalid().to_owned());
+    let refused = || UserError::InviteInvalid;
     let existing = people::by_telegram_id(conn, who.telegram_id).await?;
     match &existing {
         Some(member) if member.active => {
-            return Err(UserError::Refused(texts::already_joined(member.role())).into());
+            return Err(UserError::AlreadyJoined(member.role()).into());
         }
         // Only an admin's /reactivate undoes a deactivation: no link, old or new, does.
         Some(_) => {
-            return Err(UserError::Refused(texts::deactivated_cannot_rejoin().to_owned()).into());
+            return Err(UserError::DeactivatedCannotRejoin.into());
         }
         None => {}
     }
@@ -442,7 +441,7 @@ pub async fn reactivate(
     now: &str,
 ) -> anyhow::Result<()> {
     if person.active {
-        return Err(UserError::Refused(texts::already_active(&person.display_name)).into());
+        return Err(UserError::AlreadyActive(person.display_name.clone()).into());
     }
     people::reactivate(conn, person.id, person.role(), person.unit_id).await?;
     audit(

@@ -148,7 +148,7 @@ async fn a_step_in_the_spring_forward_gap_goes_out_at_three_and_the_start_up_bea
     .await
     .unwrap();
 
-    let run_due = |now| minsheng::services::cycle::run_due(&pool, &settings, now);
+    let run_due = |now| minsheng::jobs::cycle::run_due(&pool, &settings, now);
     assert_eq!(
         run_due(clock_now(&clock)).await.unwrap().prompts,
         0,

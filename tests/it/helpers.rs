@@ -286,7 +286,7 @@ impl TestApp {
     /// One heartbeat of the weekly cycle at the clock's time, as the scheduler would run it.
     pub async fn tick(&self) -> minsheng::services::cycle::Queued {
         let settings = settings(self.dir.path(), &self.api.url);
-        minsheng::services::cycle::run_due(&self.pool, &settings, self.clock.now())
+        minsheng::jobs::cycle::run_due(&self.pool, &settings, self.clock.now())
             .await
             .expect("run_due")
     }
@@ -294,7 +294,7 @@ impl TestApp {
     /// The digest beat at the clock's time: how many digests were queued.
     pub async fn tick_digest(&self) -> usize {
         let settings = settings(self.dir.path(), &self.api.url);
-        minsheng::services::digest::run_due(&self.pool, &settings, self.clock.now())
+        minsheng::jobs::digest::run_due(&self.pool, &settings, self.clock.now())
             .await
             .expect("digest run_due")
     }
@@ -302,7 +302,7 @@ impl TestApp {
     /// The quarterly-summary beat at the clock's time: how many summaries were queued.
     pub async fn tick_quarter(&self) -> usize {
         let settings = settings(self.dir.path(), &self.api.url);
-        minsheng::services::digest::run_quarter_due(&self.pool, &settings, self.clock.now())
+        minsheng::jobs::digest::run_quarter_due(&self.pool, &settings, self.clock.now())
             .await
             .expect("quarter run_due")
     }

@@ -1,0 +1,192 @@
+//! The digest's messages: each reader's digest of a period (or the quarter's summary) worded,
+//! queued with its chart and the ledger of the reader's scope, and stored, in one transaction.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::bot::outgoing::Outgoing;
+use crate::bot::texts::{self, digest as say};
+use crate::config::Settings;
+use crate::db::outbox::StepKey;
+use crate::db::{self, plan::PlanRow};
+use crate::domain::dekad::Period;
+use crate::jobs::cycle::part_key;
+use crate::jobs::files;
+use crate::services::digest::{self, Issue, Reader};
+
+/// Queues the digest of the 旬 just ended to every leader (in their scope, to their digest
+/// chat) and every admin (the whole plan), once each; caught up if the bot was down on the day.
+pub async fn run_due(
+    pool: &SqlitePool,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    match digest::dekad_due(settings, now) {
+        Some(period) => deliver(pool, settings, period, now).await,
+        None => Ok(0),
+    }
+}
+
+/// Queues the quarter's summary (每季度专题会议) on the first working day after the quarter,
+/// to the same readers as the digest, once each.
+pub async fn run_quarter_due(
+    pool: &SqlitePool,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    match digest::quarter_due(pool, settings, now).await? {
+        Some(period) => deliver(pool, settings, period, now).await,
+        None => Ok(0),
+    }
+}
+
+/// The words of a digest or a quarter's summary.
+pub fn text_of(issue: &Issue) -> String {
+    match &issue.raised {
+        Some(raised) => say::quarter(&issue.digest, raised),
+        None => say::digest(&issue.digest),
+    }
+}
+
+/// `minsheng digest --preview`: the digest as of `date` at the digest time (or `now`), for a
+/// leader's scope or the whole plan, as it would be sent. On a digest day it is the 旬 just
+/// ended.
+pub async fn preview(
+    pool: &SqlitePool,
+    settings: &Settings,
+    date: Option<NaiveDate>,
+    leader: Option<i64>,
+    quarter_summary: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let issue = digest::preview(pool, settings, date, leader, quarter_summary, now).await?;
+    Ok(text_of(&issue))
+}
+
+/// Builds, queues (with the chart and the ledger) and stores a period's digest for every
+/// reader who has not had it yet.
+async fn deliver(
+    pool: &SqlitePool,
+    settings: &Settings,
+    period: Period,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let mut tx = db::begin_write(pool).await?;
+    let Some(plan) = digest::plan_of(&mut tx, period).await? else {
+        return Ok(0);
+    };
+    let stamp = db::instant(now);
+    let mut sent = 0;
+    // Admins share one workbook of the whole plan.
+    let mut whole_plan: Option<(PathBuf, String)> = None;
+    for reader in digest::readers(&mut tx).await? {
+        if digest::had(&mut tx, &plan, &reader, period).await? {
+            continue;
+        }
+        let issue = digest::issue_for(&mut tx, settings, &plan, &reader, period, now).await?;
+        let text = text_of(&issue);
+        let out = Delivery {
+            period,
+            settings,
+            plan: &plan,
+            reader: &reader,
+            now,
+            stamp: &stamp,
+        };
+        out.text(&mut tx, &text).await?;
+        out.chart(&mut tx, &issue).await?;
+        out.ledger(&mut tx, &mut whole_plan).await?;
+        digest::record(&mut tx, &plan, &reader, &issue, &text, &stamp).await?;
+        sent += 1;
+    }
+    tx.commit().await?;
+    if sent > 0 {
+        tracing::info!(period = %period.label(), sent, "digests queued");
+    }
+    Ok(sent)
+}
+
+/// One reader's digest on its way: the messages under the period's keys for that reader.
+struct Delivery<'a> {
+    period: Period,
+    settings: &'a Settings,
+    plan: &'a PlanRow,
+    reader: &'a Reader,
+    now: DateTime<Utc>,
+    stamp: &'a str,
+}
+
+impl Delivery<'_> {
+    /// The key of the reader's `suffix` message of the period (`digest`, `digest-chart`, …).
+    fn key(&self, suffix: &str) -> StepKey {
+        let (_, step) = digest::kind_and_step(&self.period);
+        StepKey {
+            plan_id: self.plan.id,
+            period: self.period.key(),
+            project_id: None,
+            person_id: self.reader.person,
+            step: format!("{step}{suffix}"),
+        }
+    }
+
+    /// The text, in as many messages as it needs, each part under a key of its own.
+    async fn text(&self, conn: &mut SqliteConnection, text: &str) -> sqlx::Result<()> {
+        for (part, message) in Outgoing::texts(self.reader.chat, text)
+            .into_iter()
+            .enumerate()
+        {
+            let key = part_key(&self.key(""), part);
+            message.keyed(key).enqueue(conn, self.stamp).await?;
+        }
+        Ok(())
+    }
+
+    /// The digest's chart, red and yellow first as in its text.
+    async fn chart(&self, conn: &mut SqliteConnection, issue: &Issue) -> anyhow::Result<()> {
+        let digest = &issue.digest;
+        let chart = files::chart_for_sending(self.settings, digest, self.reader.person, self.now)?;
+        Outgoing::photo(
+            self.reader.chat,
+            &chart,
+            &texts::chart_caption(&digest.period.label()),
+        )
+        .keyed(self.key("-chart"))
+        .enqueue(conn, self.stamp)
+        .await?;
+        Ok(())
+    }
+
+    /// The ledger of the reader's own scope; admins share one workbook of the whole plan.
+    async fn ledger(
+        &self,
+        conn: &mut SqliteConnection,
+        whole_plan: &mut Option<(PathBuf, String)>,
+    ) -> anyhow::Result<()> {
+        let scope = self.reader.scope.as_ref();
+        let (path, name) = match (scope, &whole_plan) {
+            (None, Some(file)) => file.clone(),
+            _ => {
+                let file = files::ledger_for_sending(
+                    conn,
+                    self.settings,
+                    self.plan,
+                    scope,
+                    self.reader.person,
+                    self.now,
+                )
+                .await?;
+                if scope.is_none() {
+                    *whole_plan = Some(file.clone());
+                }
+                file
+            }
+        };
+        Outgoing::document(self.reader.chat, &path, &name, texts::ledger_caption())
+            .keyed(self.key("-ledger"))
+            .enqueue(conn, self.stamp)
+            .await?;
+        Ok(())
+    }
+}

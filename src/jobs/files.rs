@@ -1,0 +1,85 @@
+//! Files made for sending: the ledger workbook and the digest's chart, written beside the
+//! database for the sender to upload (and release once it has).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
+
+use crate::config::Settings;
+use crate::db::plan::PlanRow;
+use crate::export;
+use crate::services::digest::Digest;
+use crate::services::ledger::{collect_for, exports_dir};
+
+/// Writes the ledger of `reader`'s scope (the whole plan when `None`) under the database's
+/// folder, for the sender to upload. Returns the file and the name people see.
+pub async fn ledger_for_sending(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    plan: &PlanRow,
+    scope: Option<&HashSet<i64>>,
+    reader: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(PathBuf, String)> {
+    let ledger = collect_for(conn, settings, plan, scope, now).await?;
+    let bytes = export::ledger::workbook(&ledger)?;
+    let dir = exports_dir(settings);
+    std::fs::create_dir_all(&dir)?;
+    let local = now.with_timezone(&settings.timezone);
+    let path = dir.join(format!(
+        "ledger-{}-{reader}-{}.xlsx",
+        plan.year,
+        now.timestamp_millis()
+    ));
+    std::fs::write(&path, bytes)?;
+    Ok((
+        path,
+        format!("{}台账（{}）.xlsx", plan.year, local.format("%Y-%m-%d")),
+    ))
+}
+
+/// Renders a digest's chart into the exports folder for the sender to upload.
+pub fn chart_for_sending(
+    settings: &Settings,
+    digest: &Digest,
+    person: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<PathBuf> {
+    let png = export::chart::render(&format!("{} 进度", digest.period.label()), &bars(digest))?;
+    let dir = exports_dir(settings);
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!(
+        "chart-{}-{person}-{}.png",
+        digest.period.key().replace(':', "-"),
+        now.timestamp_millis()
+    ));
+    std::fs::write(&path, png)?;
+    Ok(path)
+}
+
+/// The digest's bars, red and yellow first as in its text: each project's lowest metric
+/// against the share of its time elapsed.
+pub fn bars(digest: &Digest) -> Vec<export::chart::Bar> {
+    digest
+        .projects
+        .iter()
+        .map(|p| export::chart::Bar {
+            label: format!("{}. {}", p.no, p.title.chars().take(14).collect::<String>()),
+            actual: p
+                .metrics
+                .iter()
+                .filter_map(|f| f.percent)
+                .map(|v| v.min(100.0))
+                .reduce(f64::min)
+                .or(if p.metrics.is_empty() {
+                    None
+                } else {
+                    Some(0.0)
+                }),
+            expected: p.expected,
+            colour: p.colour,
+        })
+        .collect()
+}
