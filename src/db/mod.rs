@@ -91,6 +91,38 @@ pub async fn backup(pool: &SqlitePool, out: &Path) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// Real errors from SQLite, for the tests of code that tells them apart.
+#[cfg(test)]
+pub(crate) mod faults {
+    use sqlx::{Connection, SqliteConnection};
+
+    /// A real SQLITE_FULL: a database not allowed to grow, asked to store a megabyte.
+    pub async fn disk_full() -> sqlx::Error {
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        sqlx::query("CREATE TABLE t (x)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("PRAGMA max_page_count = 1")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO t VALUES (zeroblob(1000000))")
+            .execute(&mut conn)
+            .await
+            .unwrap_err()
+    }
+
+    /// A statement the database refuses: a table that does not exist.
+    pub async fn refused_statement() -> sqlx::Error {
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        sqlx::query("SELECT * FROM no_such_table")
+            .execute(&mut conn)
+            .await
+            .unwrap_err()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

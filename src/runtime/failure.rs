@@ -45,26 +45,9 @@ fn is_transient(error: &sqlx::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use anyhow::Context;
-    use sqlx::{Connection, SqliteConnection};
 
     use super::*;
-
-    /// A real SQLITE_FULL: a database not allowed to grow, asked to store a megabyte.
-    async fn disk_full() -> sqlx::Error {
-        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
-        sqlx::query("CREATE TABLE t (x)")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        sqlx::query("PRAGMA max_page_count = 1")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        sqlx::query("INSERT INTO t VALUES (zeroblob(1000000))")
-            .execute(&mut conn)
-            .await
-            .unwrap_err()
-    }
+    use crate::db::faults::{disk_full, refused_statement};
 
     #[tokio::test]
     async fn a_full_disk_deep_in_the_chain_is_transient() {
@@ -74,11 +57,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_statement_the_database_refuses_is_a_bug() {
-        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
-        let error = sqlx::query("SELECT * FROM no_such_table")
-            .execute(&mut conn)
-            .await
-            .unwrap_err();
+        let error = refused_statement().await;
         assert_eq!(Failure::of(&anyhow::Error::new(error)), Failure::Bug);
     }
 
