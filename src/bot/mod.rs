@@ -1,7 +1,6 @@
 //! Telegram only: the handler tree, commands and every string a person sees.
 
 pub mod commands;
-pub mod cycle_commands;
 pub mod dialogue_storage;
 pub mod groups;
 pub mod handlers;
@@ -36,7 +35,7 @@ pub struct BotContext {
 }
 
 /// The handler tree: group upgrades, messages (commands and the rest), edits of messages, and
-/// button presses.
+/// button presses. Each branch below the update's kind is in [`handlers`].
 pub fn handler_tree() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
         .branch(
@@ -47,12 +46,12 @@ pub fn handler_tree() -> UpdateHandler<anyhow::Error> {
         .branch(
             Update::filter_message()
                 .enter_dialogue::<Message, TxStorage, ReportState>()
-                .endpoint(handlers::on_message),
+                .chain(handlers::messages()),
         )
-        .branch(Update::filter_edited_message().endpoint(handlers::on_edited_message))
+        .branch(Update::filter_edited_message().chain(handlers::edited_messages()))
         .branch(
             Update::filter_callback_query()
                 .enter_dialogue::<CallbackQuery, TxStorage, ReportState>()
-                .endpoint(handlers::on_callback),
+                .chain(handlers::presses()),
         )
 }
