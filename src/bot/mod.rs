@@ -55,3 +55,29 @@ pub fn handler_tree() -> UpdateHandler<anyhow::Error> {
                 .chain(handlers::presses()),
         )
 }
+
+#[cfg(test)]
+mod tests {
+    use teloxide::dptree::{self, Type};
+    use teloxide::types::Me;
+
+    use super::*;
+    use crate::bot::scope::Scope;
+
+    /// dptree finds a missing dependency only when a branch runs: check the whole tree against
+    /// what the processor puts in (its `deps!`), so a new branch cannot ask for more.
+    #[test]
+    fn the_tree_needs_only_what_the_processor_provides() {
+        dptree::type_check(
+            handler_tree().sig(),
+            &dptree::deps![],
+            &[
+                Type::of::<Update>(),
+                Type::of::<BotContext>(),
+                Type::of::<Scope>(),
+                Type::of::<Arc<TxStorage>>(),
+                Type::of::<Me>(),
+            ],
+        );
+    }
+}

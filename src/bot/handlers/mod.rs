@@ -123,18 +123,17 @@ fn identified() -> UpdateHandler<anyhow::Error> {
     .filter_map(Lookup::person)
 }
 
-/// The outcome of [`identify`] as a dependency: a failure's error is taken out once, whole, so
-/// that it is classified and logged as if returned by the endpoint.
+/// The outcome of [`identify`] as a dependency.
 #[derive(Clone)]
 enum Lookup {
     Read(Option<Person>),
-    Failed(Arc<Mutex<Option<anyhow::Error>>>),
+    Failed(ReadFailure),
 }
 
 impl Lookup {
-    fn failure(self) -> Option<Arc<Mutex<Option<anyhow::Error>>>> {
+    fn failure(self) -> Option<ReadFailure> {
         match self {
-            Self::Failed(error) => Some(error),
+            Self::Failed(failure) => Some(failure),
             Self::Read(_) => None,
         }
     }
@@ -151,13 +150,19 @@ impl From<anyhow::Result<Option<Person>>> for Lookup {
     fn from(result: anyhow::Result<Option<Person>>) -> Self {
         match result {
             Ok(person) => Self::Read(person),
-            Err(error) => Self::Failed(Arc::new(Mutex::new(Some(error)))),
+            Err(error) => Self::Failed(ReadFailure(Arc::new(Mutex::new(Some(error))))),
         }
     }
 }
 
-async fn fail(error: Arc<Mutex<Option<anyhow::Error>>>) -> anyhow::Result<()> {
-    let taken = error.lock().ok().and_then(|mut slot| slot.take());
+/// A failed read of the sender. Dependencies must be `Clone` and an error is not, so it waits
+/// here to be taken out once, whole: the processor then classifies and logs it (a busy or full
+/// database is waited out) exactly as if an endpoint had returned it.
+#[derive(Clone)]
+struct ReadFailure(Arc<Mutex<Option<anyhow::Error>>>);
+
+async fn fail(failure: ReadFailure) -> anyhow::Result<()> {
+    let taken = failure.0.lock().ok().and_then(|mut slot| slot.take());
     Err(taken.unwrap_or_else(|| anyhow::anyhow!("reading the sender failed")))
 }
 

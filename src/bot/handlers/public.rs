@@ -10,8 +10,8 @@ use crate::bot::outgoing::Outgoing;
 use crate::bot::report::{self, ReportDialogue};
 use crate::bot::scope::Scope;
 use crate::bot::{BotContext, strangers, texts};
+use crate::db;
 use crate::db::people::Person;
-use crate::db::{self};
 use crate::services::{notify, people as admin};
 
 /// Sent "on behalf of" a channel or group: `from` is a placeholder, nobody to authorise.
