@@ -2,7 +2,7 @@
 //! outbox through the [`Scope`], in the same transaction as their other writes.
 //!
 //! Who may do what is read from the database on every update, once, near the top of the tree
-//! ([`identified`]): the admitted person goes into the dependencies and each role parses its
+//! (`identified`): the admitted person goes into the dependencies and each role parses its
 //! own command enum in its own branch; a person not admitted takes the strangers' branch.
 //! - `public`: /start (joining with an invite), /help, /cancel; strangers; early refusals.
 //! - `admin`: invites and their buttons, assignments, leaders' scopes, people, /resolve, /audit.
