@@ -2,7 +2,7 @@
 
 use teloxide::macros::BotCommands;
 use teloxide::types::BotCommand;
-use teloxide::utils::command::BotCommands as _;
+use teloxide::utils::command::{BotCommands as _, ParseError};
 
 use crate::domain::role::Role;
 
@@ -143,6 +143,15 @@ pub fn known_to_any_role(text: &str, bot_name: &str) -> bool {
         || ContactCommand::parse(text, bot_name).is_ok()
 }
 
+/// Whether `text` is a command addressed to another bot (`/help@other_bot`): not ours to answer.
+/// Every command enum refuses another bot's name the same way, before it looks at the command.
+pub fn for_another_bot(text: &str, bot_name: &str) -> bool {
+    matches!(
+        PublicCommand::parse(text, bot_name),
+        Err(ParseError::WrongBotName(_))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +206,14 @@ mod tests {
         assert!(known_to_any_role("/assign 3 @x", "bot"));
         assert!(known_to_any_role("/my", "bot"));
         assert!(!known_to_any_role("/launch", "bot"));
+    }
+
+    #[test]
+    fn commands_for_another_bot_are_told_apart_whatever_the_command() {
+        assert!(for_another_bot("/help@other_bot", "bot"));
+        assert!(for_another_bot("/launch@other_bot now", "bot"));
+        assert!(!for_another_bot("/help@Bot", "bot"));
+        assert!(!for_another_bot("/launch", "bot"));
+        assert!(!for_another_bot("hello", "bot"));
     }
 }

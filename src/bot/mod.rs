@@ -1,7 +1,6 @@
 //! Telegram only: the handler tree, commands and every string a person sees.
 
 pub mod commands;
-pub mod cycle_commands;
 pub mod dialogue_storage;
 pub mod groups;
 pub mod handlers;
@@ -36,7 +35,7 @@ pub struct BotContext {
 }
 
 /// The handler tree: group upgrades, messages (commands and the rest), edits of messages, and
-/// button presses.
+/// button presses. Each branch below the update's kind is in [`handlers`].
 pub fn handler_tree() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
         .branch(
@@ -47,12 +46,38 @@ pub fn handler_tree() -> UpdateHandler<anyhow::Error> {
         .branch(
             Update::filter_message()
                 .enter_dialogue::<Message, TxStorage, ReportState>()
-                .endpoint(handlers::on_message),
+                .chain(handlers::messages()),
         )
-        .branch(Update::filter_edited_message().endpoint(handlers::on_edited_message))
+        .branch(Update::filter_edited_message().chain(handlers::edited_messages()))
         .branch(
             Update::filter_callback_query()
                 .enter_dialogue::<CallbackQuery, TxStorage, ReportState>()
-                .endpoint(handlers::on_callback),
+                .chain(handlers::presses()),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use teloxide::dptree::{self, Type};
+    use teloxide::types::Me;
+
+    use super::*;
+    use crate::bot::scope::Scope;
+
+    /// dptree finds a missing dependency only when a branch runs: check the whole tree against
+    /// what the processor puts in (its `deps!`), so a new branch cannot ask for more.
+    #[test]
+    fn the_tree_needs_only_what_the_processor_provides() {
+        dptree::type_check(
+            handler_tree().sig(),
+            &dptree::deps![],
+            &[
+                Type::of::<Update>(),
+                Type::of::<BotContext>(),
+                Type::of::<Scope>(),
+                Type::of::<Arc<TxStorage>>(),
+                Type::of::<Me>(),
+            ],
+        );
+    }
 }

@@ -7,6 +7,7 @@ mod cycle;
 mod delivery;
 mod digest;
 mod fake_api;
+mod handlers;
 mod helpers;
 mod ledger;
 mod people;

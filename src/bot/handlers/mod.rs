@@ -1,0 +1,344 @@
+//! Endpoints, each named after what it receives. They never call Telegram: replies go into the
+//! outbox through the [`Scope`], in the same transaction as their other writes.
+//!
+//! Who may do what is read from the database on every update, once, near the top of the tree
+//! (`identified`): the admitted person goes into the dependencies and each role parses its
+//! own command enum in its own branch; a person not admitted takes the strangers' branch.
+//! - `public`: /start (joining with an invite), /help, /cancel; strangers; early refusals.
+//! - `admin`: invites and their buttons, assignments, leaders' scopes, people, /resolve, /audit.
+//! - `views`: project lists and cards, a contact's week, /digest, /export; leaders' commands.
+//! - `cycle`: the weekly cycle's commands (/cycle, /pause, /leave …).
+
+mod admin;
+mod cycle;
+mod public;
+mod views;
+
+use std::sync::{Arc, Mutex};
+
+use teloxide::dispatching::UpdateHandler;
+use teloxide::dptree;
+use teloxide::types::{CallbackQuery, Me, Message, User};
+use teloxide::utils::command::BotCommands;
+
+use crate::bot::commands::{self, AdminCommand, ContactCommand, LeaderCommand, PublicCommand};
+use crate::bot::keyboards::Press;
+use crate::bot::report::{self, ReportDialogue, ReportState};
+use crate::bot::scope::Scope;
+use crate::bot::{BotContext, strangers, texts};
+use crate::db::people::{self, Person};
+use crate::domain::role::Role;
+use crate::error::UserError;
+use views::{View, show};
+
+/// A message (its dialogue entered): early refusals, then public commands for anyone, then the
+/// admitted person's branch by role, then strangers.
+pub fn messages() -> UpdateHandler<anyhow::Error> {
+    dptree::entry()
+        .branch(
+            dptree::filter(|msg: Message| msg.sender_chat.is_some())
+                .endpoint(public::on_behalf_of_chat),
+        )
+        .branch(
+            dptree::filter_map(|msg: Message| msg.from)
+                .branch(
+                    dptree::filter(private_only_in_group)
+                        .endpoint(public::on_private_only_in_group),
+                )
+                .chain(identified())
+                .branch(command::<PublicCommand>().endpoint(public::on_command))
+                .branch(dptree::filter_map(|person: Option<Person>| person).chain(by_role()))
+                .endpoint(public::on_stranger),
+        )
+}
+
+/// An admitted person's message: text, a command of their role, or some other command.
+fn by_role() -> UpdateHandler<anyhow::Error> {
+    dptree::entry()
+        .branch(dptree::filter(is_not_command).endpoint(on_text))
+        .branch(
+            dptree::filter(|p: Person| p.role() == Role::Admin)
+                .chain(command::<AdminCommand>())
+                .endpoint(admin::on_command),
+        )
+        .branch(
+            dptree::filter(|p: Person| p.role() == Role::Leader)
+                .chain(command::<LeaderCommand>())
+                .endpoint(views::on_leader_command),
+        )
+        .branch(
+            dptree::filter(|p: Person| p.role() == Role::Contact)
+                .chain(command::<ContactCommand>())
+                .endpoint(on_contact_command),
+        )
+        .branch(dptree::endpoint(on_other_command))
+}
+
+/// An edited message, from an admitted person in their private chat.
+pub fn edited_messages() -> UpdateHandler<anyhow::Error> {
+    dptree::filter(|msg: Message| msg.chat.is_private() && msg.sender_chat.is_none())
+        .filter_map(|msg: Message| msg.from)
+        .chain(identified())
+        .filter_map(|person: Option<Person>| person)
+        .endpoint(on_edited_message)
+}
+
+/// A button press (its dialogue entered), whoever pressed it.
+pub fn presses() -> UpdateHandler<anyhow::Error> {
+    dptree::map(|query: CallbackQuery| query.from)
+        .chain(identified())
+        .endpoint(on_callback)
+}
+
+/// The command `C` of a message's text, as teloxide's `filter_command` parses it, but of the
+/// text only: a photo's caption was never taken for a command here.
+fn command<C>() -> UpdateHandler<anyhow::Error>
+where
+    C: BotCommands + Send + Sync + 'static,
+{
+    dptree::filter_map(|msg: Message, me: Me| {
+        msg.text()
+            .and_then(|text| C::parse(text, me.username()).ok())
+    })
+}
+
+/// One of our commands that shows project data, sent in a group.
+fn private_only_in_group(msg: Message, me: Me) -> bool {
+    !msg.chat.is_private() && commands::private_only(msg.text().unwrap_or_default(), me.username())
+}
+
+fn is_not_command(msg: Message) -> bool {
+    !msg.text().unwrap_or_default().starts_with('/')
+}
+
+/// Reads the `User` behind the update once and puts `Option<Person>` into the dependencies:
+/// the admitted and active person, their profile brought up to date, or `None`. A failed read
+/// fails the update (to be retried like any other failure) instead of taking the sender for a
+/// stranger.
+fn identified() -> UpdateHandler<anyhow::Error> {
+    dptree::map_async(|scope: Scope, user: User| async move {
+        Lookup::from(identify(&scope, &user).await)
+    })
+    .branch(dptree::filter_map(Lookup::failure).endpoint(fail))
+    .filter_map(Lookup::person)
+}
+
+/// The outcome of [`identify`] as a dependency.
+#[derive(Clone)]
+enum Lookup {
+    Read(Option<Person>),
+    Failed(ReadFailure),
+}
+
+impl Lookup {
+    fn failure(self) -> Option<ReadFailure> {
+        match self {
+            Self::Failed(failure) => Some(failure),
+            Self::Read(_) => None,
+        }
+    }
+
+    fn person(self) -> Option<Option<Person>> {
+        match self {
+            Self::Read(person) => Some(person),
+            Self::Failed(_) => None,
+        }
+    }
+}
+
+impl From<anyhow::Result<Option<Person>>> for Lookup {
+    fn from(result: anyhow::Result<Option<Person>>) -> Self {
+        match result {
+            Ok(person) => Self::Read(person),
+            Err(error) => Self::Failed(ReadFailure(Arc::new(Mutex::new(Some(error))))),
+        }
+    }
+}
+
+/// A failed read of the sender. Dependencies must be `Clone` and an error is not, so it waits
+/// here to be taken out once, whole: the processor then classifies and logs it (a busy or full
+/// database is waited out) exactly as if an endpoint had returned it.
+#[derive(Clone)]
+struct ReadFailure(Arc<Mutex<Option<anyhow::Error>>>);
+
+async fn fail(failure: ReadFailure) -> anyhow::Result<()> {
+    let taken = failure.0.lock().ok().and_then(|mut slot| slot.take());
+    Err(taken.unwrap_or_else(|| anyhow::anyhow!("reading the sender failed")))
+}
+
+/// The person behind an update, if admitted and active. Their profile is kept up to date.
+async fn identify(scope: &Scope, user: &User) -> anyhow::Result<Option<Person>> {
+    let mut conn = scope.conn().await;
+    let id = user.id.0 as i64;
+    let Some(mut person) = people::by_telegram_id(&mut conn, id).await? else {
+        return Ok(None);
+    };
+    if !person.active {
+        return Ok(None);
+    }
+    person.display_name = user.full_name();
+    person.username = user.username.clone();
+    people::refresh_profile(
+        &mut conn,
+        id,
+        &person.display_name,
+        person.username.as_deref(),
+    )
+    .await?;
+    Ok(Some(person))
+}
+
+/// Text that is not a command: an answer of the report conversation under way, or a hint.
+async fn on_text(
+    ctx: BotContext,
+    scope: Scope,
+    msg: Message,
+    dialogue: ReportDialogue,
+    state: ReportState,
+    person: Person,
+) -> anyhow::Result<()> {
+    let private = msg.chat.is_private();
+    if private && state != ReportState::Idle && person.role() == Role::Contact {
+        return report::on_input(&ctx, &scope, &dialogue, &person, &msg, state).await;
+    }
+    if private {
+        scope.reply(msg.chat.id.0, texts::unknown_input()).await?;
+    }
+    Ok(())
+}
+
+/// A command the person's role does not have: another bot's, another role's, or nobody's.
+async fn on_other_command(
+    scope: Scope,
+    me: Me,
+    msg: Message,
+    person: Person,
+) -> anyhow::Result<()> {
+    let chat = msg.chat.id.0;
+    let text = msg.text().unwrap_or_default();
+    let bot_name = me.username();
+    if commands::for_another_bot(text, bot_name) {
+        // Addressed to another bot in the group: not ours to answer.
+        return Ok(());
+    }
+    if commands::known_to_any_role(text, bot_name) {
+        tracing::warn!(
+            person = person.id,
+            role = person.role,
+            command = text.split_whitespace().next(),
+            "refused a command beyond the person's role"
+        );
+        scope.reply(chat, texts::not_allowed()).await?;
+    } else if msg.chat.is_private() || text.contains(&format!("@{bot_name}")) {
+        scope.reply(chat, texts::unknown_command()).await?;
+    }
+    Ok(())
+}
+
+/// A message edited after the bot acted on it. The edit is not taken (a report's history is
+/// versions, never a changed message); an admitted person is told how to correct, in private.
+async fn on_edited_message(scope: Scope, msg: Message, person: Person) -> anyhow::Result<()> {
+    scope
+        .reply(msg.chat.id.0, texts::edit_not_taken(person.role()))
+        .await?;
+    Ok(())
+}
+
+/// Runs an action whose refusals are shown to the person as they are.
+async fn answer(scope: &Scope, chat: i64, result: anyhow::Result<String>) -> anyhow::Result<()> {
+    let text = match result {
+        Ok(text) => text,
+        Err(error) => match error.downcast::<UserError>() {
+            Ok(refusal) => refusal.to_string(),
+            Err(internal) => return Err(internal),
+        },
+    };
+    scope.reply(chat, text).await?;
+    Ok(())
+}
+
+/// A contact's commands: reporting, views and their own schedule.
+async fn on_contact_command(
+    ctx: BotContext,
+    scope: Scope,
+    msg: Message,
+    dialogue: ReportDialogue,
+    person: Person,
+    command: ContactCommand,
+) -> anyhow::Result<()> {
+    let (ctx, scope, msg, dialogue, person) = (&ctx, &scope, &msg, &dialogue, &person);
+    let chat = msg.chat.id.0;
+    let result = match command {
+        ContactCommand::Report(_) if !msg.chat.is_private() => {
+            Ok(texts::report_in_private().to_owned())
+        }
+        ContactCommand::Report(args) => {
+            return report::start(ctx, scope, dialogue, person, chat, &args).await;
+        }
+        ContactCommand::My => show(ctx, scope, person, View::My).await,
+        ContactCommand::Project(no) => show(ctx, scope, person, View::Project(no)).await,
+        ContactCommand::Cycle => cycle::show_cycle(ctx, scope).await,
+        ContactCommand::Leave(args) => cycle::leave(ctx, scope, person, &args).await,
+        ContactCommand::Back => cycle::back(ctx, scope, person).await,
+        ContactCommand::Quiet => cycle::quiet(scope, person).await,
+    };
+    answer(scope, chat, result).await
+}
+
+/// A button press: the report conversation's, or an admin's invite buttons.
+async fn on_callback(
+    ctx: BotContext,
+    scope: Scope,
+    me: Me,
+    query: CallbackQuery,
+    dialogue: ReportDialogue,
+    state: ReportState,
+    person: Option<Person>,
+) -> anyhow::Result<()> {
+    let chat = query
+        .message
+        .as_ref()
+        .map_or(query.from.id.0 as i64, |m| m.chat().id.0);
+    let data = query.data.as_deref().unwrap_or_default();
+    // A press of the report conversation: only its own contact, only at the step it belongs to.
+    if let Some(press) = report::Press::parse(data) {
+        let alert = match person.filter(|p| p.role() == Role::Contact) {
+            Some(person) => {
+                report::on_press(&ctx, &scope, &dialogue, &person, chat, press, state).await?
+            }
+            None => Some(texts::expired_button()),
+        };
+        answer_press(&scope, &query, alert).await;
+        return Ok(());
+    }
+    answer_press(&scope, &query, None).await;
+    let press = Press::parse(data);
+    let stranger = person.is_none();
+    let actor = person.filter(|p| p.role() == Role::Admin);
+    let (Some(press), Some(actor)) = (press, actor) else {
+        tracing::warn!(user = query.from.id.0, data, "refused a button press");
+        // Presses can be forged by the client: a stranger's cost one reply per ten minutes too.
+        if stranger && chat == query.from.id.0 as i64 {
+            return strangers::refuse(&scope, chat, &query.from).await;
+        }
+        scope.reply(chat, texts::expired_button()).await?;
+        return Ok(());
+    };
+    if chat != actor.telegram_id {
+        // Invite buttons only ever go to an admin's private chat: a press from a group is
+        // forged, and a link answered there would be read by everyone in it.
+        scope.reply(chat, texts::private_chat_only()).await?;
+        return Ok(());
+    }
+    admin::on_invite_press(&ctx, &scope, me.username(), &actor, chat, press).await
+}
+
+/// Stops the spinner on a pressed button, with an alert when the press no longer applies.
+async fn answer_press(scope: &Scope, query: &CallbackQuery, alert: Option<&str>) {
+    let mut body = serde_json::json!({ "callback_query_id": query.id.0 });
+    if let Some(text) = alert {
+        body["text"] = serde_json::json!(text);
+        body["show_alert"] = serde_json::json!(true);
+    }
+    scope.call_after_commit("answerCallbackQuery", body).await;
+}

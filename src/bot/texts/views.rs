@@ -1,0 +1,243 @@
+//! Views of the plan: project lists and cards, a contact's week, people, the audit trail, and
+//! the captions of what is sent as a file.
+
+use chrono_tz::Tz;
+
+use crate::db::audit::AuditRow;
+use crate::domain::role::Role;
+use crate::services::views::{Card, MyWeek, PersonLine, ProjectLine};
+
+use super::{assignment_role, audit, local_moment, role_name, short_date, stored_time};
+
+pub fn chart_caption(period: &str) -> String {
+    format!("{period}各项目进度：柱为完成进度，竖线为时序进度；红黄在前。")
+}
+
+pub fn ledger_caption() -> &'static str {
+    "重点民生实事台账：台账、报送记录、未按时报送三张表，A4 横向打印。"
+}
+
+pub fn ledger_on_its_way() -> &'static str {
+    "台账已生成，稍后以文件发送。"
+}
+
+pub fn nothing_to_digest() -> &'static str {
+    "还没有载入任何年度计划，暂无调度情况。"
+}
+
+fn contacts(list: &[(String, String)]) -> String {
+    if list.is_empty() {
+        return "未指派".to_owned();
+    }
+    list.iter()
+        .map(|(name, role)| format!("{name}（{}）", assignment_role(role)))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+pub fn project_list(year: i64, lines: &[ProjectLine], tz: Tz) -> String {
+    if lines.is_empty() {
+        return "您目前没有可查看的项目。".to_owned();
+    }
+    let mut out = format!("{year}年重点民生实事 · {} 项\n", lines.len());
+    for line in lines {
+        let last = line
+            .last_report
+            .as_deref()
+            .map_or("暂无".to_owned(), |at| stored_time(at, tz));
+        out.push_str(&format!(
+            "\n{}. {} — {}\n   联络员：{} · 最近报送：{last}",
+            line.project.no,
+            line.project.title,
+            line.project.lead_unit,
+            contacts(&line.contacts)
+        ));
+    }
+    out
+}
+
+pub fn status_name(status: &str) -> &'static str {
+    match status {
+        "on_track" => "正常推进",
+        "behind" => "进度滞后",
+        "done" => "已完成",
+        "difficult" => "存在困难",
+        _ => "—",
+    }
+}
+
+pub fn project_card(card: &Card, tz: Tz) -> String {
+    let p = &card.project;
+    let units: Vec<String> = card
+        .units
+        .iter()
+        .map(|(name, role)| format!("{name}（{}）", if role == "lead" { "牵头" } else { "协办" }))
+        .collect();
+    let mut out = format!(
+        "项目 {} · {}\n类别：{}\n截止：{}\n\n内容概述：{}\n\n实施内容及工作目标：{}\n\n承办单位：{}\n",
+        p.no,
+        p.title,
+        p.category,
+        p.deadline,
+        p.summary,
+        p.goals,
+        units.join("、")
+    );
+    if card.metrics.is_empty() {
+        out.push_str("量化指标：无（按进度和节点跟踪）\n");
+    } else {
+        out.push_str("量化指标：\n");
+        for (name, target) in &card.metrics {
+            out.push_str(&format!("· {name}：目标 {target}\n"));
+        }
+    }
+    out.push_str(&format!("联络员：{}\n", contacts(&card.contacts)));
+    if card.history.is_empty() {
+        out.push_str("报送记录：暂无");
+    } else {
+        out.push_str("报送记录（最近 5 次）：");
+        for r in &card.history {
+            let late = if r.late { " · 逾期" } else { "" };
+            // A co-unit's report is a contribution; the lead unit's are the project's figures.
+            let co = if r.role == "co" {
+                "（协办贡献）"
+            } else {
+                ""
+            };
+            let version = if r.version > 1 {
+                format!(" · 第{}版", r.version)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "\n· {} {}{co} · {}{version}{late}",
+                stored_time(&r.submitted_at, tz),
+                r.person_name,
+                status_name(&r.status)
+            ));
+            if !r.progress.is_empty() {
+                let progress: String = r.progress.chars().take(60).collect();
+                out.push_str(&format!("：{progress}"));
+            }
+        }
+    }
+    out
+}
+
+pub fn my_week(week: &MyWeek) -> String {
+    if week.projects.is_empty() {
+        return "您目前没有负责报送的项目。工作专班指派后，您会收到通知。".to_owned();
+    }
+    let header = match &week.week {
+        Some(plan) => format!(
+            "本周（{}起）截止时间：{}",
+            short_date(plan.week_start),
+            local_moment(plan.deadline)
+        ),
+        None => "本周为节假日，无需报送。".to_owned(),
+    };
+    let mut out = format!("{header}\n您负责报送的项目：");
+    for (no, title, role, reported) in &week.projects {
+        let state = match (&week.week, reported) {
+            (None, _) => "",
+            (Some(_), true) => " — 本周已报送 ✅",
+            (Some(_), false) => " — 本周未报送",
+        };
+        out.push_str(&format!(
+            "\n· {no}. {title}（{}）{state}",
+            assignment_role(role)
+        ));
+    }
+    out
+}
+
+pub fn people_list(lines: &[PersonLine]) -> String {
+    if lines.is_empty() {
+        return "还没有人员加入。".to_owned();
+    }
+    let mut out = format!("人员名单 · {} 人", lines.len());
+    for line in lines {
+        let p = &line.person;
+        let username = p
+            .username
+            .as_deref()
+            .map(|u| format!(" @{u}"))
+            .unwrap_or_default();
+        let unit = p
+            .unit_name
+            .as_deref()
+            .map(|u| format!(" · {u}"))
+            .unwrap_or_default();
+        let reach = if p.reachable {
+            ""
+        } else {
+            " · ⚠️无法送达"
+        };
+        out.push_str(&format!(
+            "\n\n{}{username}（ID {}）· {}{unit}{reach}",
+            p.display_name,
+            p.telegram_id,
+            role_name(p.role())
+        ));
+        match p.role() {
+            Role::Contact if line.projects.is_empty() => out.push_str("\n   项目：未指派"),
+            Role::Contact => {
+                let nos: Vec<String> = line.projects.iter().map(i64::to_string).collect();
+                out.push_str(&format!("\n   项目：{}", nos.join("、")));
+            }
+            Role::Leader if line.scope.is_empty() => out.push_str("\n   分管：未设定"),
+            Role::Leader => out.push_str(&format!("\n   分管：{}", line.scope)),
+            Role::Admin => {}
+        }
+    }
+    out
+}
+
+fn action_name(action: &str) -> &str {
+    match action {
+        "invite" => "生成邀请",
+        "join" => "加入",
+        "assign" => "指派",
+        "unassign" => "取消指派",
+        "leader_scope" => "设定分管范围",
+        "deactivate" => "停用",
+        "reactivate" => "恢复账号",
+        "leave" => "请假",
+        "back" => "销假",
+        "quiet" => "开关提醒",
+        "pause" => "暂停周报",
+        "resume" => "恢复周报",
+        "resolve" => "困难问题已解决",
+        "group_upgraded" => "调度群升级为超级群，通报改发新群",
+        "group_lost" => "调度群无法送达，通报改发本人",
+        other => other,
+    }
+}
+
+pub fn audit_list(rows: &[AuditRow], tz: Tz) -> String {
+    if rows.is_empty() {
+        return "还没有变更记录。".to_owned();
+    }
+    let mut out = format!("最近 {} 条变更记录：", rows.len());
+    for row in rows {
+        out.push_str(&format!(
+            "\n\n{} {} {}：{}",
+            stored_time(&row.at, tz),
+            row.actor_label,
+            action_name(&row.action),
+            row.target
+        ));
+        let facts = |stored: &Option<String>| {
+            stored
+                .as_deref()
+                .and_then(|stored| audit::facts(stored, tz))
+        };
+        match (facts(&row.before), facts(&row.after)) {
+            (Some(before), Some(after)) => out.push_str(&format!("\n   {before} → {after}")),
+            (None, Some(after)) => out.push_str(&format!("\n   {after}")),
+            (Some(before), None) => out.push_str(&format!("\n   原为 {before}")),
+            (None, None) => {}
+        }
+    }
+    out
+}
