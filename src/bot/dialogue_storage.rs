@@ -10,17 +10,17 @@ use serde::de::DeserializeOwned;
 use teloxide::dispatching::dialogue::Storage;
 use teloxide::types::ChatId;
 
-use crate::bot::scope::Scope;
+use crate::bot::turn::Turn;
 use crate::db::{self, dialogues};
 
 #[derive(Clone)]
 pub struct TxStorage {
-    scope: Scope,
+    turn: Turn,
 }
 
 impl TxStorage {
-    pub fn new(scope: Scope) -> Arc<Self> {
-        Arc::new(Self { scope })
+    pub fn new(turn: Turn) -> Arc<Self> {
+        Arc::new(Self { turn })
     }
 }
 
@@ -46,7 +46,7 @@ where
         chat_id: ChatId,
     ) -> BoxFuture<'static, Result<(), Self::Error>> {
         Box::pin(async move {
-            if dialogues::remove(&mut *self.scope.conn().await, chat_id.0).await? {
+            if dialogues::remove(&mut *self.turn.conn().await, chat_id.0).await? {
                 Ok(())
             } else {
                 Err(StorageError::Missing)
@@ -61,8 +61,8 @@ where
     ) -> BoxFuture<'static, Result<(), Self::Error>> {
         Box::pin(async move {
             let state = serde_json::to_string(&dialogue)?;
-            let now = db::instant(self.scope.now());
-            dialogues::set(&mut *self.scope.conn().await, chat_id.0, &state, &now).await?;
+            let now = db::instant(self.turn.now());
+            dialogues::set(&mut *self.turn.conn().await, chat_id.0, &state, &now).await?;
             Ok(())
         })
     }
@@ -72,8 +72,7 @@ where
         chat_id: ChatId,
     ) -> BoxFuture<'static, Result<Option<D>, Self::Error>> {
         Box::pin(async move {
-            let Some(state) = dialogues::get(&mut *self.scope.conn().await, chat_id.0).await?
-            else {
+            let Some(state) = dialogues::get(&mut *self.turn.conn().await, chat_id.0).await? else {
                 return Ok(None);
             };
             match serde_json::from_str(&state) {

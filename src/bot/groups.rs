@@ -5,7 +5,7 @@
 use sqlx::SqliteConnection;
 use teloxide::types::Message;
 
-use crate::bot::scope::Scope;
+use crate::bot::turn::Turn;
 use crate::bot::{BotContext, texts};
 use crate::config::Settings;
 use crate::db;
@@ -23,12 +23,12 @@ pub fn upgrade_of(msg: &Message) -> Option<(i64, i64)> {
 
 /// A service message comes from Telegram itself (the one in the new group even `sender_chat`),
 /// so nobody is authorised: the move is idempotent and only follows Telegram's word.
-pub async fn on_upgrade(ctx: BotContext, scope: Scope, msg: Message) -> anyhow::Result<()> {
+pub async fn on_upgrade(ctx: BotContext, turn: Turn, msg: Message) -> anyhow::Result<()> {
     let Some((from, to)) = upgrade_of(&msg) else {
         return Ok(());
     };
-    let now = db::instant(scope.now());
-    follow_upgrade(&mut *scope.conn().await, &ctx.settings, from, to, &now).await
+    let now = db::instant(turn.now());
+    follow_upgrade(&mut *turn.conn().await, &ctx.settings, from, to, &now).await
 }
 
 /// Moves the group's business to its new id and tells the admins when a leader's digest chat

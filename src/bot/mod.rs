@@ -7,10 +7,10 @@ pub mod handlers;
 pub mod keyboards;
 pub mod outgoing;
 pub mod report;
-pub mod scope;
 pub mod secrets;
 pub mod strangers;
 pub mod texts;
+pub mod turn;
 
 use std::sync::Arc;
 
@@ -62,7 +62,7 @@ mod tests {
     use teloxide::types::Me;
 
     use super::*;
-    use crate::bot::scope::Scope;
+    use crate::bot::turn::Turn;
 
     /// dptree finds a missing dependency only when a branch runs: check the whole tree against
     /// what the processor puts in (its `deps!`), so a new branch cannot ask for more.
@@ -74,7 +74,7 @@ mod tests {
             &[
                 Type::of::<Update>(),
                 Type::of::<BotContext>(),
-                Type::of::<Scope>(),
+                Type::of::<Turn>(),
                 Type::of::<Arc<TxStorage>>(),
                 Type::of::<Me>(),
             ],

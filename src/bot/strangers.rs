@@ -5,25 +5,25 @@
 use chrono::TimeDelta;
 use teloxide::types::User;
 
-use crate::bot::scope::Scope;
 use crate::bot::texts;
+use crate::bot::turn::Turn;
 use crate::db::{self, refusals};
 
 /// How long a person not admitted is not answered again.
 pub const QUIET: TimeDelta = TimeDelta::minutes(10);
 
 /// Answers a person not admitted in their private chat, unless they were answered lately.
-pub async fn refuse(scope: &Scope, chat: i64, user: &User) -> anyhow::Result<()> {
-    let now = scope.now();
+pub async fn refuse(turn: &Turn, chat: i64, user: &User) -> anyhow::Result<()> {
+    let now = turn.now();
     let answer = refusals::record(
-        &mut *scope.conn().await,
+        &mut *turn.conn().await,
         user.id.0 as i64,
         &db::instant(now),
         &db::instant(now - QUIET),
     )
     .await?;
     if answer {
-        scope.reply(chat, texts::not_admitted()).await?;
+        turn.reply(chat, texts::not_admitted()).await?;
     }
     Ok(())
 }

@@ -21,7 +21,7 @@ pub struct DirectCall {
 }
 
 #[derive(Clone)]
-pub struct Scope {
+pub struct Turn {
     now: DateTime<Utc>,
     inner: Arc<Mutex<Inner>>,
 }
@@ -33,7 +33,7 @@ struct Inner {
     secrets: Vec<String>,
 }
 
-impl Scope {
+impl Turn {
     pub fn new(tx: Tx, now: DateTime<Utc>) -> Self {
         Self {
             now,
@@ -56,12 +56,12 @@ impl Scope {
             &mut **inner
                 .tx
                 .as_mut()
-                .expect("the scope's transaction is open while handlers run")
+                .expect("the turn's transaction is open while handlers run")
         })
     }
 
     /// Queues a message in the same transaction as everything else the handler did. It carries
-    /// as secrets those of [`Scope::keep_secret`] that it contains.
+    /// as secrets those of [`Turn::keep_secret`] that it contains.
     pub async fn send(&self, mut message: Outgoing) -> sqlx::Result<Option<i64>> {
         let now = db::instant(self.now);
         let mut inner = self.inner.lock().await;
@@ -74,7 +74,7 @@ impl Scope {
         let tx = inner
             .tx
             .as_mut()
-            .expect("the scope's transaction is open while handlers run");
+            .expect("the turn's transaction is open while handlers run");
         message.enqueue(tx, &now).await
     }
 

@@ -18,7 +18,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 
 use crate::bot::dialogue_storage::TxStorage;
-use crate::bot::scope::{DirectCall, Scope};
+use crate::bot::turn::{DirectCall, Turn};
 use crate::bot::{BotContext, secrets, texts};
 use crate::clock::SharedClock;
 use crate::db::{self, inbox, inbox::InboxRow, people};
@@ -180,9 +180,9 @@ impl Processor {
         };
         let kind = update_kind(&row.payload);
         let user_id = update.from().map(|u| u.id.0 as i64);
-        let scope = Scope::new(db::begin_write(&self.ctx.pool).await?, self.ctx.clock.now());
-        let failed = self.run_handler(update, &scope).await;
-        let (tx, direct) = scope.finish().await;
+        let turn = Turn::new(db::begin_write(&self.ctx.pool).await?, self.ctx.clock.now());
+        let failed = self.run_handler(update, &turn).await;
+        let (tx, direct) = turn.finish().await;
         let latency_ms = started.elapsed().as_millis() as u64;
         let failed = match failed {
             Some(failed) => {
@@ -214,12 +214,12 @@ impl Processor {
     }
 
     /// Runs the handler tree on an update, within the handler timeout; `None` when it succeeded.
-    async fn run_handler(&self, update: Update, scope: &Scope) -> Option<Failed> {
-        let storage = TxStorage::new(scope.clone());
+    async fn run_handler(&self, update: Update, turn: &Turn) -> Option<Failed> {
+        let storage = TxStorage::new(turn.clone());
         let deps = dptree::deps![
             update,
             self.ctx.clone(),
-            scope.clone(),
+            turn.clone(),
             storage,
             self.me.clone()
         ];

@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::TimeDelta;
 use minsheng::app::App;
 use minsheng::bot::report::Press;
-use minsheng::bot::scope::Scope;
+use minsheng::bot::turn::Turn;
 use minsheng::bot::{self, texts};
 use minsheng::clock::ManualClock;
 use minsheng::config::Settings;
@@ -230,11 +230,11 @@ async fn called(calls: &AtomicU32, n: u32) {
 /// `/full` finds the disk full on its first `failures` attempts, then answers 已收到. The full
 /// disk is real: the handler's database may not grow while it writes a megabyte.
 fn disk_full_for(failures: u32, calls: Arc<AtomicU32>) -> UpdateHandler<anyhow::Error> {
-    dptree::endpoint(move |scope: Scope, msg: Message| {
+    dptree::endpoint(move |turn: Turn, msg: Message| {
         let calls = calls.clone();
         async move {
             if calls.fetch_add(1, Ordering::SeqCst) < failures {
-                let mut conn = scope.conn().await;
+                let mut conn = turn.conn().await;
                 sqlx::query("PRAGMA max_page_count = 1")
                     .execute(&mut *conn)
                     .await?;
@@ -249,7 +249,7 @@ fn disk_full_for(failures: u32, calls: Arc<AtomicU32>) -> UpdateHandler<anyhow::
                     .await?;
                 full?;
             }
-            scope.reply(msg.chat.id.0, "已收到").await?;
+            turn.reply(msg.chat.id.0, "已收到").await?;
             Ok(())
         }
     })
@@ -300,13 +300,13 @@ async fn a_disk_full_for_a_while_is_waited_out_and_the_person_is_answered() {
 
 /// `/slow` hangs with the write lock held on its first attempt, then answers 已收到.
 fn hangs_once(calls: Arc<AtomicU32>) -> UpdateHandler<anyhow::Error> {
-    dptree::endpoint(move |scope: Scope, msg: Message| {
+    dptree::endpoint(move |turn: Turn, msg: Message| {
         let calls = calls.clone();
         async move {
             if calls.fetch_add(1, Ordering::SeqCst) == 0 {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
             }
-            scope.reply(msg.chat.id.0, "已收到").await?;
+            turn.reply(msg.chat.id.0, "已收到").await?;
             Ok(())
         }
     })

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use minsheng::bot::dialogue_storage::TxStorage;
-use minsheng::bot::scope::Scope;
+use minsheng::bot::turn::Turn;
 use minsheng::bot::{self, texts};
 use teloxide::dispatching::dialogue::{self, Dialogue};
 use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
@@ -238,7 +238,7 @@ fn tally_tree() -> UpdateHandler<anyhow::Error> {
 
 async fn count(
     dialogue: Dialogue<Tally, TxStorage>,
-    scope: Scope,
+    turn: Turn,
     msg: Message,
 ) -> anyhow::Result<()> {
     if msg.text() == Some("/fail") {
@@ -250,7 +250,7 @@ async fn count(
         Tally::Counting(n) => n + 1,
     };
     dialogue.update(Tally::Counting(n)).await?;
-    scope.reply(msg.chat.id.0, format!("第{n}条")).await?;
+    turn.reply(msg.chat.id.0, format!("第{n}条")).await?;
     Ok(())
 }
 
@@ -289,14 +289,13 @@ async fn a_conversation_survives_a_restart_and_a_failed_step_leaves_no_trace() {
     app.stop().await;
 }
 
-async fn edit_after_reply(scope: Scope, msg: Message) -> anyhow::Result<()> {
-    scope.reply(msg.chat.id.0, "已收到").await?;
-    scope
-        .call_after_commit(
-            "editMessageText",
-            serde_json::json!({ "chat_id": msg.chat.id.0, "message_id": 1, "text": "已处理" }),
-        )
-        .await;
+async fn edit_after_reply(turn: Turn, msg: Message) -> anyhow::Result<()> {
+    turn.reply(msg.chat.id.0, "已收到").await?;
+    turn.call_after_commit(
+        "editMessageText",
+        serde_json::json!({ "chat_id": msg.chat.id.0, "message_id": 1, "text": "已处理" }),
+    )
+    .await;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use super::{answer, cycle};
 use crate::bot::commands::AdminCommand;
 use crate::bot::keyboards::{self, Press};
 use crate::bot::outgoing::Outgoing;
-use crate::bot::scope::Scope;
+use crate::bot::turn::Turn;
 use crate::bot::{BotContext, texts};
 use crate::db::people::Person;
 use crate::db::{self, audit, plan, reports};
@@ -23,55 +23,54 @@ use crate::services::{people as admin, views};
 /// An admin's commands.
 pub(super) async fn on_command(
     ctx: BotContext,
-    scope: Scope,
+    turn: Turn,
     me: Me,
     msg: Message,
     actor: Person,
     command: AdminCommand,
 ) -> anyhow::Result<()> {
-    let (ctx, scope, msg, actor) = (&ctx, &scope, &msg, &actor);
+    let (ctx, turn, msg, actor) = (&ctx, &turn, &msg, &actor);
     let bot_name = me.username();
     let chat = msg.chat.id.0;
-    let now = scope.now();
+    let now = turn.now();
     let result = match command {
         AdminCommand::Invite(args) if args.trim().is_empty() => {
-            scope
-                .send(
-                    Outgoing::text(chat, texts::invite_choose_role())
-                        .with_keyboard(&keyboards::invite_roles()),
-                )
-                .await?;
+            turn.send(
+                Outgoing::text(chat, texts::invite_choose_role())
+                    .with_keyboard(&keyboards::invite_roles()),
+            )
+            .await?;
             return Ok(());
         }
-        AdminCommand::Invite(args) => invite(ctx, scope, bot_name, actor, &args, now).await,
-        AdminCommand::Assign(args) => assign(ctx, scope, actor, &args, now).await,
-        AdminCommand::Unassign(args) => unassign(ctx, scope, actor, &args, now).await,
-        AdminCommand::Leader(args) => leader(ctx, scope, msg, actor, &args, now).await,
-        AdminCommand::Deactivate(args) => deactivate(scope, actor, &args, now).await,
-        AdminCommand::Reactivate(args) => reactivate(scope, actor, &args, now).await,
-        AdminCommand::People => people_list(ctx, scope, now).await,
-        AdminCommand::Projects => show(ctx, scope, actor, View::Projects).await,
-        AdminCommand::Project(no) => show(ctx, scope, actor, View::Project(no)).await,
-        AdminCommand::Missing => cycle::missing(ctx, scope).await,
-        AdminCommand::Remind(args) => cycle::remind(ctx, scope, &args).await,
-        AdminCommand::Cycle => cycle::show_cycle(ctx, scope).await,
-        AdminCommand::Pause(args) => cycle::pause(ctx, scope, actor, &args).await,
-        AdminCommand::Resume => cycle::resume(ctx, scope, actor).await,
-        AdminCommand::Digest => digest_now(ctx, scope, actor).await,
-        AdminCommand::Export => export(ctx, scope, actor, chat).await,
-        AdminCommand::Resolve(args) => resolve(ctx, scope, actor, &args).await,
+        AdminCommand::Invite(args) => invite(ctx, turn, bot_name, actor, &args, now).await,
+        AdminCommand::Assign(args) => assign(ctx, turn, actor, &args, now).await,
+        AdminCommand::Unassign(args) => unassign(ctx, turn, actor, &args, now).await,
+        AdminCommand::Leader(args) => leader(ctx, turn, msg, actor, &args, now).await,
+        AdminCommand::Deactivate(args) => deactivate(turn, actor, &args, now).await,
+        AdminCommand::Reactivate(args) => reactivate(turn, actor, &args, now).await,
+        AdminCommand::People => people_list(ctx, turn, now).await,
+        AdminCommand::Projects => show(ctx, turn, actor, View::Projects).await,
+        AdminCommand::Project(no) => show(ctx, turn, actor, View::Project(no)).await,
+        AdminCommand::Missing => cycle::missing(ctx, turn).await,
+        AdminCommand::Remind(args) => cycle::remind(ctx, turn, &args).await,
+        AdminCommand::Cycle => cycle::show_cycle(ctx, turn).await,
+        AdminCommand::Pause(args) => cycle::pause(ctx, turn, actor, &args).await,
+        AdminCommand::Resume => cycle::resume(ctx, turn, actor).await,
+        AdminCommand::Digest => digest_now(ctx, turn, actor).await,
+        AdminCommand::Export => export(ctx, turn, actor, chat).await,
+        AdminCommand::Resolve(args) => resolve(ctx, turn, actor, &args).await,
         AdminCommand::Audit(args) => {
             let n = args.trim().parse::<i64>().unwrap_or(10).clamp(1, 50);
-            let rows = audit::latest(&mut *scope.conn().await, n).await?;
+            let rows = audit::latest(&mut *turn.conn().await, n).await?;
             Ok(texts::audit_list(&rows, ctx.settings.timezone))
         }
     };
-    answer(scope, chat, result).await
+    answer(turn, chat, result).await
 }
 
 async fn invite(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     bot_name: &str,
     actor: &Person,
     args: &str,
@@ -83,19 +82,19 @@ async fn invite(
         .unwrap_or((args.trim(), ""));
     let role =
         parse_role(role_word).ok_or_else(|| UserError::Usage(texts::INVITE_USAGE.to_owned()))?;
-    let mut conn = scope.conn().await;
+    let mut conn = turn.conn().await;
     let unit = match (role, unit_text.trim()) {
         (Role::Contact, "") => return Err(UserError::Usage(texts::INVITE_USAGE.to_owned()).into()),
         (Role::Contact, text) => Some(admin::resolve_unit(&mut conn, text).await?),
         _ => None,
     };
     drop(conn);
-    invite_link(ctx, scope, bot_name, actor, role, unit, now).await
+    invite_link(ctx, turn, bot_name, actor, role, unit, now).await
 }
 
 pub(super) async fn invite_link(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     bot_name: &str,
     actor: &Person,
     role: Role,
@@ -103,7 +102,7 @@ pub(super) async fn invite_link(
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
     let invite = admin::create_invite(
-        &mut *scope.conn().await,
+        &mut *turn.conn().await,
         actor,
         role,
         unit,
@@ -111,7 +110,7 @@ pub(super) async fn invite_link(
         now,
     )
     .await?;
-    scope.keep_secret(&invite.token).await;
+    turn.keep_secret(&invite.token).await;
     let link = format!("https://t.me/{bot_name}?start={}", invite.token);
     Ok(texts::invite_link(
         invite.role,
@@ -124,7 +123,7 @@ pub(super) async fn invite_link(
 
 async fn assign(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     actor: &Person,
     args: &str,
     now: DateTime<Utc>,
@@ -144,7 +143,7 @@ async fn assign(
         _ => return Err(UserError::Usage(texts::ASSIGN_USAGE.to_owned()).into()),
     };
     let stamp = db::instant(now);
-    let mut conn = scope.conn().await;
+    let mut conn = turn.conn().await;
     let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
     let project = admin::resolve_project(&mut conn, &plan, no).await?;
     let person = admin::resolve_person(&mut conn, who).await?;
@@ -157,12 +156,11 @@ async fn assign(
             role,
         )),
         admin::Assigned::New | admin::Assigned::RoleChanged { .. } => {
-            scope
-                .reply(
-                    person.telegram_id,
-                    texts::you_were_assigned(project.no, &project.title, role),
-                )
-                .await?;
+            turn.reply(
+                person.telegram_id,
+                texts::you_were_assigned(project.no, &project.title, role),
+            )
+            .await?;
             Ok(texts::assigned(
                 &person.display_name,
                 project.no,
@@ -175,7 +173,7 @@ async fn assign(
 
 async fn unassign(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     actor: &Person,
     args: &str,
     now: DateTime<Utc>,
@@ -183,7 +181,7 @@ async fn unassign(
     let [no, who] = words(args)[..] else {
         return Err(UserError::Usage(texts::UNASSIGN_USAGE.to_owned()).into());
     };
-    let mut conn = scope.conn().await;
+    let mut conn = turn.conn().await;
     let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
     let project = admin::resolve_project(&mut conn, &plan, no).await?;
     let person = admin::resolve_person(&mut conn, who).await?;
@@ -191,18 +189,17 @@ async fn unassign(
         return Ok(texts::not_assigned(&person.display_name, project.no));
     }
     drop(conn);
-    scope
-        .reply(
-            person.telegram_id,
-            texts::you_were_unassigned(project.no, &project.title),
-        )
-        .await?;
+    turn.reply(
+        person.telegram_id,
+        texts::you_were_unassigned(project.no, &project.title),
+    )
+    .await?;
     Ok(texts::unassigned(&person.display_name, project.no))
 }
 
 async fn leader(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     msg: &Message,
     actor: &Person,
     args: &str,
@@ -214,7 +211,7 @@ async fn leader(
         .ok_or_else(|| UserError::Usage(texts::LEADER_USAGE.to_owned()))?;
     let spec = ScopeSpec::parse(spec)?;
     let in_group = !msg.chat.is_private();
-    let mut conn = scope.conn().await;
+    let mut conn = turn.conn().await;
     let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
     let person = admin::resolve_person(&mut conn, who).await?;
     let group = in_group.then_some(msg.chat.id.0);
@@ -229,8 +226,7 @@ async fn leader(
     )
     .await?;
     drop(conn);
-    scope
-        .reply(person.telegram_id, texts::your_scope(&described))
+    turn.reply(person.telegram_id, texts::your_scope(&described))
         .await?;
     Ok(texts::leader_scope_set(
         &person.display_name,
@@ -240,7 +236,7 @@ async fn leader(
 }
 
 async fn deactivate(
-    scope: &Scope,
+    turn: &Turn,
     actor: &Person,
     args: &str,
     now: DateTime<Utc>,
@@ -248,13 +244,13 @@ async fn deactivate(
     if args.trim().is_empty() {
         return Err(UserError::Usage(texts::DEACTIVATE_USAGE.to_owned()).into());
     }
-    let mut conn = scope.conn().await;
+    let mut conn = turn.conn().await;
     let person = admin::resolve_person(&mut conn, args).await?;
     let ended = admin::deactivate(&mut conn, actor, &person, &db::instant(now)).await?;
     drop(conn);
     let mut gone = person.clone();
     gone.active = false;
-    send_menu(scope, &gone).await?;
+    send_menu(turn, &gone).await?;
     let mut text = texts::deactivated(&person.display_name, ended.assignments);
     if ended.invites > 0 {
         text.push_str(&texts::invites_revoked(ended.invites));
@@ -263,7 +259,7 @@ async fn deactivate(
 }
 
 async fn reactivate(
-    scope: &Scope,
+    turn: &Turn,
     actor: &Person,
     args: &str,
     now: DateTime<Utc>,
@@ -271,28 +267,23 @@ async fn reactivate(
     if args.trim().is_empty() {
         return Err(UserError::Usage(texts::REACTIVATE_USAGE.to_owned()).into());
     }
-    let mut conn = scope.conn().await;
+    let mut conn = turn.conn().await;
     let person = admin::resolve_former_person(&mut conn, args).await?;
     admin::reactivate(&mut conn, actor, &person, &db::instant(now)).await?;
     drop(conn);
     let mut back = person.clone();
     back.active = true;
-    send_menu(scope, &back).await?;
-    scope
-        .reply(
-            person.telegram_id,
-            texts::you_were_reactivated(person.role()),
-        )
-        .await?;
+    send_menu(turn, &back).await?;
+    turn.reply(
+        person.telegram_id,
+        texts::you_were_reactivated(person.role()),
+    )
+    .await?;
     Ok(texts::reactivated(&person.display_name, person.role()))
 }
 
-async fn people_list(
-    ctx: &BotContext,
-    scope: &Scope,
-    now: DateTime<Utc>,
-) -> anyhow::Result<String> {
-    let mut conn = scope.conn().await;
+async fn people_list(ctx: &BotContext, turn: &Turn, now: DateTime<Utc>) -> anyhow::Result<String> {
+    let mut conn = turn.conn().await;
     let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
     Ok(texts::people_list(
         &views::people_lines(&mut conn, &plan).await?,
@@ -302,16 +293,16 @@ async fn people_list(
 /// /resolve: a project's open difficulties are settled (they leave the digest's list).
 async fn resolve(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     actor: &Person,
     args: &str,
 ) -> anyhow::Result<String> {
     if args.trim().is_empty() {
         return Err(UserError::Usage(texts::RESOLVE_USAGE.to_owned()).into());
     }
-    let stamp = db::instant(scope.now());
-    let mut conn = scope.conn().await;
-    let plan = admin::current_plan(&mut conn, scope.now(), ctx.settings.timezone).await?;
+    let stamp = db::instant(turn.now());
+    let mut conn = turn.conn().await;
+    let plan = admin::current_plan(&mut conn, turn.now(), ctx.settings.timezone).await?;
     let project = admin::resolve_project(&mut conn, &plan, args).await?;
     let resolved = reports::resolve_difficulties(&mut conn, project.id, actor.id, &stamp).await?;
     if resolved > 0 {
@@ -331,34 +322,33 @@ async fn resolve(
 /// An admin's press of an invite button, in their own private chat.
 pub(super) async fn on_invite_press(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     bot_name: &str,
     actor: &Person,
     chat: i64,
     press: Press,
 ) -> anyhow::Result<()> {
-    let now = scope.now();
+    let now = turn.now();
     let result = match press {
         Press::InviteRole(Role::Contact) => {
-            let units = plan::active_units(&mut *scope.conn().await).await?;
-            scope
-                .send(
-                    Outgoing::text(chat, texts::invite_choose_unit())
-                        .with_keyboard(&keyboards::invite_units(&units)),
-                )
-                .await?;
+            let units = plan::active_units(&mut *turn.conn().await).await?;
+            turn.send(
+                Outgoing::text(chat, texts::invite_choose_unit())
+                    .with_keyboard(&keyboards::invite_units(&units)),
+            )
+            .await?;
             return Ok(());
         }
-        Press::InviteRole(role) => invite_link(ctx, scope, bot_name, actor, role, None, now).await,
+        Press::InviteRole(role) => invite_link(ctx, turn, bot_name, actor, role, None, now).await,
         Press::InviteUnit(unit_id) => {
-            let unit = plan::unit_by_id(&mut *scope.conn().await, unit_id).await?;
+            let unit = plan::unit_by_id(&mut *turn.conn().await, unit_id).await?;
             match unit {
                 Some(unit) => {
-                    invite_link(ctx, scope, bot_name, actor, Role::Contact, Some(unit), now).await
+                    invite_link(ctx, turn, bot_name, actor, Role::Contact, Some(unit), now).await
                 }
                 None => Err(UserError::Refused(texts::expired_button().to_owned()).into()),
             }
         }
     };
-    answer(scope, chat, result).await
+    answer(turn, chat, result).await
 }

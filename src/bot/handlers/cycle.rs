@@ -4,25 +4,25 @@
 use serde_json::json;
 
 use crate::bot::BotContext;
-use crate::bot::scope::Scope;
 use crate::bot::texts::{cycle as say, schedule};
+use crate::bot::turn::Turn;
 use crate::db::people::Person;
 use crate::db::{self, audit, calendar, cycle as cycle_db};
 use crate::domain::args::{parse_date_range, parse_project_no};
 use crate::error::UserError;
 use crate::services::{cycle, people as admin};
 
-fn year_of(ctx: &BotContext, scope: &Scope) -> i32 {
+fn year_of(ctx: &BotContext, turn: &Turn) -> i32 {
     use chrono::Datelike;
-    scope.now().with_timezone(&ctx.settings.timezone).year()
+    turn.now().with_timezone(&ctx.settings.timezone).year()
 }
 
-pub async fn show_cycle(ctx: &BotContext, scope: &Scope) -> anyhow::Result<String> {
-    let mut conn = scope.conn().await;
-    let plan = admin::current_plan(&mut conn, scope.now(), ctx.settings.timezone).await?;
+pub async fn show_cycle(ctx: &BotContext, turn: &Turn) -> anyhow::Result<String> {
+    let mut conn = turn.conn().await;
+    let plan = admin::current_plan(&mut conn, turn.now(), ctx.settings.timezone).await?;
     let calendar = calendar::load(&mut conn, plan.id).await?;
     Ok(
-        match cycle::coming_week(&calendar, &ctx.settings, scope.now()) {
+        match cycle::coming_week(&calendar, &ctx.settings, turn.now()) {
             Ok(week) => say::week_dates(&week),
             Err(monday) => say::no_report_week(monday),
         },
@@ -31,15 +31,15 @@ pub async fn show_cycle(ctx: &BotContext, scope: &Scope) -> anyhow::Result<Strin
 
 pub async fn pause(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     actor: &Person,
     args: &str,
 ) -> anyhow::Result<String> {
-    let (from, to) = parse_date_range(args, year_of(ctx, scope))
+    let (from, to) = parse_date_range(args, year_of(ctx, turn))
         .ok_or_else(|| UserError::Usage(schedule::PAUSE_USAGE.to_owned()))?;
-    let stamp = db::instant(scope.now());
-    let mut conn = scope.conn().await;
-    let plan = admin::current_plan(&mut conn, scope.now(), ctx.settings.timezone).await?;
+    let stamp = db::instant(turn.now());
+    let mut conn = turn.conn().await;
+    let plan = admin::current_plan(&mut conn, turn.now(), ctx.settings.timezone).await?;
     cycle_db::add_pause(&mut conn, plan.id, from, to, actor.id, &stamp).await?;
     let entry = audit::Entry {
         actor_id: Some(actor.id),
@@ -53,10 +53,10 @@ pub async fn pause(
     Ok(schedule::paused(from, to))
 }
 
-pub async fn resume(ctx: &BotContext, scope: &Scope, actor: &Person) -> anyhow::Result<String> {
-    let stamp = db::instant(scope.now());
-    let mut conn = scope.conn().await;
-    let plan = admin::current_plan(&mut conn, scope.now(), ctx.settings.timezone).await?;
+pub async fn resume(ctx: &BotContext, turn: &Turn, actor: &Person) -> anyhow::Result<String> {
+    let stamp = db::instant(turn.now());
+    let mut conn = turn.conn().await;
+    let plan = admin::current_plan(&mut conn, turn.now(), ctx.settings.timezone).await?;
     let lifted = cycle_db::lift_pauses(&mut conn, plan.id, &stamp).await?;
     if lifted == 0 {
         return Ok(schedule::nothing_paused().to_owned());
@@ -73,15 +73,15 @@ pub async fn resume(ctx: &BotContext, scope: &Scope, actor: &Person) -> anyhow::
     Ok(schedule::resumed().to_owned())
 }
 
-pub async fn missing(ctx: &BotContext, scope: &Scope) -> anyhow::Result<String> {
-    let found = cycle::missing_now(&mut *scope.conn().await, &ctx.settings, scope.now()).await?;
+pub async fn missing(ctx: &BotContext, turn: &Turn) -> anyhow::Result<String> {
+    let found = cycle::missing_now(&mut *turn.conn().await, &ctx.settings, turn.now()).await?;
     Ok(match found {
         Ok((_, week, contacts)) => schedule::missing(&week, &contacts),
         Err(monday) => say::no_report_week(monday),
     })
 }
 
-pub async fn remind(ctx: &BotContext, scope: &Scope, args: &str) -> anyhow::Result<String> {
+pub async fn remind(ctx: &BotContext, turn: &Turn, args: &str) -> anyhow::Result<String> {
     let project = match args.trim() {
         "" => None,
         text => Some(
@@ -89,18 +89,13 @@ pub async fn remind(ctx: &BotContext, scope: &Scope, args: &str) -> anyhow::Resu
                 .ok_or_else(|| UserError::Usage(schedule::REMIND_USAGE.to_owned()))?,
         ),
     };
-    let queued = crate::jobs::cycle::remind_now(
-        &mut *scope.conn().await,
-        &ctx.settings,
-        project,
-        scope.now(),
-    )
-    .await?;
+    let queued =
+        crate::jobs::cycle::remind_now(&mut *turn.conn().await, &ctx.settings, project, turn.now())
+            .await?;
     Ok(match queued {
         Some(count) => schedule::reminded(count),
         None => say::no_report_week(crate::domain::cycle::week_start(
-            scope
-                .now()
+            turn.now()
                 .with_timezone(&ctx.settings.timezone)
                 .date_naive(),
         )),
@@ -109,19 +104,19 @@ pub async fn remind(ctx: &BotContext, scope: &Scope, args: &str) -> anyhow::Resu
 
 pub async fn leave(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     person: &Person,
     args: &str,
 ) -> anyhow::Result<String> {
-    let (from, to) = parse_date_range(args, year_of(ctx, scope))
+    let (from, to) = parse_date_range(args, year_of(ctx, turn))
         .ok_or_else(|| UserError::Usage(schedule::LEAVE_USAGE.to_owned()))?;
-    let today = today(ctx, scope);
+    let today = today(ctx, turn);
     // A leave dated back would excuse a deadline already missed, and spare its escalation.
     if from < today {
         return Err(UserError::Usage(schedule::leave_starts_too_early(today)).into());
     }
-    let stamp = db::instant(scope.now());
-    let mut conn = scope.conn().await;
+    let stamp = db::instant(turn.now());
+    let mut conn = turn.conn().await;
     cycle_db::add_leave(&mut conn, person.id, from, to, &stamp).await?;
     own_change(
         &mut conn,
@@ -135,10 +130,10 @@ pub async fn leave(
     Ok(schedule::on_leave(from, to))
 }
 
-pub async fn back(ctx: &BotContext, scope: &Scope, person: &Person) -> anyhow::Result<String> {
-    let today = today(ctx, scope);
-    let stamp = db::instant(scope.now());
-    let mut conn = scope.conn().await;
+pub async fn back(ctx: &BotContext, turn: &Turn, person: &Person) -> anyhow::Result<String> {
+    let today = today(ctx, turn);
+    let stamp = db::instant(turn.now());
+    let mut conn = turn.conn().await;
     let ended = cycle_db::end_leaves(&mut conn, person.id, today, &stamp).await?;
     if ended == 0 {
         return Ok(schedule::not_on_leave().to_owned());
@@ -156,10 +151,10 @@ pub async fn back(ctx: &BotContext, scope: &Scope, person: &Person) -> anyhow::R
     Ok(schedule::welcome_back().to_owned())
 }
 
-pub async fn quiet(scope: &Scope, person: &Person) -> anyhow::Result<String> {
+pub async fn quiet(turn: &Turn, person: &Person) -> anyhow::Result<String> {
     let quiet = !person.quiet;
-    let stamp = db::instant(scope.now());
-    let mut conn = scope.conn().await;
+    let stamp = db::instant(turn.now());
+    let mut conn = turn.conn().await;
     cycle_db::set_quiet(&mut conn, person.id, quiet).await?;
     let before = json!({ "quiet": person.quiet });
     own_change(
@@ -174,9 +169,8 @@ pub async fn quiet(scope: &Scope, person: &Person) -> anyhow::Result<String> {
     Ok(schedule::quiet(quiet).to_owned())
 }
 
-fn today(ctx: &BotContext, scope: &Scope) -> chrono::NaiveDate {
-    scope
-        .now()
+fn today(ctx: &BotContext, turn: &Turn) -> chrono::NaiveDate {
+    turn.now()
         .with_timezone(&ctx.settings.timezone)
         .date_naive()
 }

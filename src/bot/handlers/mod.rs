@@ -1,5 +1,5 @@
 //! Endpoints, each named after what it receives. They never call Telegram: replies go into the
-//! outbox through the [`Scope`], in the same transaction as their other writes.
+//! outbox through the [`Turn`], in the same transaction as their other writes.
 //!
 //! Who may do what is read from the database on every update, once, near the top of the tree
 //! (`identified`): the admitted person goes into the dependencies and each role parses its
@@ -24,7 +24,7 @@ use teloxide::utils::command::BotCommands;
 use crate::bot::commands::{self, AdminCommand, ContactCommand, LeaderCommand, PublicCommand};
 use crate::bot::keyboards::Press;
 use crate::bot::report::{self, ReportDialogue, ReportState};
-use crate::bot::scope::Scope;
+use crate::bot::turn::Turn;
 use crate::bot::{BotContext, strangers, texts};
 use crate::db::people::{self, Person};
 use crate::domain::role::Role;
@@ -116,9 +116,9 @@ fn is_not_command(msg: Message) -> bool {
 /// fails the update (to be retried like any other failure) instead of taking the sender for a
 /// stranger.
 fn identified() -> UpdateHandler<anyhow::Error> {
-    dptree::map_async(|scope: Scope, user: User| async move {
-        Lookup::from(identify(&scope, &user).await)
-    })
+    dptree::map_async(
+        |turn: Turn, user: User| async move { Lookup::from(identify(&turn, &user).await) },
+    )
     .branch(dptree::filter_map(Lookup::failure).endpoint(fail))
     .filter_map(Lookup::person)
 }
@@ -167,8 +167,8 @@ async fn fail(failure: ReadFailure) -> anyhow::Result<()> {
 }
 
 /// The person behind an update, if admitted and active. Their profile is kept up to date.
-async fn identify(scope: &Scope, user: &User) -> anyhow::Result<Option<Person>> {
-    let mut conn = scope.conn().await;
+async fn identify(turn: &Turn, user: &User) -> anyhow::Result<Option<Person>> {
+    let mut conn = turn.conn().await;
     let id = user.id.0 as i64;
     let Some(mut person) = people::by_telegram_id(&mut conn, id).await? else {
         return Ok(None);
@@ -191,7 +191,7 @@ async fn identify(scope: &Scope, user: &User) -> anyhow::Result<Option<Person>> 
 /// Text that is not a command: an answer of the report conversation under way, or a hint.
 async fn on_text(
     ctx: BotContext,
-    scope: Scope,
+    turn: Turn,
     msg: Message,
     dialogue: ReportDialogue,
     state: ReportState,
@@ -199,21 +199,16 @@ async fn on_text(
 ) -> anyhow::Result<()> {
     let private = msg.chat.is_private();
     if private && state != ReportState::Idle && person.role() == Role::Contact {
-        return report::on_input(&ctx, &scope, &dialogue, &person, &msg, state).await;
+        return report::on_input(&ctx, &turn, &dialogue, &person, &msg, state).await;
     }
     if private {
-        scope.reply(msg.chat.id.0, texts::unknown_input()).await?;
+        turn.reply(msg.chat.id.0, texts::unknown_input()).await?;
     }
     Ok(())
 }
 
 /// A command the person's role does not have: another bot's, another role's, or nobody's.
-async fn on_other_command(
-    scope: Scope,
-    me: Me,
-    msg: Message,
-    person: Person,
-) -> anyhow::Result<()> {
+async fn on_other_command(turn: Turn, me: Me, msg: Message, person: Person) -> anyhow::Result<()> {
     let chat = msg.chat.id.0;
     let text = msg.text().unwrap_or_default();
     let bot_name = me.username();
@@ -228,24 +223,23 @@ async fn on_other_command(
             command = text.split_whitespace().next(),
             "refused a command beyond the person's role"
         );
-        scope.reply(chat, texts::not_allowed()).await?;
+        turn.reply(chat, texts::not_allowed()).await?;
     } else if msg.chat.is_private() || text.contains(&format!("@{bot_name}")) {
-        scope.reply(chat, texts::unknown_command()).await?;
+        turn.reply(chat, texts::unknown_command()).await?;
     }
     Ok(())
 }
 
 /// A message edited after the bot acted on it. The edit is not taken (a report's history is
 /// versions, never a changed message); an admitted person is told how to correct, in private.
-async fn on_edited_message(scope: Scope, msg: Message, person: Person) -> anyhow::Result<()> {
-    scope
-        .reply(msg.chat.id.0, texts::edit_not_taken(person.role()))
+async fn on_edited_message(turn: Turn, msg: Message, person: Person) -> anyhow::Result<()> {
+    turn.reply(msg.chat.id.0, texts::edit_not_taken(person.role()))
         .await?;
     Ok(())
 }
 
 /// Runs an action whose refusals are shown to the person as they are.
-async fn answer(scope: &Scope, chat: i64, result: anyhow::Result<String>) -> anyhow::Result<()> {
+async fn answer(turn: &Turn, chat: i64, result: anyhow::Result<String>) -> anyhow::Result<()> {
     let text = match result {
         Ok(text) => text,
         Err(error) => match error.downcast::<UserError>() {
@@ -253,42 +247,42 @@ async fn answer(scope: &Scope, chat: i64, result: anyhow::Result<String>) -> any
             Err(internal) => return Err(internal),
         },
     };
-    scope.reply(chat, text).await?;
+    turn.reply(chat, text).await?;
     Ok(())
 }
 
 /// A contact's commands: reporting, views and their own schedule.
 async fn on_contact_command(
     ctx: BotContext,
-    scope: Scope,
+    turn: Turn,
     msg: Message,
     dialogue: ReportDialogue,
     person: Person,
     command: ContactCommand,
 ) -> anyhow::Result<()> {
-    let (ctx, scope, msg, dialogue, person) = (&ctx, &scope, &msg, &dialogue, &person);
+    let (ctx, turn, msg, dialogue, person) = (&ctx, &turn, &msg, &dialogue, &person);
     let chat = msg.chat.id.0;
     let result = match command {
         ContactCommand::Report(_) if !msg.chat.is_private() => {
             Ok(texts::report_in_private().to_owned())
         }
         ContactCommand::Report(args) => {
-            return report::start(ctx, scope, dialogue, person, chat, &args).await;
+            return report::start(ctx, turn, dialogue, person, chat, &args).await;
         }
-        ContactCommand::My => show(ctx, scope, person, View::My).await,
-        ContactCommand::Project(no) => show(ctx, scope, person, View::Project(no)).await,
-        ContactCommand::Cycle => cycle::show_cycle(ctx, scope).await,
-        ContactCommand::Leave(args) => cycle::leave(ctx, scope, person, &args).await,
-        ContactCommand::Back => cycle::back(ctx, scope, person).await,
-        ContactCommand::Quiet => cycle::quiet(scope, person).await,
+        ContactCommand::My => show(ctx, turn, person, View::My).await,
+        ContactCommand::Project(no) => show(ctx, turn, person, View::Project(no)).await,
+        ContactCommand::Cycle => cycle::show_cycle(ctx, turn).await,
+        ContactCommand::Leave(args) => cycle::leave(ctx, turn, person, &args).await,
+        ContactCommand::Back => cycle::back(ctx, turn, person).await,
+        ContactCommand::Quiet => cycle::quiet(turn, person).await,
     };
-    answer(scope, chat, result).await
+    answer(turn, chat, result).await
 }
 
 /// A button press: the report conversation's, or an admin's invite buttons.
 async fn on_callback(
     ctx: BotContext,
-    scope: Scope,
+    turn: Turn,
     me: Me,
     query: CallbackQuery,
     dialogue: ReportDialogue,
@@ -304,14 +298,14 @@ async fn on_callback(
     if let Some(press) = report::Press::parse(data) {
         let alert = match person.filter(|p| p.role() == Role::Contact) {
             Some(person) => {
-                report::on_press(&ctx, &scope, &dialogue, &person, chat, press, state).await?
+                report::on_press(&ctx, &turn, &dialogue, &person, chat, press, state).await?
             }
             None => Some(texts::expired_button()),
         };
-        answer_press(&scope, &query, alert).await;
+        answer_press(&turn, &query, alert).await;
         return Ok(());
     }
-    answer_press(&scope, &query, None).await;
+    answer_press(&turn, &query, None).await;
     let press = Press::parse(data);
     let stranger = person.is_none();
     let actor = person.filter(|p| p.role() == Role::Admin);
@@ -319,26 +313,26 @@ async fn on_callback(
         tracing::warn!(user = query.from.id.0, data, "refused a button press");
         // Presses can be forged by the client: a stranger's cost one reply per ten minutes too.
         if stranger && chat == query.from.id.0 as i64 {
-            return strangers::refuse(&scope, chat, &query.from).await;
+            return strangers::refuse(&turn, chat, &query.from).await;
         }
-        scope.reply(chat, texts::expired_button()).await?;
+        turn.reply(chat, texts::expired_button()).await?;
         return Ok(());
     };
     if chat != actor.telegram_id {
         // Invite buttons only ever go to an admin's private chat: a press from a group is
         // forged, and a link answered there would be read by everyone in it.
-        scope.reply(chat, texts::private_chat_only()).await?;
+        turn.reply(chat, texts::private_chat_only()).await?;
         return Ok(());
     }
-    admin::on_invite_press(&ctx, &scope, me.username(), &actor, chat, press).await
+    admin::on_invite_press(&ctx, &turn, me.username(), &actor, chat, press).await
 }
 
 /// Stops the spinner on a pressed button, with an alert when the press no longer applies.
-async fn answer_press(scope: &Scope, query: &CallbackQuery, alert: Option<&str>) {
+async fn answer_press(turn: &Turn, query: &CallbackQuery, alert: Option<&str>) {
     let mut body = serde_json::json!({ "callback_query_id": query.id.0 });
     if let Some(text) = alert {
         body["text"] = serde_json::json!(text);
         body["show_alert"] = serde_json::json!(true);
     }
-    scope.call_after_commit("answerCallbackQuery", body).await;
+    turn.call_after_commit("answerCallbackQuery", body).await;
 }

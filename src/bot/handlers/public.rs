@@ -8,7 +8,7 @@ use super::answer;
 use crate::bot::commands::{self, PublicCommand};
 use crate::bot::outgoing::Outgoing;
 use crate::bot::report::{self, ReportDialogue};
-use crate::bot::scope::Scope;
+use crate::bot::turn::Turn;
 use crate::bot::{BotContext, strangers, texts};
 use crate::db;
 use crate::db::people::Person;
@@ -16,10 +16,9 @@ use crate::jobs::notify;
 use crate::services::people as admin;
 
 /// Sent "on behalf of" a channel or group: `from` is a placeholder, nobody to authorise.
-pub(super) async fn on_behalf_of_chat(scope: Scope, msg: Message) -> anyhow::Result<()> {
+pub(super) async fn on_behalf_of_chat(turn: Turn, msg: Message) -> anyhow::Result<()> {
     if msg.text().unwrap_or_default().starts_with('/') {
-        scope
-            .reply(msg.chat.id.0, texts::on_behalf_of_chat())
+        turn.reply(msg.chat.id.0, texts::on_behalf_of_chat())
             .await?;
     }
     Ok(())
@@ -27,19 +26,18 @@ pub(super) async fn on_behalf_of_chat(scope: Scope, msg: Message) -> anyhow::Res
 
 /// A view of project data asked for in a group: everyone in the group would read the answer, so
 /// project data stays in private chats.
-pub(super) async fn on_private_only_in_group(scope: Scope, msg: Message) -> anyhow::Result<()> {
-    scope
-        .reply(msg.chat.id.0, texts::private_chat_only())
+pub(super) async fn on_private_only_in_group(turn: Turn, msg: Message) -> anyhow::Result<()> {
+    turn.reply(msg.chat.id.0, texts::private_chat_only())
         .await?;
     Ok(())
 }
 
 /// Anything but a public command from a person not admitted (or no longer active).
-pub(super) async fn on_stranger(scope: Scope, msg: Message, user: User) -> anyhow::Result<()> {
+pub(super) async fn on_stranger(turn: Turn, msg: Message, user: User) -> anyhow::Result<()> {
     let chat = msg.chat.id.0;
     tracing::info!(user = user.id.0, chat, "refused a person not admitted");
     if msg.chat.is_private() {
-        strangers::refuse(&scope, chat, &user).await?;
+        strangers::refuse(&turn, chat, &user).await?;
     }
     Ok(())
 }
@@ -47,7 +45,7 @@ pub(super) async fn on_stranger(scope: Scope, msg: Message, user: User) -> anyho
 /// /start, /help, /cancel, from anyone: `person` is `None` for a person not admitted.
 pub(super) async fn on_command(
     ctx: BotContext,
-    scope: Scope,
+    turn: Turn,
     msg: Message,
     user: User,
     dialogue: ReportDialogue,
@@ -55,32 +53,30 @@ pub(super) async fn on_command(
     command: PublicCommand,
 ) -> anyhow::Result<()> {
     let chat = msg.chat.id.0;
-    let scope = &scope;
+    let turn = &turn;
     match (command, person) {
         (PublicCommand::Start(token), _) if !token.trim().is_empty() && msg.chat.is_private() => {
-            let result = join(&ctx, scope, &user, token.trim()).await;
-            answer(scope, chat, result).await
+            let result = join(&ctx, turn, &user, token.trim()).await;
+            answer(turn, chat, result).await
         }
         (PublicCommand::Start(_), Some(person)) => {
-            send_menu(scope, &person).await?;
-            scope
-                .reply(chat, texts::welcome(&person.display_name, person.role()))
+            send_menu(turn, &person).await?;
+            turn.reply(chat, texts::welcome(&person.display_name, person.role()))
                 .await?;
             Ok(())
         }
         (PublicCommand::Help, Some(person)) => {
-            scope
-                .reply(
-                    chat,
-                    texts::help(person.role(), &commands::menu(Some(person.role()))),
-                )
-                .await?;
+            turn.reply(
+                chat,
+                texts::help(person.role(), &commands::menu(Some(person.role()))),
+            )
+            .await?;
             Ok(())
         }
-        (PublicCommand::Cancel, Some(_)) => report::cancel(scope, &dialogue, chat).await,
+        (PublicCommand::Cancel, Some(_)) => report::cancel(turn, &dialogue, chat).await,
         (_, None) => {
             if msg.chat.is_private() {
-                strangers::refuse(scope, chat, &user).await?;
+                strangers::refuse(turn, chat, &user).await?;
             }
             Ok(())
         }
@@ -88,30 +84,30 @@ pub(super) async fn on_command(
 }
 
 /// Someone opened an invite link.
-async fn join(ctx: &BotContext, scope: &Scope, user: &User, token: &str) -> anyhow::Result<String> {
+async fn join(ctx: &BotContext, turn: &Turn, user: &User, token: &str) -> anyhow::Result<String> {
     let name = user.full_name();
     let who = admin::Newcomer {
         telegram_id: user.id.0 as i64,
         name: &name,
         username: user.username.as_deref(),
     };
-    let joined = admin::accept_invite(&mut *scope.conn().await, token, who, scope.now()).await?;
+    let joined = admin::accept_invite(&mut *turn.conn().await, token, who, turn.now()).await?;
     let person = &joined.person;
-    let now = db::instant(scope.now());
+    let now = db::instant(turn.now());
     let notice = texts::joined_notice(
         &admin::label(person),
         person.role(),
         person.unit_name.as_deref(),
     );
     notify::admins(
-        &mut *scope.conn().await,
+        &mut *turn.conn().await,
         &ctx.settings,
         &notice,
         Some(person.telegram_id),
         &now,
     )
     .await?;
-    send_menu(scope, person).await?;
+    send_menu(turn, person).await?;
     tracing::info!(
         person = person.id,
         role = person.role,
@@ -126,10 +122,9 @@ async fn join(ctx: &BotContext, scope: &Scope, user: &User, token: &str) -> anyh
 }
 
 /// The command menu of this person's chat, as their role allows.
-pub(super) async fn send_menu(scope: &Scope, person: &Person) -> anyhow::Result<()> {
+pub(super) async fn send_menu(turn: &Turn, person: &Person) -> anyhow::Result<()> {
     let role = person.active.then(|| person.role());
-    scope
-        .send(Outgoing::menu(person.telegram_id, &commands::menu(role)))
+    turn.send(Outgoing::menu(person.telegram_id, &commands::menu(role)))
         .await?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use teloxide::types::Message;
 use super::{answer, cycle};
 use crate::bot::commands::LeaderCommand;
 use crate::bot::outgoing::Outgoing;
-use crate::bot::scope::Scope;
+use crate::bot::turn::Turn;
 use crate::bot::{BotContext, texts};
 use crate::db::calendar;
 use crate::db::people::Person;
@@ -27,31 +27,31 @@ pub(super) enum View {
 /// A leader's commands: all of them views.
 pub(super) async fn on_leader_command(
     ctx: BotContext,
-    scope: Scope,
+    turn: Turn,
     msg: Message,
     person: Person,
     command: LeaderCommand,
 ) -> anyhow::Result<()> {
-    let (ctx, scope, person) = (&ctx, &scope, &person);
+    let (ctx, turn, person) = (&ctx, &turn, &person);
     let result = match command {
-        LeaderCommand::Projects => show(ctx, scope, person, View::Projects).await,
-        LeaderCommand::Project(no) => show(ctx, scope, person, View::Project(no)).await,
-        LeaderCommand::Cycle => cycle::show_cycle(ctx, scope).await,
-        LeaderCommand::Digest => digest_now(ctx, scope, person).await,
-        LeaderCommand::Export => export(ctx, scope, person, msg.chat.id.0).await,
+        LeaderCommand::Projects => show(ctx, turn, person, View::Projects).await,
+        LeaderCommand::Project(no) => show(ctx, turn, person, View::Project(no)).await,
+        LeaderCommand::Cycle => cycle::show_cycle(ctx, turn).await,
+        LeaderCommand::Digest => digest_now(ctx, turn, person).await,
+        LeaderCommand::Export => export(ctx, turn, person, msg.chat.id.0).await,
     };
-    answer(scope, msg.chat.id.0, result).await
+    answer(turn, msg.chat.id.0, result).await
 }
 
 pub(super) async fn show(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     person: &Person,
     view: View,
 ) -> anyhow::Result<String> {
     let tz = ctx.settings.timezone;
-    let mut conn = scope.conn().await;
-    let plan = admin::current_plan(&mut conn, scope.now(), tz).await?;
+    let mut conn = turn.conn().await;
+    let plan = admin::current_plan(&mut conn, turn.now(), tz).await?;
     let visible = views::visible_project_ids(&mut conn, &plan, person).await?;
     match view {
         View::Projects => Ok(texts::project_list(
@@ -86,7 +86,7 @@ pub(super) async fn show(
                     &calendar,
                     &plan,
                     person,
-                    scope.now(),
+                    turn.now(),
                 )
                 .await?,
             ))
@@ -97,15 +97,15 @@ pub(super) async fn show(
 /// /digest: the current 旬 so far, in the asker's scope.
 pub(super) async fn digest_now(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     person: &Person,
 ) -> anyhow::Result<String> {
     let leader = person.role() == Role::Leader;
     let digest = digest::on_demand(
-        &mut *scope.conn().await,
+        &mut *turn.conn().await,
         &ctx.settings,
         Some((person.id, leader)),
-        scope.now(),
+        turn.now(),
     )
     .await?;
     Ok(match digest {
@@ -118,12 +118,12 @@ pub(super) async fn digest_now(
 /// through the outbox.
 pub(super) async fn export(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     person: &Person,
     chat: i64,
 ) -> anyhow::Result<String> {
-    let mut conn = scope.conn().await;
-    let plan = admin::current_plan(&mut conn, scope.now(), ctx.settings.timezone).await?;
+    let mut conn = turn.conn().await;
+    let plan = admin::current_plan(&mut conn, turn.now(), ctx.settings.timezone).await?;
     let visible: Option<HashSet<i64>> = match person.role() {
         Role::Admin => None,
         _ => Some(
@@ -139,17 +139,16 @@ pub(super) async fn export(
         &plan,
         visible.as_ref(),
         person.id,
-        scope.now(),
+        turn.now(),
     )
     .await?;
     drop(conn);
-    scope
-        .send(Outgoing::document(
-            chat,
-            &path,
-            &name,
-            texts::ledger_caption(),
-        ))
-        .await?;
+    turn.send(Outgoing::document(
+        chat,
+        &path,
+        &name,
+        texts::ledger_caption(),
+    ))
+    .await?;
     Ok(texts::ledger_on_its_way().to_owned())
 }

@@ -18,7 +18,7 @@ impl Conversation<'_> {
         let Some(question) = self.question(state).await? else {
             return Ok(());
         };
-        self.scope.send(question).await?;
+        self.turn.send(question).await?;
         Ok(())
     }
 
@@ -28,7 +28,7 @@ impl Conversation<'_> {
             ReportState::Idle => return Ok(None),
             ReportState::ChoosingProject => {
                 let mine =
-                    assignments::of_person(&mut *self.scope.conn().await, self.person.id).await?;
+                    assignments::of_person(&mut *self.turn.conn().await, self.person.id).await?;
                 Outgoing::text(chat, say::choose_project())
                     .with_keyboard(&keyboards::report_projects(&mine))
             }

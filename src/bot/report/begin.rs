@@ -3,8 +3,8 @@
 
 use crate::bot::BotContext;
 use crate::bot::report::{Conversation, Draft, ReportDialogue, ReportState};
-use crate::bot::scope::Scope;
 use crate::bot::texts::report as say;
+use crate::bot::turn::Turn;
 use crate::db::assignments;
 use crate::db::people::Person;
 use crate::db::plan::{self, MetricRow};
@@ -20,13 +20,13 @@ type Mine = (i64, i64, String);
 /// /report, /report 12, /report 12 充电桩=45 …, or the button on a prompt.
 pub async fn start(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     dialogue: &ReportDialogue,
     person: &Person,
     chat: i64,
     args: &str,
 ) -> anyhow::Result<()> {
-    Conversation::new(ctx, scope, dialogue, person, chat)
+    Conversation::new(ctx, turn, dialogue, person, chat)
         .start(args)
         .await
 }
@@ -57,9 +57,9 @@ impl Conversation<'_> {
 
     /// The assigned projects of the person in the current plan.
     async fn assigned(&self) -> anyhow::Result<Vec<Mine>> {
-        let mut conn = self.scope.conn().await;
+        let mut conn = self.turn.conn().await;
         let plan =
-            admin::current_plan(&mut conn, self.scope.now(), self.ctx.settings.timezone).await?;
+            admin::current_plan(&mut conn, self.turn.now(), self.ctx.settings.timezone).await?;
         let all = assignments::of_plan(&mut conn, plan.id).await?;
         Ok(all
             .into_iter()
@@ -80,7 +80,7 @@ impl Conversation<'_> {
 
     /// The first question for a project: its status.
     async fn begin(&mut self, (id, no, title): Mine) -> anyhow::Result<()> {
-        let metrics = plan::metrics_of_project(&mut *self.scope.conn().await, id)
+        let metrics = plan::metrics_of_project(&mut *self.turn.conn().await, id)
             .await?
             .len();
         self.enter(ReportState::Status(Draft::new(id, no, title, metrics)))

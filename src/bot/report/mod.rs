@@ -24,7 +24,7 @@ use teloxide::dispatching::dialogue::Dialogue;
 
 use crate::bot::BotContext;
 use crate::bot::dialogue_storage::TxStorage;
-use crate::bot::scope::Scope;
+use crate::bot::turn::Turn;
 use crate::db::people::Person;
 use crate::db::plan::{self, MetricRow};
 use crate::domain::report::Status;
@@ -51,7 +51,7 @@ struct Project {
 /// One update's turn in a person's report conversation.
 pub struct Conversation<'a> {
     ctx: &'a BotContext,
-    scope: &'a Scope,
+    turn: &'a Turn,
     dialogue: &'a ReportDialogue,
     person: &'a Person,
     chat: i64,
@@ -61,14 +61,14 @@ pub struct Conversation<'a> {
 impl<'a> Conversation<'a> {
     pub fn new(
         ctx: &'a BotContext,
-        scope: &'a Scope,
+        turn: &'a Turn,
         dialogue: &'a ReportDialogue,
         person: &'a Person,
         chat: i64,
     ) -> Self {
         Self {
             ctx,
-            scope,
+            turn,
             dialogue,
             person,
             chat,
@@ -82,7 +82,7 @@ impl<'a> Conversation<'a> {
         if let Some(project) = self.project.as_ref().filter(|p| p.id == project_id) {
             return Ok(Arc::clone(project));
         }
-        let mut conn = self.scope.conn().await;
+        let mut conn = self.turn.conn().await;
         let metrics = plan::metrics_of_project(&mut conn, project_id).await?;
         let (last, last_status) =
             reporting::last_values(&mut conn, project_id, self.person.id, &metrics).await?;
@@ -98,7 +98,7 @@ impl<'a> Conversation<'a> {
     }
 
     async fn reply(&self, text: impl Into<String>) -> anyhow::Result<()> {
-        self.scope.reply(self.chat, text).await?;
+        self.turn.reply(self.chat, text).await?;
         Ok(())
     }
 }

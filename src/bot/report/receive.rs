@@ -6,8 +6,8 @@ use teloxide::types::Message;
 use crate::bot::BotContext;
 use crate::bot::report::state::after;
 use crate::bot::report::{Conversation, Draft, Press, ReportDialogue, ReportState};
-use crate::bot::scope::Scope;
 use crate::bot::texts::{self, report as say};
+use crate::bot::turn::Turn;
 use crate::db::people::Person;
 use crate::domain::args::parse_project_no;
 use crate::domain::metric::MetricKind;
@@ -70,13 +70,13 @@ fn refuse(why: impl Into<String>) -> Step {
 /// Anything but a command, sent while a report is under way.
 pub async fn on_input(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     dialogue: &ReportDialogue,
     person: &Person,
     msg: &Message,
     state: ReportState,
 ) -> anyhow::Result<()> {
-    let mut conversation = Conversation::new(ctx, scope, dialogue, person, msg.chat.id.0);
+    let mut conversation = Conversation::new(ctx, turn, dialogue, person, msg.chat.id.0);
     conversation
         .receive(&state, Answer::of_message(msg))
         .await?;
@@ -87,14 +87,14 @@ pub async fn on_input(
 /// no longer fits the step.
 pub async fn on_press(
     ctx: &BotContext,
-    scope: &Scope,
+    turn: &Turn,
     dialogue: &ReportDialogue,
     person: &Person,
     chat: i64,
     press: Press,
     state: ReportState,
 ) -> anyhow::Result<Option<&'static str>> {
-    let mut conversation = Conversation::new(ctx, scope, dialogue, person, chat);
+    let mut conversation = Conversation::new(ctx, turn, dialogue, person, chat);
     conversation.receive(&state, Answer::Press(press)).await
 }
 
@@ -109,13 +109,13 @@ impl Conversation<'_> {
             Step::Ignore => {}
             Step::Enter(next) => self.enter(next).await?,
             Step::Refuse(why) => {
-                self.scope.reply(self.chat, why).await?;
+                self.turn.reply(self.chat, why).await?;
                 self.ask(state).await?;
             }
             Step::Expired => return Ok(Some(texts::expired_button())),
             Step::ChooseProject(no) => self.choose_project(no).await?,
             Step::Submit(draft) => self.submit(draft).await?,
-            Step::Cancel => super::cancel(self.scope, self.dialogue, self.chat).await?,
+            Step::Cancel => super::cancel(self.turn, self.dialogue, self.chat).await?,
         }
         Ok(None)
     }

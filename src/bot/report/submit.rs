@@ -1,8 +1,8 @@
 //! The end of a report: stored with its receipt, or cancelled with nothing saved.
 
 use crate::bot::report::{Conversation, Draft, ReportDialogue, ReportState};
-use crate::bot::scope::Scope;
 use crate::bot::texts::report as say;
+use crate::bot::turn::Turn;
 use crate::services::reporting::{self, Answers, Submitted};
 
 impl Conversation<'_> {
@@ -21,10 +21,10 @@ impl Conversation<'_> {
                 .map(|(kind, id)| (kind.as_str(), id.as_str())),
         };
         let submitted = reporting::submit(
-            &mut *self.scope.conn().await,
+            &mut *self.turn.conn().await,
             &self.ctx.settings,
             &answers,
-            self.scope.now(),
+            self.turn.now(),
         )
         .await?;
         self.dialogue.update(ReportState::Idle).await?;
@@ -55,7 +55,7 @@ impl Conversation<'_> {
 }
 
 /// /cancel, or 取消 on the summary: nothing is saved.
-pub async fn cancel(scope: &Scope, dialogue: &ReportDialogue, chat: i64) -> anyhow::Result<()> {
+pub async fn cancel(turn: &Turn, dialogue: &ReportDialogue, chat: i64) -> anyhow::Result<()> {
     let was = dialogue.get().await?.unwrap_or_default();
     dialogue.update(ReportState::Idle).await?;
     let text = if was == ReportState::Idle {
@@ -63,6 +63,6 @@ pub async fn cancel(scope: &Scope, dialogue: &ReportDialogue, chat: i64) -> anyh
     } else {
         say::cancelled()
     };
-    scope.reply(chat, text).await?;
+    turn.reply(chat, text).await?;
     Ok(())
 }
