@@ -20,11 +20,15 @@
 //!   [`bot::texts`], adds the buttons, and queues it in the outbox in the same transaction,
 //!   under the step key that makes each send happen once. A dry run is the services' data
 //!   without this layer.
-//! - [`bot`] is Telegram only: the handler tree, commands, conversations, keyboards (callback
-//!   data), and every string a person sees ([`bot::texts`]); [`bot::outgoing::Outgoing`] is a
-//!   queued Bot API call.
+//! - [`bot`] is Telegram only: the handler tree (`bot/handlers/`, one file per role: public,
+//!   admin, views, cycle), the report conversation (`bot/report/`: state, ask, receive,
+//!   submit, around one `Conversation` value), commands, keyboards (all callback data), and every
+//!   string a person sees ([`bot::texts`], one file per feature). [`bot::turn::Turn`] is one
+//!   update's transaction; [`bot::outgoing::Outgoing`] is a queued Bot API call.
 //! - [`runtime`] is the long-running plumbing: the update listener (inbox), the processor that
-//!   feeds handlers, the paced sender (outbox), the heartbeat, one graceful shutdown.
+//!   feeds handlers (retrying the machine's failures, [`runtime::failure`], setting bugs aside),
+//!   the paced sender (outbox, [`runtime::pacer`]), the heartbeat, one graceful shutdown. Each
+//!   loop has a single step; [`runtime::steps::Steps`] runs them one step at a time for tests.
 //! - [`app`] builds the running bot from [`config::Settings`] and a [`clock::Clock`], the same
 //!   way in production and in tests.
 //! - [`cli`] is the `minsheng` command line; `main.rs` only parses it and calls in here.
@@ -45,10 +49,12 @@
 //!
 //! [`runtime::listener`] long-polls `getUpdates` and stores each update in the inbox;
 //! [`runtime::processor`] takes them in order, one chat at a time, and runs the handler tree
-//! ([`bot`]) in one transaction per update: it identifies the person, routes the command or
-//! the button press to the conversation, parses the input in [`domain`], lets [`services`]
-//! decide and store, and queues the reply as an `Outgoing` in the same transaction. The
-//! sender posts it.
+//! ([`bot::handler_tree`]) in one [`bot::turn::Turn`] (a write transaction) per update: the
+//! tree reads the person once, branches by role to the command's handler or, for a contact's
+//! answer, to the report conversation ([`bot::report`]), which turns the text or button press
+//! into one `Answer`, parses it in [`domain`], and lets [`services::reporting`] decide and
+//! store. The reply is queued as an `Outgoing` in the same transaction, which also marks the
+//! inbox row done; the sender posts it.
 
 pub mod app;
 pub mod bot;

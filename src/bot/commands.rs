@@ -123,7 +123,7 @@ const PRIVATE_ONLY: [&str; 8] = [
     "export", "project", "my", "people", "digest", "audit", "missing", "invite",
 ];
 
-/// Whether `text` is one of our [`PRIVATE_ONLY`] commands (not one addressed to another bot).
+/// Whether `text` is one of our `PRIVATE_ONLY` commands (not one addressed to another bot).
 pub fn private_only(text: &str, bot_name: &str) -> bool {
     let Some(word) = text
         .split_whitespace()

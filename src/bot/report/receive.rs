@@ -1,5 +1,5 @@
 //! An answer to the current step: typed text, a file or a pressed button becomes one [`Answer`],
-//! the step decides what it makes of it ([`Step`]), and the conversation carries that out.
+//! the step decides what it makes of it (`Step`), and the conversation carries that out.
 
 use teloxide::types::Message;
 

@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use teloxide::types::BotCommand;
 
 use crate::domain::role::Role;
+use crate::error::UserError;
 
 use super::local_time;
 
@@ -254,15 +255,13 @@ pub fn edit_not_taken(role: Role) -> &'static str {
     }
 }
 
-pub fn invite_invalid() -> &'static str {
-    "这个邀请链接无效、已被使用或已过期。请向工作专班重新索取。"
+// The refusals of a link are user errors, shown as they are; these name them for the tests.
+pub fn invite_invalid() -> String {
+    UserError::InviteInvalid.to_string()
 }
 
 pub fn already_joined(role: Role) -> String {
-    format!(
-        "您已加入，身份为{}，无需再次使用邀请链接。",
-        role_name(role)
-    )
+    UserError::AlreadyJoined(role).to_string()
 }
 
 /// Appended to [`deactivated`] when the person had made links nobody used.
@@ -271,8 +270,8 @@ pub fn invites_revoked(count: u64) -> String {
 }
 
 /// A deactivated person opened an invite link: only an admin's /reactivate lets them back.
-pub fn deactivated_cannot_rejoin() -> &'static str {
-    "您的账号已停用，邀请链接不能恢复账号。如需恢复，请联系工作专班办理。"
+pub fn deactivated_cannot_rejoin() -> String {
+    UserError::DeactivatedCannotRejoin.to_string()
 }
 
 pub fn reactivated(name: &str, role: Role) -> String {
@@ -290,5 +289,5 @@ pub fn you_were_reactivated(role: Role) -> String {
 }
 
 pub fn already_active(name: &str) -> String {
-    format!("{name} 的账号在用，无需恢复。")
+    UserError::AlreadyActive(name.to_owned()).to_string()
 }
