@@ -1,7 +1,6 @@
 //! Answers and time (issue 10): a report always finds its week, a disk that is full for a
 //! moment costs nobody their answer, and a timezone with daylight saving keeps its schedule.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -10,16 +9,16 @@ use std::time::Duration;
 use chrono::TimeDelta;
 use minsheng::app::App;
 use minsheng::bot::report::Press;
+use minsheng::bot::texts;
 use minsheng::bot::turn::Turn;
-use minsheng::bot::{self, texts};
 use minsheng::clock::ManualClock;
 use minsheng::config::Settings;
-use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
+use teloxide::dispatching::UpdateHandler;
 use teloxide::dptree;
-use teloxide::types::{Message, Update};
+use teloxide::types::Message;
 
 use crate::fake_api::FakeApi;
-use crate::helpers::{ADMIN, ADMIN_ID, PATIENCE, Person, TOKEN, TestApp, at, seeds_dir};
+use crate::helpers::{ADMIN, ADMIN_ID, PATIENCE, Person, TestApp, at, settings_with, the_bot_plus};
 
 const SOFT: &str = "发展软环境保障局";
 const ZHAO: Person = Person::new(640_002, "赵六");
@@ -98,24 +97,15 @@ async fn a_report_during_a_long_pause_is_kept_for_the_week_it_was_written_in() {
 
 /// A deployment in New York whose Tuesday deadline puts the prompt on a make-up Sunday, 02:30.
 fn new_york(dir: &Path, api_url: &str) -> Settings {
-    let env: HashMap<String, String> = [
-        (
-            "MINSHENG_DATABASE",
-            dir.join("minsheng.db").display().to_string(),
-        ),
-        ("MINSHENG_SEEDS", seeds_dir().display().to_string()),
-        ("MINSHENG_ADMINS", ADMIN_ID.to_string()),
-        ("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "1".to_owned()),
-        ("MINSHENG_TIMEZONE", "America/New_York".to_owned()),
-        ("MINSHENG_CYCLE_DEADLINE_WEEKDAY", "Tue".to_owned()),
-        ("MINSHENG_CYCLE_STEP_TIME", "02:30".to_owned()),
-        ("TELOXIDE_API_URL", api_url.to_owned()),
-        ("TELOXIDE_TOKEN", TOKEN.to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    Settings::from_layers(None, &env).expect("New York settings")
+    settings_with(
+        dir,
+        api_url,
+        &[
+            ("MINSHENG_TIMEZONE", "America/New_York"),
+            ("MINSHENG_CYCLE_DEADLINE_WEEKDAY", "Tue"),
+            ("MINSHENG_CYCLE_STEP_TIME", "02:30"),
+        ],
+    )
 }
 
 /// The created_at of the outbox rows queued for a step.
@@ -198,20 +188,6 @@ async fn a_step_in_the_spring_forward_gap_goes_out_at_three_and_the_start_up_bea
 fn clock_now(clock: &ManualClock) -> chrono::DateTime<chrono::Utc> {
     use minsheng::clock::Clock;
     clock.now()
-}
-
-/// The bot's own handler tree, with one more command that misbehaves.
-fn the_bot_plus(
-    command: &'static str,
-    misbehaviour: UpdateHandler<anyhow::Error>,
-) -> UpdateHandler<anyhow::Error> {
-    dptree::entry()
-        .branch(
-            Update::filter_message()
-                .filter(move |msg: Message| msg.text() == Some(command))
-                .chain(misbehaviour),
-        )
-        .branch(bot::handler_tree())
 }
 
 /// Waits until a handler has been called `n` times.

@@ -11,6 +11,9 @@ use minsheng::clock::{Clock, ManualClock};
 use minsheng::config::Settings;
 use minsheng::runtime::steps::{Drained, Steps};
 use sqlx::SqlitePool;
+use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
+use teloxide::dptree;
+use teloxide::types::{Message, Update};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -34,7 +37,12 @@ pub fn at(rfc3339: &str) -> DateTime<Utc> {
 
 /// Settings as the environment of a real deployment would give them.
 pub fn settings(dir: &Path, api_url: &str) -> Settings {
-    let env: HashMap<String, String> = [
+    settings_with(dir, api_url, &[])
+}
+
+/// The same, with more variables set (or set otherwise) on top.
+pub fn settings_with(dir: &Path, api_url: &str, more: &[(&str, &str)]) -> Settings {
+    let mut env: HashMap<String, String> = [
         (
             "MINSHENG_DATABASE",
             dir.join("minsheng.db").display().to_string(),
@@ -48,7 +56,22 @@ pub fn settings(dir: &Path, api_url: &str) -> Settings {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
+    env.extend(more.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     Settings::from_layers(None, &env).expect("test settings")
+}
+
+/// The bot's own handler tree, with one more command that misbehaves.
+pub fn the_bot_plus(
+    command: &'static str,
+    misbehaviour: UpdateHandler<anyhow::Error>,
+) -> UpdateHandler<anyhow::Error> {
+    dptree::entry()
+        .branch(
+            Update::filter_message()
+                .filter(move |msg: Message| msg.text() == Some(command))
+                .chain(misbehaviour),
+        )
+        .branch(minsheng::bot::handler_tree())
 }
 
 pub struct TestApp {

@@ -3,15 +3,15 @@
 use std::time::Duration;
 
 use minsheng::bot::dialogue_storage::TxStorage;
+use minsheng::bot::texts;
 use minsheng::bot::turn::Turn;
-use minsheng::bot::{self, texts};
 use teloxide::dispatching::dialogue::{self, Dialogue};
 use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
 use teloxide::dptree;
 use teloxide::types::{Message, Update};
 
 use crate::fake_api::Fault;
-use crate::helpers::{ADMIN, PATIENCE, Person, TestApp};
+use crate::helpers::{ADMIN, PATIENCE, Person, TestApp, the_bot_plus};
 
 const ALICE: Person = Person::new(610_001, "甲");
 const BOB: Person = Person::new(610_002, "乙");
@@ -141,20 +141,6 @@ async fn a_person_who_blocked_the_bot_is_marked_unreachable_and_admins_are_told_
         2
     );
     app.stop().await;
-}
-
-/// The bot's own handler tree, with one more command that misbehaves.
-fn the_bot_plus(
-    command: &'static str,
-    misbehaviour: UpdateHandler<anyhow::Error>,
-) -> UpdateHandler<anyhow::Error> {
-    dptree::entry()
-        .branch(
-            Update::filter_message()
-                .filter(move |msg: Message| msg.text() == Some(command))
-                .chain(misbehaviour),
-        )
-        .branch(bot::handler_tree())
 }
 
 #[tokio::test]
