@@ -105,17 +105,7 @@ pub fn digest(d: &Digest) -> String {
         ));
     }
     out.push_str("\n\n与上次调度相比：");
-    if d.changes.is_empty() {
-        out.push_str("颜色无变化");
-    }
-    for change in &d.changes {
-        out.push_str(&format!(
-            "\n· 项目 {} 由{}转{}",
-            change.no,
-            change.before.label(),
-            change.now.label()
-        ));
-    }
+    push_changes(&mut out, d, "颜色无变化");
     out
 }
 
@@ -145,17 +135,7 @@ pub fn quarter(d: &Digest, raised: &[Difficulty]) -> String {
         ));
     }
     out.push_str("\n\n颜色变化（与上季度末相比）：");
-    if d.changes.is_empty() {
-        out.push('无');
-    }
-    for change in &d.changes {
-        out.push_str(&format!(
-            "\n· 项目 {} 由{}转{}",
-            change.no,
-            change.before.label(),
-            change.now.label()
-        ));
-    }
+    push_changes(&mut out, d, "无");
     out.push_str("\n\n可能无法按期完成的项目：");
     let at_risk: Vec<_> = d.projects.iter().filter(|p| p.colour != Blue).collect();
     if at_risk.is_empty() {
@@ -186,4 +166,19 @@ pub fn quarter(d: &Digest, raised: &[Difficulty]) -> String {
         ));
     }
     out
+}
+
+/// The colour changes, a line each ("· 项目 3 由黄转蓝"), or `none` when there are none.
+fn push_changes(out: &mut String, d: &Digest, none: &str) {
+    if d.changes.is_empty() {
+        out.push_str(none);
+    }
+    for change in &d.changes {
+        out.push_str(&format!(
+            "\n· 项目 {} 由{}转{}",
+            change.no,
+            change.before.label(),
+            change.now.label()
+        ));
+    }
 }
