@@ -3,6 +3,9 @@
 
 use sqlx::{FromRow, SqliteConnection};
 
+use crate::domain::report::Status;
+use crate::domain::role::AssignmentRole;
+
 /// A project with the seed table's columns; `units` lists them lead first, joined by 、.
 #[derive(Debug, Clone, FromRow)]
 pub struct ProjectColumns {
@@ -65,8 +68,8 @@ pub struct ReportRecord {
     pub version: i64,
     pub person: String,
     pub unit: Option<String>,
-    pub role: String,
-    pub status: String,
+    pub role: AssignmentRole,
+    pub status: Status,
     pub figures: Option<String>,
     pub progress: String,
     pub difficulties: String,

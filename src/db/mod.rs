@@ -17,6 +17,7 @@ pub mod plan;
 pub mod refusals;
 pub mod reports;
 pub mod scopes;
+pub mod types;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -482,7 +482,7 @@ pub async fn preview(
         Some(telegram_id) => {
             let person = crate::db::people::by_telegram_id(&mut conn, telegram_id)
                 .await?
-                .filter(|p| p.role() == crate::domain::role::Role::Leader)
+                .filter(|p| p.role == crate::domain::role::Role::Leader)
                 .ok_or_else(|| {
                     anyhow::anyhow!("没有 Telegram ID 为 {telegram_id} 的分管负责同志")
                 })?;

@@ -12,7 +12,7 @@ use crate::db::cycle as cycle_db;
 use crate::db::ledger as ledger_db;
 use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::domain::colour::Colour;
-use crate::domain::metric::{Figure, MetricKind};
+use crate::domain::metric::Figure;
 use crate::services::reporting;
 
 pub use crate::db::ledger::ReportRecord;
@@ -150,7 +150,7 @@ fn local_day(at: &str, settings: &Settings) -> Option<NaiveDate> {
 pub fn figure(metric: &MetricRow, value: Option<f64>) -> Figure {
     Figure {
         name: metric.name.clone(),
-        kind: MetricKind::from_db(&metric.kind).unwrap_or(MetricKind::Number),
+        kind: metric.kind,
         target: metric.target,
         unit: metric.unit.clone(),
         value,

@@ -59,7 +59,9 @@ pub fn render(health: &Health) -> String {
             let _ = writeln!(
                 out,
                 "  {}（{}，Telegram {}）",
-                person.display_name, person.role, person.telegram_id
+                person.display_name,
+                person.role.as_str(),
+                person.telegram_id
             );
         }
     }
