@@ -33,11 +33,18 @@ pub async fn projects(
     .await
 }
 
+/// What the ledger shows of a project's latest lead report.
+#[derive(Debug, Clone, FromRow)]
+pub struct LeadReport {
+    pub progress: String,
+    pub submitted_at: String,
+}
+
 /// The progress text and time of a project's latest report from its lead unit.
 pub async fn latest_lead_report(
     conn: &mut SqliteConnection,
     project_id: i64,
-) -> sqlx::Result<Option<(String, String)>> {
+) -> sqlx::Result<Option<LeadReport>> {
     sqlx::query_as(
         "SELECT progress, submitted_at FROM reports WHERE project_id = ? AND role = 'lead'
          ORDER BY submitted_at DESC, id DESC LIMIT 1",

@@ -55,6 +55,13 @@ pub async fn display_name(
         .await
 }
 
+/// A person and the chat their messages go to (an admin's own chat, a leader's digest group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
+pub struct Recipient {
+    pub person_id: i64,
+    pub chat_id: i64,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UnreachableRow {
     pub telegram_id: i64,

@@ -368,11 +368,18 @@ pub async fn project_card(
     .await
 }
 
-/// The project's units with their roles, lead first: ("发展软环境保障局", "lead").
+/// A unit on a project (承办单位): 发展软环境保障局, lead.
+#[derive(Debug, Clone, FromRow)]
+pub struct ProjectUnit {
+    pub name: String,
+    pub role: AssignmentRole,
+}
+
+/// The project's units with their roles, lead first.
 pub async fn project_units(
     conn: &mut SqliteConnection,
     project_id: i64,
-) -> sqlx::Result<Vec<(String, String)>> {
+) -> sqlx::Result<Vec<ProjectUnit>> {
     sqlx::query_as(
         "SELECT u.name, pu.role FROM project_units pu JOIN units u ON u.id = pu.unit_id
          WHERE pu.project_id = ? ORDER BY pu.position",

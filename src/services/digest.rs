@@ -248,21 +248,21 @@ pub async fn readers(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Reader>> {
     let mut readers: Vec<Reader> = cycle_db::admins(conn)
         .await?
         .into_iter()
-        .map(|(person, chat)| Reader {
-            person,
-            chat,
+        .map(|admin| Reader {
+            person: admin.person_id,
+            chat: admin.chat_id,
             scope: None,
         })
         .collect();
-    for (leader, chat) in digests::leaders(conn).await? {
-        let projects: HashSet<i64> = scopes::project_ids(conn, leader)
+    for leader in digests::leaders(conn).await? {
+        let projects: HashSet<i64> = scopes::project_ids(conn, leader.person_id)
             .await?
             .into_iter()
             .collect();
         if !projects.is_empty() {
             readers.push(Reader {
-                person: leader,
-                chat,
+                person: leader.person_id,
+                chat: leader.chat_id,
                 scope: Some(projects),
             });
         }

@@ -83,7 +83,9 @@ pub async fn collect_for(
         let verdict = reporting::verdict(settings, &facts);
         let latest = ledger_db::latest_lead_report(conn, project.id).await?;
         let open = ledger_db::open_difficulties(conn, project.id).await?;
-        let last = latest.as_ref().and_then(|(_, at)| local_day(at, settings));
+        let last = latest
+            .as_ref()
+            .and_then(|r| local_day(&r.submitted_at, settings));
         rows.push(LedgerRow {
             category: project.category,
             no: project.no,
@@ -94,7 +96,7 @@ pub async fn collect_for(
             figures: figures.iter().map(|(m, v)| figure(m, *v)).collect(),
             colour: verdict.colour,
             reasons: verdict.reasons,
-            latest_progress: latest.map(|(p, _)| p).unwrap_or_default(),
+            latest_progress: latest.map(|r| r.progress).unwrap_or_default(),
             difficulties: open,
             last_report: last,
         });

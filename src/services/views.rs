@@ -73,7 +73,7 @@ pub async fn project_lines(
 
 pub struct Card {
     pub project: ProjectCard,
-    pub units: Vec<(String, String)>,
+    pub units: Vec<plan::ProjectUnit>,
     pub metrics: Vec<(String, Target)>,
     pub contacts: Vec<(String, AssignmentRole)>,
     pub history: Vec<reports::ReportLine>,

@@ -61,7 +61,7 @@ pub fn project_card(card: &Card, tz: Tz) -> String {
     let units: Vec<String> = card
         .units
         .iter()
-        .map(|(name, role)| format!("{name}（{}）", if role == "lead" { "牵头" } else { "协办" }))
+        .map(|unit| format!("{}（{}）", unit.name, unit.role.label()))
         .collect();
     let mut out = format!(
         "项目 {} · {}\n类别：{}\n截止：{}\n\n内容概述：{}\n\n实施内容及工作目标：{}\n\n承办单位：{}\n",
