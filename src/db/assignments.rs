@@ -17,6 +17,10 @@ pub async fn current_role(
         .await
 }
 
+/// What SQLite names when `assignments_one_active` refuses a second current assignment of a
+/// person to a project (see [`super::unique_violation`]).
+pub const ONE_ACTIVE: &str = "assignments.project_id, assignments.person_id";
+
 pub async fn insert(
     conn: &mut SqliteConnection,
     project_id: i64,

@@ -295,7 +295,9 @@ pub async fn assign(
             Assigned::RoleChanged { before: current }
         }
         None => {
-            assignments::insert(conn, project.id, person.id, role, now).await?;
+            assignments::insert(conn, project.id, person.id, role, now)
+                .await
+                .map_err(|e| assigned_meanwhile(e, project, person))?;
             Assigned::New
         }
     };
@@ -314,6 +316,21 @@ pub async fn assign(
     )
     .await?;
     Ok(outcome)
+}
+
+/// Another admin may assign the same contact between our read of the current role and our
+/// insert; the index `assignments_one_active` then refuses ours, and the admin is told so
+/// rather than given the internal apology.
+fn assigned_meanwhile(error: sqlx::Error, project: &ProjectCard, person: &Person) -> anyhow::Error {
+    if db::unique_violation(&error) == Some(assignments::ONE_ACTIVE) {
+        UserError::Refused(format!(
+            "{} 已被指派报送项目 {}，请用 /project {} 查看后再操作。",
+            person.display_name, project.no, project.no
+        ))
+        .into()
+    } else {
+        error.into()
+    }
 }
 
 pub async fn unassign(
@@ -456,3 +473,7 @@ pub async fn reactivate(
     .await?;
     Ok(())
 }
+
+// The tests live beside, to keep this file under 500 lines.
+#[cfg(test)]
+mod tests;
