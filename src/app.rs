@@ -128,7 +128,7 @@ async fn welcome_bootstrap_admins(
             tracing::info!(admin, "bootstrap admin added");
         }
         let person = people::by_telegram_id(&mut tx, *admin).await?;
-        let role = person.filter(|p| p.active).map(|p| p.role());
+        let role = person.filter(|p| p.active).map(|p| p.role);
         Outgoing::menu(*admin, &commands::menu(role))
             .enqueue(&mut tx, &stamp)
             .await?;

@@ -2,12 +2,14 @@
 
 use sqlx::{FromRow, SqliteConnection};
 
+use crate::domain::role::AssignmentRole;
+
 /// The role of a current assignment, if any.
 pub async fn current_role(
     conn: &mut SqliteConnection,
     project_id: i64,
     person_id: i64,
-) -> sqlx::Result<Option<String>> {
+) -> sqlx::Result<Option<AssignmentRole>> {
     sqlx::query_scalar("SELECT role FROM assignments WHERE project_id = ? AND person_id = ? AND removed_at IS NULL")
         .bind(project_id)
         .bind(person_id)
@@ -15,11 +17,15 @@ pub async fn current_role(
         .await
 }
 
+/// What SQLite names when `assignments_one_active` refuses a second current assignment of a
+/// person to a project (see [`super::unique_violation`]).
+pub const ONE_ACTIVE: &str = "assignments.project_id, assignments.person_id";
+
 pub async fn insert(
     conn: &mut SqliteConnection,
     project_id: i64,
     person_id: i64,
-    role: &str,
+    role: AssignmentRole,
     now: &str,
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -38,7 +44,7 @@ pub async fn set_role(
     conn: &mut SqliteConnection,
     project_id: i64,
     person_id: i64,
-    role: &str,
+    role: AssignmentRole,
 ) -> sqlx::Result<()> {
     sqlx::query("UPDATE assignments SET role = ? WHERE project_id = ? AND person_id = ? AND removed_at IS NULL")
         .bind(role)
@@ -87,7 +93,7 @@ pub struct Assignment {
     pub person_id: i64,
     pub person_name: String,
     pub telegram_id: i64,
-    pub role: String,
+    pub role: AssignmentRole,
 }
 
 /// Current assignments in a plan, by project then lead first.

@@ -4,6 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::{FromRow, SqliteConnection};
 
+use super::people::Recipient;
+
 #[derive(Debug, Clone, FromRow)]
 pub struct ContactRow {
     pub project_id: i64,
@@ -108,10 +110,10 @@ pub async fn leader_scopes(
     Ok(scopes)
 }
 
-/// Active admins: (person id, chat).
-pub async fn admins(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, i64)>> {
+/// Active admins and their own chats.
+pub async fn admins(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Recipient>> {
     sqlx::query_as(
-        "SELECT id, telegram_id FROM people WHERE role = 'admin' AND active = 1 ORDER BY id",
+        "SELECT id AS person_id, telegram_id AS chat_id FROM people WHERE role = 'admin' AND active = 1 ORDER BY id",
     )
     .fetch_all(conn)
     .await

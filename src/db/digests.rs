@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
+use super::people::Recipient;
 use crate::domain::dekad::Period;
 
 /// Active leaders and where their digest goes: their group if set, else their own chat.
-pub async fn leaders(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, i64)>> {
-    sqlx::query_as("SELECT id, ifnull(digest_chat_id, telegram_id) FROM people WHERE role = 'leader' AND active = 1 ORDER BY id")
+pub async fn leaders(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Recipient>> {
+    sqlx::query_as("SELECT id AS person_id, ifnull(digest_chat_id, telegram_id) AS chat_id FROM people WHERE role = 'leader' AND active = 1 ORDER BY id")
         .fetch_all(conn)
         .await
 }

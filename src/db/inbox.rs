@@ -179,8 +179,15 @@ pub async fn prune_quarantined(conn: &mut SqliteConnection, before: &str) -> sql
     Ok(done.rows_affected())
 }
 
-pub async fn counts_by_state(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, i64)>> {
-    sqlx::query_as("SELECT state, count(*) FROM inbox GROUP BY state ORDER BY state")
+/// How many rows of a queue (inbox or outbox) are in one state, for `minsheng status`.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StateCount {
+    pub state: String,
+    pub count: i64,
+}
+
+pub async fn counts_by_state(conn: &mut SqliteConnection) -> sqlx::Result<Vec<StateCount>> {
+    sqlx::query_as("SELECT state, count(*) AS count FROM inbox GROUP BY state ORDER BY state")
         .fetch_all(conn)
         .await
 }

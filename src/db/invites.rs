@@ -19,7 +19,7 @@ pub async fn insert(
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(token_hash)
-    .bind(role.as_str())
+    .bind(role)
     .bind(unit_id)
     .bind(created_by)
     .bind(now)
@@ -31,7 +31,7 @@ pub async fn insert(
 #[derive(Debug, Clone, FromRow)]
 pub struct Invite {
     pub id: i64,
-    pub role: String,
+    pub role: Role,
     pub unit_id: Option<i64>,
     pub created_by: i64,
     pub expires_at: String,

@@ -3,6 +3,9 @@
 
 use sqlx::{FromRow, SqliteConnection};
 
+use crate::domain::report::Status;
+use crate::domain::role::AssignmentRole;
+
 /// A project with the seed table's columns; `units` lists them lead first, joined by 、.
 #[derive(Debug, Clone, FromRow)]
 pub struct ProjectColumns {
@@ -30,11 +33,18 @@ pub async fn projects(
     .await
 }
 
+/// What the ledger shows of a project's latest lead report.
+#[derive(Debug, Clone, FromRow)]
+pub struct LeadReport {
+    pub progress: String,
+    pub submitted_at: String,
+}
+
 /// The progress text and time of a project's latest report from its lead unit.
 pub async fn latest_lead_report(
     conn: &mut SqliteConnection,
     project_id: i64,
-) -> sqlx::Result<Option<(String, String)>> {
+) -> sqlx::Result<Option<LeadReport>> {
     sqlx::query_as(
         "SELECT progress, submitted_at FROM reports WHERE project_id = ? AND role = 'lead'
          ORDER BY submitted_at DESC, id DESC LIMIT 1",
@@ -65,8 +75,8 @@ pub struct ReportRecord {
     pub version: i64,
     pub person: String,
     pub unit: Option<String>,
-    pub role: String,
-    pub status: String,
+    pub role: AssignmentRole,
+    pub status: Status,
     pub figures: Option<String>,
     pub progress: String,
     pub difficulties: String,

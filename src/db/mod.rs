@@ -17,6 +17,7 @@ pub mod plan;
 pub mod refusals;
 pub mod reports;
 pub mod scopes;
+pub mod types;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -75,6 +76,19 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
 /// reads and then writes can fail with SQLITE_BUSY at once, whatever the busy timeout.
 pub async fn begin_write(pool: &SqlitePool) -> sqlx::Result<Tx> {
     pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// The UNIQUE constraint a write broke, as SQLite names it: the columns after "UNIQUE
+/// constraint failed: " ("assignments.project_id, assignments.person_id"). SQLite reports no
+/// index name, so callers compare with the columns their table's constraint lists.
+pub fn unique_violation(error: &sqlx::Error) -> Option<&str> {
+    let error = error.as_database_error()?;
+    (error.kind() == sqlx::error::ErrorKind::UniqueViolation).then(|| {
+        let message = error.message();
+        message
+            .strip_prefix("UNIQUE constraint failed: ")
+            .unwrap_or(message)
+    })
 }
 
 /// Instants are stored as RFC 3339 text in UTC, which sorts in time order.

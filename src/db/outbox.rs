@@ -315,8 +315,10 @@ pub async fn forget_secrets(
     Ok(())
 }
 
-pub async fn counts_by_state(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, i64)>> {
-    sqlx::query_as("SELECT state, count(*) FROM outbox GROUP BY state ORDER BY state")
+pub async fn counts_by_state(
+    conn: &mut SqliteConnection,
+) -> sqlx::Result<Vec<super::inbox::StateCount>> {
+    sqlx::query_as("SELECT state, count(*) AS count FROM outbox GROUP BY state ORDER BY state")
         .fetch_all(conn)
         .await
 }

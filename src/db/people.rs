@@ -9,12 +9,10 @@ pub async fn active_role(
     conn: &mut SqliteConnection,
     telegram_id: i64,
 ) -> sqlx::Result<Option<Role>> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM people WHERE telegram_id = ? AND active = 1")
-            .bind(telegram_id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(role.as_deref().and_then(Role::from_db))
+    sqlx::query_scalar("SELECT role FROM people WHERE telegram_id = ? AND active = 1")
+        .bind(telegram_id)
+        .fetch_optional(conn)
+        .await
 }
 
 /// Marks a person unreachable (they blocked the bot); true only the first time, so that the
@@ -57,11 +55,18 @@ pub async fn display_name(
         .await
 }
 
+/// A person and the chat their messages go to (an admin's own chat, a leader's digest group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
+pub struct Recipient {
+    pub person_id: i64,
+    pub chat_id: i64,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UnreachableRow {
     pub telegram_id: i64,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
 }
 
 pub async fn unreachable(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UnreachableRow>> {
@@ -76,19 +81,13 @@ pub struct Person {
     pub telegram_id: i64,
     pub display_name: String,
     pub username: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
     pub active: bool,
     pub reachable: bool,
     pub quiet: bool,
     pub digest_chat_id: Option<i64>,
-}
-
-impl Person {
-    pub fn role(&self) -> Role {
-        Role::from_db(&self.role).unwrap_or(Role::Contact)
-    }
 }
 
 const PERSON: &str = "SELECT p.id, p.telegram_id, p.display_name, p.username, p.role, p.unit_id, u.name AS unit_name,
@@ -172,7 +171,7 @@ pub async fn insert(
     .bind(telegram_id)
     .bind(display_name)
     .bind(username)
-    .bind(role.as_str())
+    .bind(role)
     .bind(unit_id)
     .bind(now)
     .fetch_one(conn)
@@ -227,7 +226,7 @@ pub async fn reactivate(
     unit_id: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query("UPDATE people SET active = 1, reachable = 1, role = ?, unit_id = ? WHERE id = ?")
-        .bind(role.as_str())
+        .bind(role)
         .bind(unit_id)
         .bind(id)
         .execute(conn)

@@ -6,6 +6,8 @@
 use sqlx::{FromRow, SqliteConnection};
 
 use crate::domain::cycle::PlanDates;
+use crate::domain::metric::MetricKind;
+use crate::domain::role::AssignmentRole;
 use crate::domain::seed::{CategorySeed, MetricSeed, PlanInfo, ProjectSeed, UnitKind};
 
 pub async fn plan_count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
@@ -180,7 +182,12 @@ pub async fn insert_project_unit(
     unit_id: i64,
     position: i64,
 ) -> sqlx::Result<u64> {
-    let role = if position == 1 { "lead" } else { "co" };
+    // The seed table lists the lead unit first.
+    let role = if position == 1 {
+        AssignmentRole::Lead
+    } else {
+        AssignmentRole::Co
+    };
     let done = sqlx::query(
         "INSERT INTO project_units (project_id, unit_id, position, role) VALUES (?, ?, ?, ?)",
     )
@@ -213,7 +220,7 @@ pub async fn upsert_metric(
     .bind(project_id)
     .bind(position)
     .bind(&metric.name)
-    .bind(target.kind.as_str())
+    .bind(target.kind)
     .bind(target.value)
     .bind(&target.unit)
     .bind(target.comparison.map(|c| c.as_str()))
@@ -273,7 +280,7 @@ pub struct MetricRow {
     pub project_id: i64,
     pub position: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: MetricKind,
     pub target: Option<f64>,
     pub unit: Option<String>,
     pub comparison: Option<String>,
@@ -361,11 +368,18 @@ pub async fn project_card(
     .await
 }
 
-/// The project's units with their roles, lead first: ("发展软环境保障局", "lead").
+/// A unit on a project (承办单位): 发展软环境保障局, lead.
+#[derive(Debug, Clone, FromRow)]
+pub struct ProjectUnit {
+    pub name: String,
+    pub role: AssignmentRole,
+}
+
+/// The project's units with their roles, lead first.
 pub async fn project_units(
     conn: &mut SqliteConnection,
     project_id: i64,
-) -> sqlx::Result<Vec<(String, String)>> {
+) -> sqlx::Result<Vec<ProjectUnit>> {
     sqlx::query_as(
         "SELECT u.name, pu.role FROM project_units pu JOIN units u ON u.id = pu.unit_id
          WHERE pu.project_id = ? ORDER BY pu.position",

@@ -2,6 +2,9 @@
 
 use sqlx::{FromRow, SqliteConnection};
 
+use crate::domain::report::Status;
+use crate::domain::role::AssignmentRole;
+
 /// The latest submission time per project of a plan.
 pub async fn last_report_per_project(
     conn: &mut SqliteConnection,
@@ -20,12 +23,12 @@ pub async fn last_report_per_project(
 pub struct ReportLine {
     pub week_start: String,
     pub version: i64,
-    pub status: String,
+    pub status: Status,
     pub progress: String,
     pub person_name: String,
     pub late: bool,
     pub submitted_at: String,
-    pub role: String,
+    pub role: AssignmentRole,
 }
 
 pub async fn history(
@@ -63,8 +66,8 @@ pub struct NewReport<'a> {
     pub project_id: i64,
     pub person_id: i64,
     pub week_start: &'a str,
-    pub role: &'a str,
-    pub status: &'a str,
+    pub role: AssignmentRole,
+    pub status: Status,
     pub progress: &'a str,
     pub difficulties: &'a str,
     pub evidence: Option<(&'a str, &'a str)>,
@@ -139,7 +142,7 @@ pub async fn insert_difficulty(
 pub struct Latest {
     pub id: i64,
     pub week_start: String,
-    pub status: String,
+    pub status: Status,
 }
 
 /// A person's latest report on a project (latest week, latest version).

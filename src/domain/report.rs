@@ -40,11 +40,6 @@ impl Status {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
-    /// The label of a stored status, "—" for one this version does not know.
-    pub fn label_of_stored(text: &str) -> &'static str {
-        Self::from_db(text).map_or("—", Self::label)
-    }
-
     /// As typed: the full label or a short form (滞后, 完成, 困难, 正常).
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();

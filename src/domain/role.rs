@@ -62,6 +62,15 @@ impl AssignmentRole {
         }
     }
 
+    /// As an admin types it in /assign: lead, co, 牵头 or 协办.
+    pub fn parse(word: &str) -> Option<Self> {
+        match word {
+            "lead" | "牵头" => Some(Self::Lead),
+            "co" | "协办" => Some(Self::Co),
+            _ => None,
+        }
+    }
+
     /// The role as people call it.
     pub fn label(self) -> &'static str {
         match self {
@@ -83,6 +92,15 @@ mod tests {
             AssignmentRole::from_db(AssignmentRole::Co.as_str()),
             AssignmentRole::Co
         );
+    }
+
+    #[test]
+    fn an_assignment_role_reads_as_an_admin_types_it() {
+        assert_eq!(AssignmentRole::parse("lead"), Some(AssignmentRole::Lead));
+        assert_eq!(AssignmentRole::parse("牵头"), Some(AssignmentRole::Lead));
+        assert_eq!(AssignmentRole::parse("co"), Some(AssignmentRole::Co));
+        assert_eq!(AssignmentRole::parse("协办"), Some(AssignmentRole::Co));
+        assert_eq!(AssignmentRole::parse("Co"), None);
     }
 
     #[test]

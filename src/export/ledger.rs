@@ -5,8 +5,6 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 
 use crate::domain::colour::Colour;
 use crate::domain::metric::Figure;
-use crate::domain::report::Status;
-use crate::domain::role::AssignmentRole;
 use crate::services::ledger::{Ledger, LedgerRow};
 
 const A4: u8 = 9;
@@ -157,8 +155,8 @@ pub fn workbook(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
             report.version.to_string(),
             report.person.clone(),
             report.unit.clone().unwrap_or_default(),
-            AssignmentRole::from_db(&report.role).label().to_owned(),
-            Status::label_of_stored(&report.status).to_owned(),
+            report.role.label().to_owned(),
+            report.status.label().to_owned(),
             report.figures.clone().unwrap_or_default(),
             report.progress.clone(),
             report.difficulties.clone(),

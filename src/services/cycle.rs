@@ -263,14 +263,14 @@ async fn uncovered(
     let admins = cycle_db::admins(conn).await?;
     for (no, list) in by_project {
         if list.iter().all(|c| away.contains(&c.person_id)) {
-            for (admin, chat) in &admins {
+            for admin in &admins {
                 due.push(Due {
-                    chat: *chat,
+                    chat: admin.chat_id,
                     key: key(
                         w.plan,
                         w.week,
                         Some(list[0].project_id),
-                        *admin,
+                        admin.person_id,
                         "uncovered",
                     ),
                     week: *w.week,
@@ -309,7 +309,7 @@ async fn escalations(
     let mut recipients: Vec<(i64, i64, Vec<Overdue>)> = cycle_db::admins(conn)
         .await?
         .into_iter()
-        .map(|(admin, chat)| (admin, chat, overdue.clone()))
+        .map(|admin| (admin.person_id, admin.chat_id, overdue.clone()))
         .collect();
     let project_ids: HashMap<i64, i64> = w
         .contacts

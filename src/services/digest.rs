@@ -248,21 +248,21 @@ pub async fn readers(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Reader>> {
     let mut readers: Vec<Reader> = cycle_db::admins(conn)
         .await?
         .into_iter()
-        .map(|(person, chat)| Reader {
-            person,
-            chat,
+        .map(|admin| Reader {
+            person: admin.person_id,
+            chat: admin.chat_id,
             scope: None,
         })
         .collect();
-    for (leader, chat) in digests::leaders(conn).await? {
-        let projects: HashSet<i64> = scopes::project_ids(conn, leader)
+    for leader in digests::leaders(conn).await? {
+        let projects: HashSet<i64> = scopes::project_ids(conn, leader.person_id)
             .await?
             .into_iter()
             .collect();
         if !projects.is_empty() {
             readers.push(Reader {
-                person: leader,
-                chat,
+                person: leader.person_id,
+                chat: leader.chat_id,
                 scope: Some(projects),
             });
         }
@@ -482,7 +482,7 @@ pub async fn preview(
         Some(telegram_id) => {
             let person = crate::db::people::by_telegram_id(&mut conn, telegram_id)
                 .await?
-                .filter(|p| p.role() == crate::domain::role::Role::Leader)
+                .filter(|p| p.role == crate::domain::role::Role::Leader)
                 .ok_or_else(|| {
                     anyhow::anyhow!("没有 Telegram ID 为 {telegram_id} 的分管负责同志")
                 })?;

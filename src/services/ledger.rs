@@ -12,7 +12,7 @@ use crate::db::cycle as cycle_db;
 use crate::db::ledger as ledger_db;
 use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::domain::colour::Colour;
-use crate::domain::metric::{Figure, MetricKind};
+use crate::domain::metric::Figure;
 use crate::services::reporting;
 
 pub use crate::db::ledger::ReportRecord;
@@ -83,7 +83,9 @@ pub async fn collect_for(
         let verdict = reporting::verdict(settings, &facts);
         let latest = ledger_db::latest_lead_report(conn, project.id).await?;
         let open = ledger_db::open_difficulties(conn, project.id).await?;
-        let last = latest.as_ref().and_then(|(_, at)| local_day(at, settings));
+        let last = latest
+            .as_ref()
+            .and_then(|r| local_day(&r.submitted_at, settings));
         rows.push(LedgerRow {
             category: project.category,
             no: project.no,
@@ -94,7 +96,7 @@ pub async fn collect_for(
             figures: figures.iter().map(|(m, v)| figure(m, *v)).collect(),
             colour: verdict.colour,
             reasons: verdict.reasons,
-            latest_progress: latest.map(|(p, _)| p).unwrap_or_default(),
+            latest_progress: latest.map(|r| r.progress).unwrap_or_default(),
             difficulties: open,
             last_report: last,
         });
@@ -150,7 +152,7 @@ fn local_day(at: &str, settings: &Settings) -> Option<NaiveDate> {
 pub fn figure(metric: &MetricRow, value: Option<f64>) -> Figure {
     Figure {
         name: metric.name.clone(),
-        kind: MetricKind::from_db(&metric.kind).unwrap_or(MetricKind::Number),
+        kind: metric.kind,
         target: metric.target,
         unit: metric.unit.clone(),
         value,

@@ -10,7 +10,7 @@ use crate::db::people::{self, Person};
 use crate::db::plan::{self, PlanRow, ProjectCard, UnitRow};
 use crate::db::{self, assignments, audit, invites, scopes};
 use crate::domain::args::{PersonRef, ScopeSpec, parse_project_no};
-use crate::domain::role::Role;
+use crate::domain::role::{AssignmentRole, Role};
 use crate::error::UserError;
 
 /// A new invite token: 192 random bits, as 48 hex characters (fits a /start payload).
@@ -216,7 +216,7 @@ pub async fn accept_invite(
     let existing = people::by_telegram_id(conn, who.telegram_id).await?;
     match &existing {
         Some(member) if member.active => {
-            return Err(UserError::AlreadyJoined(member.role()).into());
+            return Err(UserError::AlreadyJoined(member.role).into());
         }
         // Only an admin's /reactivate undoes a deactivation: no link, old or new, does.
         Some(_) => {
@@ -234,7 +234,7 @@ pub async fn accept_invite(
     {
         return Err(refused().into());
     }
-    let role = Role::from_db(&invite.role).unwrap_or(Role::Contact);
+    let role = invite.role;
     let person_id = people::insert(
         conn,
         who.telegram_id,
@@ -268,7 +268,7 @@ pub async fn accept_invite(
 
 pub enum Assigned {
     New,
-    RoleChanged { before: String },
+    RoleChanged { before: AssignmentRole },
     Unchanged,
 }
 
@@ -277,10 +277,10 @@ pub async fn assign(
     actor: &Person,
     project: &ProjectCard,
     person: &Person,
-    role: &str,
+    role: AssignmentRole,
     now: &str,
 ) -> anyhow::Result<Assigned> {
-    if person.role() != Role::Contact || !person.active {
+    if person.role != Role::Contact || !person.active {
         return Err(UserError::Refused(format!(
             "{} 不是在岗的联络员，只能指派联络员报送项目。",
             person.display_name
@@ -295,12 +295,14 @@ pub async fn assign(
             Assigned::RoleChanged { before: current }
         }
         None => {
-            assignments::insert(conn, project.id, person.id, role, now).await?;
+            assignments::insert(conn, project.id, person.id, role, now)
+                .await
+                .map_err(|e| assigned_meanwhile(e, project, person))?;
             Assigned::New
         }
     };
     let before = match &outcome {
-        Assigned::RoleChanged { before } => Some(json!({ "role": before })),
+        Assigned::RoleChanged { before } => Some(json!({ "role": before.as_str() })),
         _ => None,
     };
     audit(
@@ -309,11 +311,26 @@ pub async fn assign(
         "assign",
         &target,
         before,
-        Some(json!({ "project": project.no, "person": person.id, "role": role })),
+        Some(json!({ "project": project.no, "person": person.id, "role": role.as_str() })),
         now,
     )
     .await?;
     Ok(outcome)
+}
+
+/// Another admin may assign the same contact between our read of the current role and our
+/// insert; the index `assignments_one_active` then refuses ours, and the admin is told so
+/// rather than given the internal apology.
+fn assigned_meanwhile(error: sqlx::Error, project: &ProjectCard, person: &Person) -> anyhow::Error {
+    if db::unique_violation(&error) == Some(assignments::ONE_ACTIVE) {
+        UserError::Refused(format!(
+            "{} 已被指派报送项目 {}，请用 /project {} 查看后再操作。",
+            person.display_name, project.no, project.no
+        ))
+        .into()
+    } else {
+        error.into()
+    }
 }
 
 pub async fn unassign(
@@ -333,7 +350,7 @@ pub async fn unassign(
         actor,
         "unassign",
         &target,
-        Some(json!({ "project": project.no, "person": person.id, "role": role })),
+        Some(json!({ "project": project.no, "person": person.id, "role": role.as_str() })),
         None,
         now,
     )
@@ -352,7 +369,7 @@ pub async fn set_leader_scope(
     digest_chat: Option<i64>,
     now: &str,
 ) -> anyhow::Result<String> {
-    if leader.role() != Role::Leader || !leader.active {
+    if leader.role != Role::Leader || !leader.active {
         return Err(UserError::Refused(format!(
             "{} 不是分管负责同志。请先用 /invite 领导 邀请其加入。",
             leader.display_name
@@ -421,7 +438,7 @@ pub async fn deactivate(
         actor,
         "deactivate",
         &label(person),
-        Some(json!({ "active": true, "role": person.role, "unit": person.unit_name })),
+        Some(json!({ "active": true, "role": person.role.as_str(), "unit": person.unit_name })),
         Some(json!({ "active": false, "assignments_ended": ended, "invites_revoked": revoked })),
         now,
     )
@@ -443,16 +460,20 @@ pub async fn reactivate(
     if person.active {
         return Err(UserError::AlreadyActive(person.display_name.clone()).into());
     }
-    people::reactivate(conn, person.id, person.role(), person.unit_id).await?;
+    people::reactivate(conn, person.id, person.role, person.unit_id).await?;
     audit(
         conn,
         actor,
         "reactivate",
         &label(person),
         Some(json!({ "active": false })),
-        Some(json!({ "active": true, "role": person.role, "unit": person.unit_name })),
+        Some(json!({ "active": true, "role": person.role.as_str(), "unit": person.unit_name })),
         now,
     )
     .await?;
     Ok(())
 }
+
+// The tests live beside, to keep this file under 500 lines.
+#[cfg(test)]
+mod tests;

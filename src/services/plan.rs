@@ -4,7 +4,7 @@ use anyhow::anyhow;
 use sqlx::SqlitePool;
 
 use crate::db::plan::{self, MetricRow, ProjectRow};
-use crate::domain::metric::{Comparison, MetricKind, Target};
+use crate::domain::metric::{Comparison, Target};
 
 #[derive(Debug, Clone)]
 pub struct ProjectOverview {
@@ -15,7 +15,7 @@ pub struct ProjectOverview {
 impl MetricRow {
     pub fn target(&self) -> Target {
         Target {
-            kind: MetricKind::from_db(&self.kind).unwrap_or(MetricKind::Number),
+            kind: self.kind,
             value: self.target,
             unit: self.unit.clone(),
             comparison: self.comparison.as_deref().and_then(Comparison::from_db),

@@ -14,6 +14,7 @@ use crate::domain::colour::{self, Facts, Verdict};
 use crate::domain::cycle::{PlanDates, WeekPlan, week_start};
 use crate::domain::metric::MetricKind;
 use crate::domain::report::Status;
+use crate::domain::role::AssignmentRole;
 use crate::services::people;
 
 /// The week a report answers: the week's Monday, whether the cycle expects a report for it,
@@ -101,15 +102,15 @@ pub async fn last_values(
         .collect();
     Ok((
         metrics.iter().map(|m| values.get(&m.id).copied()).collect(),
-        Status::from_db(&latest.status),
+        Some(latest.status),
     ))
 }
 
 /// A metric's value as a percentage of its target (a yes/no is 0 or 100).
 pub fn percent(metric: &MetricRow, value: f64) -> f64 {
-    match (MetricKind::from_db(&metric.kind), metric.target) {
-        (Some(MetricKind::YesNo), _) if value > 0.0 => 100.0,
-        (Some(MetricKind::YesNo), _) => 0.0,
+    match (metric.kind, metric.target) {
+        (MetricKind::YesNo, _) if value > 0.0 => 100.0,
+        (MetricKind::YesNo, _) => 0.0,
         (_, Some(target)) if target > 0.0 => value / target * 100.0,
         _ => 0.0,
     }
@@ -176,7 +177,7 @@ pub async fn facts(
         today,
         plan_start: plan.starts_on,
         deadline,
-        status: weekly.first().and_then(|r| Status::from_db(&r.status)),
+        status: weekly.first().map(|r| r.status),
         progress: latest
             .iter()
             .map(|(m, v)| percent(m, v.unwrap_or(0.0)))
@@ -225,7 +226,7 @@ pub fn verdict(settings: &Settings, facts: &Facts) -> Verdict {
 pub struct Submission<'a> {
     pub project_id: i64,
     pub person_id: i64,
-    pub role: &'a str,
+    pub role: AssignmentRole,
     pub status: Status,
     pub values: &'a [(i64, f64)],
     pub progress: &'a str,
@@ -263,7 +264,7 @@ pub async fn save(
         person_id: submission.person_id,
         week_start: &week_key,
         role: submission.role,
-        status: submission.status.as_str(),
+        status: submission.status,
         progress: submission.progress,
         difficulties: submission.difficulties,
         evidence: submission.evidence,
@@ -306,7 +307,7 @@ pub struct Answers<'a> {
 /// and colour with it.
 pub struct Receipt {
     pub saved: Saved,
-    pub role: String,
+    pub role: AssignmentRole,
     pub figures: Vec<(MetricRow, Option<f64>)>,
     pub verdict: Verdict,
 }
@@ -336,7 +337,7 @@ pub async fn submit(
     let metrics = plan::metrics_of_project(conn, answers.project_id).await?;
     let role = assignments::current_role(conn, answers.project_id, answers.person_id)
         .await?
-        .unwrap_or_else(|| "lead".to_owned());
+        .unwrap_or(AssignmentRole::Lead);
     let values: Vec<(i64, f64)> = metrics
         .iter()
         .zip(answers.values)
@@ -346,7 +347,7 @@ pub async fn submit(
     let submission = Submission {
         project_id: answers.project_id,
         person_id: answers.person_id,
-        role: &role,
+        role,
         status: answers.status.unwrap_or(Status::OnTrack),
         values: &values,
         progress: answers.progress.unwrap_or_default(),

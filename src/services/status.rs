@@ -4,13 +4,14 @@ use std::fmt::Write;
 
 use sqlx::SqlitePool;
 
+use crate::db::inbox::StateCount;
 use crate::db::people::UnreachableRow;
 use crate::db::{inbox, outbox, people};
 
 #[derive(Debug, Clone)]
 pub struct Health {
-    pub inbox: Vec<(String, i64)>,
-    pub outbox: Vec<(String, i64)>,
+    pub inbox: Vec<StateCount>,
+    pub outbox: Vec<StateCount>,
     pub last_received: Option<String>,
     pub last_sent: Option<String>,
     pub unreachable: Vec<UnreachableRow>,
@@ -28,12 +29,12 @@ pub async fn health(pool: &SqlitePool) -> sqlx::Result<Health> {
 }
 
 pub fn render(health: &Health) -> String {
-    let counts = |rows: &[(String, i64)]| {
+    let counts = |rows: &[StateCount]| {
         if rows.is_empty() {
             "空".to_owned()
         } else {
             rows.iter()
-                .map(|(state, n)| format!("{state} {n}"))
+                .map(|row| format!("{} {}", row.state, row.count))
                 .collect::<Vec<_>>()
                 .join("，")
         }
@@ -59,7 +60,9 @@ pub fn render(health: &Health) -> String {
             let _ = writeln!(
                 out,
                 "  {}（{}，Telegram {}）",
-                person.display_name, person.role, person.telegram_id
+                person.display_name,
+                person.role.as_str(),
+                person.telegram_id
             );
         }
     }

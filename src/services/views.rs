@@ -13,12 +13,12 @@ use crate::db::{assignments, reports, scopes};
 use crate::domain::calendar::Calendar;
 use crate::domain::cycle::WeekPlan;
 use crate::domain::metric::Target;
-use crate::domain::role::Role;
+use crate::domain::role::{AssignmentRole, Role};
 
 pub struct ProjectLine {
     pub project: ProjectRow,
-    /// (name, "lead" | "co")
-    pub contacts: Vec<(String, String)>,
+    /// (name, lead or co)
+    pub contacts: Vec<(String, AssignmentRole)>,
     pub last_report: Option<String>,
 }
 
@@ -29,7 +29,7 @@ pub async fn visible_project_ids(
     plan: &PlanRow,
     person: &Person,
 ) -> sqlx::Result<Vec<i64>> {
-    match person.role() {
+    match person.role {
         Role::Admin => Ok(plan::projects_of_plan(conn, plan.id)
             .await?
             .into_iter()
@@ -63,7 +63,7 @@ pub async fn project_lines(
             contacts: assigned
                 .iter()
                 .filter(|a| a.project_id == project.id)
-                .map(|a| (a.person_name.clone(), a.role.clone()))
+                .map(|a| (a.person_name.clone(), a.role))
                 .collect(),
             last_report: last.get(&project.id).cloned(),
             project,
@@ -73,9 +73,9 @@ pub async fn project_lines(
 
 pub struct Card {
     pub project: ProjectCard,
-    pub units: Vec<(String, String)>,
+    pub units: Vec<plan::ProjectUnit>,
     pub metrics: Vec<(String, Target)>,
-    pub contacts: Vec<(String, String)>,
+    pub contacts: Vec<(String, AssignmentRole)>,
     pub history: Vec<reports::ReportLine>,
 }
 
@@ -109,7 +109,7 @@ pub async fn card(
 pub struct MyWeek {
     pub week: Option<WeekPlan>,
     /// (project no, title, role, reported this week)
-    pub projects: Vec<(i64, String, String, bool)>,
+    pub projects: Vec<(i64, String, AssignmentRole, bool)>,
 }
 
 pub async fn my_week(
@@ -148,7 +148,7 @@ pub async fn people_lines(
     let assigned = assignments::of_plan(conn, plan.id).await?;
     let mut lines = Vec::new();
     for person in people::all_active(conn).await? {
-        let scope = if person.role() == Role::Leader {
+        let scope = if person.role == Role::Leader {
             scopes::describe(conn, person.id).await?
         } else {
             String::new()

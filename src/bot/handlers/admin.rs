@@ -16,7 +16,7 @@ use crate::bot::{BotContext, texts};
 use crate::db::people::Person;
 use crate::db::{self, audit, plan, reports};
 use crate::domain::args::{ScopeSpec, parse_role, words};
-use crate::domain::role::Role;
+use crate::domain::role::{AssignmentRole, Role};
 use crate::error::UserError;
 use crate::services::{people as admin, views};
 
@@ -129,18 +129,11 @@ async fn assign(
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
     let args = words(args);
+    let usage = || UserError::Usage(texts::ASSIGN_USAGE.to_owned());
     let (no, who, role) = match args.as_slice() {
-        [no, who] => (*no, *who, "lead"),
-        [no, who, role] if ["lead", "co", "牵头", "协办"].contains(role) => (
-            *no,
-            *who,
-            if ["co", "协办"].contains(role) {
-                "co"
-            } else {
-                "lead"
-            },
-        ),
-        _ => return Err(UserError::Usage(texts::ASSIGN_USAGE.to_owned()).into()),
+        [no, who] => (*no, *who, AssignmentRole::Lead),
+        [no, who, word] => (*no, *who, AssignmentRole::parse(word).ok_or_else(usage)?),
+        _ => return Err(usage().into()),
     };
     let stamp = db::instant(now);
     let mut conn = turn.conn().await;
@@ -153,19 +146,19 @@ async fn assign(
         admin::Assigned::Unchanged => Ok(texts::assignment_unchanged(
             &person.display_name,
             project.no,
-            role,
+            role.as_str(),
         )),
         admin::Assigned::New | admin::Assigned::RoleChanged { .. } => {
             turn.reply(
                 person.telegram_id,
-                texts::you_were_assigned(project.no, &project.title, role),
+                texts::you_were_assigned(project.no, &project.title, role.as_str()),
             )
             .await?;
             Ok(texts::assigned(
                 &person.display_name,
                 project.no,
                 &project.title,
-                role,
+                role.as_str(),
             ))
         }
     }
@@ -274,12 +267,9 @@ async fn reactivate(
     let mut back = person.clone();
     back.active = true;
     send_menu(turn, &back).await?;
-    turn.reply(
-        person.telegram_id,
-        texts::you_were_reactivated(person.role()),
-    )
-    .await?;
-    Ok(texts::reactivated(&person.display_name, person.role()))
+    turn.reply(person.telegram_id, texts::you_were_reactivated(person.role))
+        .await?;
+    Ok(texts::reactivated(&person.display_name, person.role))
 }
 
 async fn people_list(ctx: &BotContext, turn: &Turn, now: DateTime<Utc>) -> anyhow::Result<String> {

@@ -57,17 +57,17 @@ fn by_role() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
         .branch(dptree::filter(is_not_command).endpoint(on_text))
         .branch(
-            dptree::filter(|p: Person| p.role() == Role::Admin)
+            dptree::filter(|p: Person| p.role == Role::Admin)
                 .chain(command::<AdminCommand>())
                 .endpoint(admin::on_command),
         )
         .branch(
-            dptree::filter(|p: Person| p.role() == Role::Leader)
+            dptree::filter(|p: Person| p.role == Role::Leader)
                 .chain(command::<LeaderCommand>())
                 .endpoint(views::on_leader_command),
         )
         .branch(
-            dptree::filter(|p: Person| p.role() == Role::Contact)
+            dptree::filter(|p: Person| p.role == Role::Contact)
                 .chain(command::<ContactCommand>())
                 .endpoint(on_contact_command),
         )
@@ -198,7 +198,7 @@ async fn on_text(
     person: Person,
 ) -> anyhow::Result<()> {
     let private = msg.chat.is_private();
-    if private && state != ReportState::Idle && person.role() == Role::Contact {
+    if private && state != ReportState::Idle && person.role == Role::Contact {
         return report::on_input(&ctx, &turn, &dialogue, &person, &msg, state).await;
     }
     if private {
@@ -219,7 +219,7 @@ async fn on_other_command(turn: Turn, me: Me, msg: Message, person: Person) -> a
     if commands::known_to_any_role(text, bot_name) {
         tracing::warn!(
             person = person.id,
-            role = person.role,
+            role = person.role.as_str(),
             command = text.split_whitespace().next(),
             "refused a command beyond the person's role"
         );
@@ -233,7 +233,7 @@ async fn on_other_command(turn: Turn, me: Me, msg: Message, person: Person) -> a
 /// A message edited after the bot acted on it. The edit is not taken (a report's history is
 /// versions, never a changed message); an admitted person is told how to correct, in private.
 async fn on_edited_message(turn: Turn, msg: Message, person: Person) -> anyhow::Result<()> {
-    turn.reply(msg.chat.id.0, texts::edit_not_taken(person.role()))
+    turn.reply(msg.chat.id.0, texts::edit_not_taken(person.role))
         .await?;
     Ok(())
 }
@@ -296,7 +296,7 @@ async fn on_callback(
     let data = query.data.as_deref().unwrap_or_default();
     // A press of the report conversation: only its own contact, only at the step it belongs to.
     if let Some(press) = report::Press::parse(data) {
-        let alert = match person.filter(|p| p.role() == Role::Contact) {
+        let alert = match person.filter(|p| p.role == Role::Contact) {
             Some(person) => {
                 report::on_press(&ctx, &turn, &dialogue, &person, chat, press, state).await?
             }
@@ -308,7 +308,7 @@ async fn on_callback(
     answer_press(&turn, &query, None).await;
     let press = Press::parse(data);
     let stranger = person.is_none();
-    let actor = person.filter(|p| p.role() == Role::Admin);
+    let actor = person.filter(|p| p.role == Role::Admin);
     let (Some(press), Some(actor)) = (press, actor) else {
         tracing::warn!(user = query.from.id.0, data, "refused a button press");
         // Presses can be forged by the client: a stranger's cost one reply per ten minutes too.

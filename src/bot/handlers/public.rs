@@ -61,14 +61,14 @@ pub(super) async fn on_command(
         }
         (PublicCommand::Start(_), Some(person)) => {
             send_menu(turn, &person).await?;
-            turn.reply(chat, texts::welcome(&person.display_name, person.role()))
+            turn.reply(chat, texts::welcome(&person.display_name, person.role))
                 .await?;
             Ok(())
         }
         (PublicCommand::Help, Some(person)) => {
             turn.reply(
                 chat,
-                texts::help(person.role(), &commands::menu(Some(person.role()))),
+                texts::help(person.role, &commands::menu(Some(person.role))),
             )
             .await?;
             Ok(())
@@ -96,7 +96,7 @@ async fn join(ctx: &BotContext, turn: &Turn, user: &User, token: &str) -> anyhow
     let now = db::instant(turn.now());
     let notice = texts::joined_notice(
         &admin::label(person),
-        person.role(),
+        person.role,
         person.unit_name.as_deref(),
     );
     notify::admins(
@@ -110,20 +110,20 @@ async fn join(ctx: &BotContext, turn: &Turn, user: &User, token: &str) -> anyhow
     send_menu(turn, person).await?;
     tracing::info!(
         person = person.id,
-        role = person.role,
+        role = person.role.as_str(),
         inviter = joined.inviter,
         "a person joined"
     );
     Ok(texts::joined(
         &person.display_name,
-        person.role(),
+        person.role,
         person.unit_name.as_deref(),
     ))
 }
 
 /// The command menu of this person's chat, as their role allows.
 pub(super) async fn send_menu(turn: &Turn, person: &Person) -> anyhow::Result<()> {
-    let role = person.active.then(|| person.role());
+    let role = person.active.then_some(person.role);
     turn.send(Outgoing::menu(person.telegram_id, &commands::menu(role)))
         .await?;
     Ok(())

@@ -100,7 +100,7 @@ pub(super) async fn digest_now(
     turn: &Turn,
     person: &Person,
 ) -> anyhow::Result<String> {
-    let leader = person.role() == Role::Leader;
+    let leader = person.role == Role::Leader;
     let digest = digest::on_demand(
         &mut *turn.conn().await,
         &ctx.settings,
@@ -124,7 +124,7 @@ pub(super) async fn export(
 ) -> anyhow::Result<String> {
     let mut conn = turn.conn().await;
     let plan = admin::current_plan(&mut conn, turn.now(), ctx.settings.timezone).await?;
-    let visible: Option<HashSet<i64>> = match person.role() {
+    let visible: Option<HashSet<i64>> = match person.role {
         Role::Admin => None,
         _ => Some(
             views::visible_project_ids(&mut conn, &plan, person)

@@ -70,7 +70,7 @@ impl Conversation<'_> {
         let metric = &project.metrics[index];
         let last = project.last[index];
         let question = say::ask_metric(index + 1, project.metrics.len(), metric, last);
-        let yes_no = metric.kind == MetricKind::YesNo.as_str();
+        let yes_no = metric.kind == MetricKind::YesNo;
         Ok(Outgoing::text(self.chat, question)
             .with_keyboard(&keyboards::report_metric(yes_no, last)))
     }

@@ -100,7 +100,7 @@ impl Conversation<'_> {
             .iter()
             .map(|m| QuickMetric {
                 name: &m.name,
-                yes_no: m.kind == MetricKind::YesNo.as_str(),
+                yes_no: m.kind == MetricKind::YesNo,
             })
             .collect();
         let last = Filled {

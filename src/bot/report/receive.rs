@@ -183,7 +183,7 @@ impl Conversation<'_> {
             },
             Answer::Press(_) => return Ok(Step::Expired),
             Answer::File(..) | Answer::Other => return Ok(refuse(say::text_only())),
-            Answer::Text(text) if project.metrics[index].kind == MetricKind::YesNo.as_str() => {
+            Answer::Text(text) if project.metrics[index].kind == MetricKind::YesNo => {
                 match parse_yes_no(&text) {
                     Some(yes) => yes_no(yes),
                     None => return Ok(refuse(say::bad_yes_no())),

@@ -46,7 +46,7 @@ impl Conversation<'_> {
         self.reply(say::receipt(
             &draft,
             &receipt.saved,
-            &receipt.role,
+            receipt.role,
             &receipt.figures,
             &receipt.verdict,
         ))

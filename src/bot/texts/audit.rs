@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 use serde_json::Value;
 
-use super::{assignment_role, local_time, short_date};
-use crate::domain::role::Role;
+use super::{local_time, short_date};
+use crate::domain::role::{AssignmentRole, Role};
 
 /// The fields people read, in the order they read them; ids of rows (person, invite) mean
 /// nothing to a reader and are left out.
@@ -84,7 +84,7 @@ fn fact(key: &str, value: &Value, tz: Tz) -> Option<String> {
 fn role(stored: &str) -> String {
     match Role::from_db(stored) {
         Some(role) => role.title().to_owned(),
-        None => assignment_role(stored).to_owned(),
+        None => AssignmentRole::from_db(stored).label().to_owned(),
     }
 }
 

@@ -25,7 +25,7 @@ pub fn prompt(
         for (metric, value) in metrics.iter().zip(last) {
             let shown = match value {
                 None => "未填".to_owned(),
-                Some(v) if metric.kind == MetricKind::YesNo.as_str() => {
+                Some(v) if metric.kind == MetricKind::YesNo => {
                     (if *v > 0.0 { "是" } else { "否" }).to_owned()
                 }
                 Some(v) => format!(

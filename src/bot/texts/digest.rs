@@ -10,7 +10,7 @@ use super::short_date as day;
 pub fn figure(metric: &MetricRow, value: Option<f64>) -> String {
     match value {
         None => "未填".to_owned(),
-        Some(v) if metric.kind == MetricKind::YesNo.as_str() => {
+        Some(v) if metric.kind == MetricKind::YesNo => {
             (if v > 0.0 { "是" } else { "否" }).to_owned()
         }
         Some(v) => format!(

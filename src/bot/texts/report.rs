@@ -5,6 +5,7 @@ use crate::db::plan::MetricRow;
 use crate::domain::colour::Verdict;
 use crate::domain::metric::{MetricKind, format_number};
 use crate::domain::report::MAX_TEXT;
+use crate::domain::role::AssignmentRole;
 use crate::services::reporting::{Saved, percent};
 
 pub fn nothing_assigned() -> &'static str {
@@ -36,7 +37,7 @@ pub fn ask_status(no: i64, title: &str) -> String {
 
 pub fn ask_metric(position: usize, count: usize, metric: &MetricRow, last: Option<f64>) -> String {
     let target = metric.target();
-    let mut text = if metric.kind == MetricKind::YesNo.as_str() {
+    let mut text = if metric.kind == MetricKind::YesNo {
         format!("（{position}/{count}）{}：是否已落实？", metric.name)
     } else {
         let unit = metric.unit.as_deref().unwrap_or("");
@@ -51,7 +52,7 @@ pub fn ask_metric(position: usize, count: usize, metric: &MetricRow, last: Optio
         )
     };
     if let Some(last) = last {
-        let last = if metric.kind == MetricKind::YesNo.as_str() {
+        let last = if metric.kind == MetricKind::YesNo {
             yes_no(last).to_owned()
         } else {
             format_number(last)
@@ -148,7 +149,7 @@ pub fn unknown_metric(key: &str, metrics: &[MetricRow]) -> String {
 fn value_line(metric: &MetricRow, value: Option<f64>) -> String {
     let shown = match value {
         None => "未填".to_owned(),
-        Some(v) if metric.kind == MetricKind::YesNo.as_str() => yes_no(v).to_owned(),
+        Some(v) if metric.kind == MetricKind::YesNo => yes_no(v).to_owned(),
         Some(v) => format!(
             "{}{}",
             format_number(v),
@@ -204,7 +205,7 @@ pub fn not_expected_week() -> &'static str {
 pub fn receipt(
     draft: &Draft,
     saved: &Saved,
-    role: &str,
+    role: AssignmentRole,
     figures: &[(MetricRow, Option<f64>)],
     verdict: &Verdict,
 ) -> String {
@@ -228,14 +229,14 @@ pub fn receipt(
         week.format("%-m"),
         week.format("%-d")
     );
-    if role == "co" {
+    if role == AssignmentRole::Co {
         out.push_str("\n您的报送作为协办单位的贡献记录；项目数据以牵头单位报送为准。");
     }
     if !figures.is_empty() {
         out.push_str("\n\n项目当前数据：");
         for (metric, value) in figures {
             let shown = match value {
-                Some(v) if metric.kind == MetricKind::YesNo.as_str() => yes_no(*v).to_owned(),
+                Some(v) if metric.kind == MetricKind::YesNo => yes_no(*v).to_owned(),
                 Some(v) => format!(
                     "{}/{}",
                     format_number(*v),
@@ -252,7 +253,7 @@ pub fn receipt(
                 metric
                     .unit
                     .as_deref()
-                    .filter(|_| metric.kind != MetricKind::YesNo.as_str())
+                    .filter(|_| metric.kind != MetricKind::YesNo)
                     .unwrap_or("")
             ));
         }

@@ -4,10 +4,10 @@
 use chrono_tz::Tz;
 
 use crate::db::audit::AuditRow;
-use crate::domain::role::Role;
+use crate::domain::role::{AssignmentRole, Role};
 use crate::services::views::{Card, MyWeek, PersonLine, ProjectLine};
 
-use super::{assignment_role, audit, local_moment, role_name, short_date, stored_time};
+use super::{audit, local_moment, role_name, short_date, stored_time};
 
 pub fn chart_caption(period: &str) -> String {
     format!("{period}各项目进度：柱为完成进度，竖线为时序进度；红黄在前。")
@@ -25,12 +25,12 @@ pub fn nothing_to_digest() -> &'static str {
     "还没有载入任何年度计划，暂无调度情况。"
 }
 
-fn contacts(list: &[(String, String)]) -> String {
+fn contacts(list: &[(String, AssignmentRole)]) -> String {
     if list.is_empty() {
         return "未指派".to_owned();
     }
     list.iter()
-        .map(|(name, role)| format!("{name}（{}）", assignment_role(role)))
+        .map(|(name, role)| format!("{name}（{}）", role.label()))
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -56,22 +56,12 @@ pub fn project_list(year: i64, lines: &[ProjectLine], tz: Tz) -> String {
     out
 }
 
-pub fn status_name(status: &str) -> &'static str {
-    match status {
-        "on_track" => "正常推进",
-        "behind" => "进度滞后",
-        "done" => "已完成",
-        "difficult" => "存在困难",
-        _ => "—",
-    }
-}
-
 pub fn project_card(card: &Card, tz: Tz) -> String {
     let p = &card.project;
     let units: Vec<String> = card
         .units
         .iter()
-        .map(|(name, role)| format!("{name}（{}）", if role == "lead" { "牵头" } else { "协办" }))
+        .map(|unit| format!("{}（{}）", unit.name, unit.role.label()))
         .collect();
     let mut out = format!(
         "项目 {} · {}\n类别：{}\n截止：{}\n\n内容概述：{}\n\n实施内容及工作目标：{}\n\n承办单位：{}\n",
@@ -99,7 +89,7 @@ pub fn project_card(card: &Card, tz: Tz) -> String {
         for r in &card.history {
             let late = if r.late { " · 逾期" } else { "" };
             // A co-unit's report is a contribution; the lead unit's are the project's figures.
-            let co = if r.role == "co" {
+            let co = if r.role == AssignmentRole::Co {
                 "（协办贡献）"
             } else {
                 ""
@@ -113,7 +103,7 @@ pub fn project_card(card: &Card, tz: Tz) -> String {
                 "\n· {} {}{co} · {}{version}{late}",
                 stored_time(&r.submitted_at, tz),
                 r.person_name,
-                status_name(&r.status)
+                r.status.label()
             ));
             if !r.progress.is_empty() {
                 let progress: String = r.progress.chars().take(60).collect();
@@ -143,10 +133,7 @@ pub fn my_week(week: &MyWeek) -> String {
             (Some(_), true) => " — 本周已报送 ✅",
             (Some(_), false) => " — 本周未报送",
         };
-        out.push_str(&format!(
-            "\n· {no}. {title}（{}）{state}",
-            assignment_role(role)
-        ));
+        out.push_str(&format!("\n· {no}. {title}（{}）{state}", role.label()));
     }
     out
 }
@@ -177,9 +164,9 @@ pub fn people_list(lines: &[PersonLine]) -> String {
             "\n\n{}{username}（ID {}）· {}{unit}{reach}",
             p.display_name,
             p.telegram_id,
-            role_name(p.role())
+            role_name(p.role)
         ));
-        match p.role() {
+        match p.role {
             Role::Contact if line.projects.is_empty() => out.push_str("\n   项目：未指派"),
             Role::Contact => {
                 let nos: Vec<String> = line.projects.iter().map(i64::to_string).collect();
