@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
 use super::people::Recipient;
@@ -17,7 +18,7 @@ pub struct ContactRow {
     pub unit: Option<String>,
     pub quiet: bool,
     pub reachable: bool,
-    pub assigned_at: String,
+    pub assigned_at: DateTime<Utc>,
 }
 
 /// Every current assignment of an active contact in a plan.

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
@@ -80,8 +81,7 @@ pub struct DifficultyRow {
     /// The project's number.
     pub no: i64,
     pub text: String,
-    /// RFC 3339, UTC.
-    pub raised_at: String,
+    pub raised_at: DateTime<Utc>,
     pub resolved: bool,
 }
 

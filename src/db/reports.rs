@@ -1,5 +1,6 @@
 //! Reports, read side for now: when each project last reported, and a project's history.
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
 use crate::domain::report::Status;
@@ -235,7 +236,7 @@ pub async fn deadline_of_project(
 pub async fn first_assigned(
     conn: &mut SqliteConnection,
     project_id: i64,
-) -> sqlx::Result<Option<String>> {
+) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar("SELECT min(assigned_at) FROM assignments WHERE project_id = ?")
         .bind(project_id)
         .fetch_one(conn)

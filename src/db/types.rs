@@ -2,6 +2,11 @@
 //! a metric's kind read and bind as their enums, so no row carries them as a bare string.
 //! domain/ stays free of sqlx; the impls live here, each through the value's `as_str`, so the
 //! stored TEXT is byte-for-byte what it was.
+//!
+//! Instants need no impl here: a row field typed `DateTime<Utc>` decodes through sqlx-sqlite's
+//! own impl, which parses RFC 3339 first, so it reads what `db::instant` writes (`…T01:02:03.004Z`).
+//! Writing stays with `db::instant`: sqlx would encode `DateTime<Utc>` as `…+00:00` with
+//! nanoseconds, and SQL compares instants as text (`next_attempt_at <= ?`).
 
 use sqlx::database::Database;
 use sqlx::encode::IsNull;
@@ -124,5 +129,22 @@ mod tests {
         }
         let unknown: Result<(Status,), _> = sqlx::query_as("SELECT 'late'").fetch_one(&pool).await;
         assert!(unknown.is_err());
+    }
+
+    /// A row field typed `DateTime<Utc>` reads back the very instant `db::instant` wrote.
+    #[tokio::test]
+    async fn an_instant_written_by_db_instant_reads_back_as_itself() {
+        use chrono::{DateTime, TimeZone, Utc};
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+        let at =
+            Utc.with_ymd_and_hms(2024, 1, 8, 1, 2, 3).unwrap() + chrono::Duration::milliseconds(4);
+        let stored = super::super::instant(at);
+        assert_eq!(stored, "2024-01-08T01:02:03.004Z");
+        let back: DateTime<Utc> = sqlx::query_scalar("SELECT ?")
+            .bind(&stored)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(back, at);
     }
 }

@@ -348,8 +348,7 @@ async fn overdue(
     let excused = cycle_db::on_leave(conn, w.week.deadline.date()).await?;
     let mut overdue = Vec::new();
     for contact in w.contacts {
-        let assigned_in_time =
-            DateTime::parse_from_rfc3339(&contact.assigned_at).is_ok_and(|at| at <= asked);
+        let assigned_in_time = contact.assigned_at <= asked;
         if !assigned_in_time
             || excused.contains(&contact.person_id)
             || w.reported

@@ -73,9 +73,7 @@ impl From<DifficultyRow> for Difficulty {
     fn from(row: DifficultyRow) -> Self {
         Self {
             no: row.no,
-            raised_on: DateTime::parse_from_rfc3339(&row.raised_at)
-                .map(|t| t.date_naive())
-                .ok(),
+            raised_on: Some(row.raised_at.date_naive()),
             text: row.text,
             resolved: row.resolved,
         }

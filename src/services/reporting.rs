@@ -163,7 +163,6 @@ pub async fn facts(
         .collect();
     let since = reports::first_assigned(conn, project_id)
         .await?
-        .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
         .map(|at| at.with_timezone(&settings.timezone).date_naive());
     let missed_weeks = missed_weeks(
         calendar,

@@ -41,9 +41,7 @@ pub async fn expected_reports(
             let reported =
                 cycle_db::reported_in_week(conn, plan.id, &week.week_start.to_string()).await?;
             let asked = to_utc(settings.timezone, week.prompt);
-            for contact in contacts.iter().filter(|c| {
-                DateTime::parse_from_rfc3339(&c.assigned_at).is_ok_and(|at| at <= asked)
-            }) {
+            for contact in contacts.iter().filter(|c| c.assigned_at <= asked) {
                 let done = reported.contains(&(contact.project_id, contact.person_id));
                 expected.push(Expected {
                     week,

@@ -3,7 +3,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use sqlx::SqliteConnection;
 
 use crate::config::Settings;
@@ -62,14 +62,15 @@ pub(super) async fn weeks_missing(
     contact: &ContactRow,
     weeks: &mut Weeks<'_>,
 ) -> sqlx::Result<u32> {
-    let assigned = DateTime::parse_from_rfc3339(&contact.assigned_at)
-        .map(|at| at.with_timezone(&settings.timezone).naive_local())
-        .ok();
+    let assigned = contact
+        .assigned_at
+        .with_timezone(&settings.timezone)
+        .naive_local();
     let mut count = 0;
     let mut monday = week.week_start;
     for _ in 0..12 {
         if let Some(earlier) = weeks.plan(settings, monday) {
-            if assigned.is_some_and(|at| at > earlier.prompt) {
+            if assigned > earlier.prompt {
                 break;
             }
             if weeks
