@@ -1,6 +1,7 @@
 //! What the ledger (台账) reads beyond the digest: the seed table's columns, each project's
 //! latest lead report and open difficulties, and every report in history.
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
 use crate::domain::report::Status;
@@ -37,7 +38,7 @@ pub async fn projects(
 #[derive(Debug, Clone, FromRow)]
 pub struct LeadReport {
     pub progress: String,
-    pub submitted_at: String,
+    pub submitted_at: DateTime<Utc>,
 }
 
 /// The progress text and time of a project's latest report from its lead unit.

@@ -3,6 +3,7 @@
 //! A row goes pending → sending → sent | uncertain | failed | unreachable. A scheduled send
 //! carries a [`StepKey`]; the unique index `outbox_step_once` makes enqueueing it twice a no-op.
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
 /// What makes a scheduled send happen once: (plan, period, project, person, step).
@@ -84,7 +85,7 @@ pub struct Claimed {
 }
 
 /// When the next waiting row becomes due.
-pub async fn next_due_at(conn: &mut SqliteConnection) -> sqlx::Result<Option<String>> {
+pub async fn next_due_at(conn: &mut SqliteConnection) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar(
         "SELECT min(next_attempt_at) FROM outbox WHERE state IN ('pending', 'uncertain')",
     )

@@ -103,7 +103,7 @@ impl Sender {
         let heads = outbox::due_heads(&mut conn, &db::instant(now), HEADS).await?;
         if heads.is_empty() {
             return Ok(match outbox::next_due_at(&mut conn).await? {
-                Some(at) => SendOutcome::Waiting(until(now, &at)),
+                Some(at) => SendOutcome::Waiting(until(now, at)),
                 None => SendOutcome::Empty,
             });
         }
@@ -433,14 +433,8 @@ fn backoff(attempts: i64) -> Duration {
     Duration::from_secs(2u64.saturating_pow(attempts.clamp(1, 20) as u32).min(300))
 }
 
-fn until(now: DateTime<Utc>, at: &str) -> Duration {
-    DateTime::parse_from_rfc3339(at)
-        .map(|at| {
-            (at.with_timezone(&Utc) - now)
-                .to_std()
-                .unwrap_or(Duration::ZERO)
-        })
-        .unwrap_or(Duration::from_secs(1))
+fn until(now: DateTime<Utc>, at: DateTime<Utc>) -> Duration {
+    (at - now).to_std().unwrap_or(Duration::ZERO)
 }
 
 /// Blanks the secrets of every row that is done with them (sent, or failed for good).

@@ -83,9 +83,7 @@ pub async fn collect_for(
         let verdict = reporting::verdict(settings, &facts);
         let latest = ledger_db::latest_lead_report(conn, project.id).await?;
         let open = ledger_db::open_difficulties(conn, project.id).await?;
-        let last = latest
-            .as_ref()
-            .and_then(|r| local_day(&r.submitted_at, settings));
+        let last = latest.as_ref().map(|r| local_day(r.submitted_at, settings));
         rows.push(LedgerRow {
             category: project.category,
             no: project.no,
@@ -142,10 +140,8 @@ pub async fn collect_for(
     })
 }
 
-fn local_day(at: &str, settings: &Settings) -> Option<NaiveDate> {
-    DateTime::parse_from_rfc3339(at)
-        .map(|t| t.with_timezone(&settings.timezone).date_naive())
-        .ok()
+fn local_day(at: DateTime<Utc>, settings: &Settings) -> NaiveDate {
+    at.with_timezone(&settings.timezone).date_naive()
 }
 
 /// A metric's figure from its stored row and the value reported (if any).
