@@ -54,9 +54,3 @@ pub fn local_time(at: DateTime<Utc>, tz: Tz) -> String {
         local.format("%H:%M")
     )
 }
-
-fn stored_time(at: &str, tz: Tz) -> String {
-    DateTime::parse_from_rfc3339(at)
-        .map(|t| local_time(t.with_timezone(&Utc), tz))
-        .unwrap_or_else(|_| at.to_owned())
-}

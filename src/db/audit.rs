@@ -1,5 +1,6 @@
 //! The audit log: every change, with who, what, when, before and after.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, SqliteConnection};
 
@@ -28,7 +29,7 @@ pub async fn record(conn: &mut SqliteConnection, entry: Entry<'_>, now: &str) ->
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AuditRow {
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub actor_label: String,
     pub action: String,
     pub target: String,

@@ -10,7 +10,7 @@ use crate::domain::role::AssignmentRole;
 pub async fn last_report_per_project(
     conn: &mut SqliteConnection,
     plan_id: i64,
-) -> sqlx::Result<Vec<(i64, String)>> {
+) -> sqlx::Result<Vec<(i64, DateTime<Utc>)>> {
     sqlx::query_as(
         "SELECT r.project_id, max(r.submitted_at) FROM reports r JOIN projects p ON p.id = r.project_id
          WHERE p.plan_id = ? GROUP BY r.project_id",
@@ -28,7 +28,7 @@ pub struct ReportLine {
     pub progress: String,
     pub person_name: String,
     pub late: bool,
-    pub submitted_at: String,
+    pub submitted_at: DateTime<Utc>,
     pub role: AssignmentRole,
 }
 

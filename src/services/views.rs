@@ -19,7 +19,7 @@ pub struct ProjectLine {
     pub project: ProjectRow,
     /// (name, lead or co)
     pub contacts: Vec<(String, AssignmentRole)>,
-    pub last_report: Option<String>,
+    pub last_report: Option<DateTime<Utc>>,
 }
 
 /// The projects a person may see: all for admins, their scope for leaders, their own for
@@ -52,7 +52,7 @@ pub async fn project_lines(
 ) -> sqlx::Result<Vec<ProjectLine>> {
     let projects = plan::projects_of_plan(conn, plan.id).await?;
     let assigned = assignments::of_plan(conn, plan.id).await?;
-    let last: HashMap<i64, String> = reports::last_report_per_project(conn, plan.id)
+    let last: HashMap<i64, DateTime<Utc>> = reports::last_report_per_project(conn, plan.id)
         .await?
         .into_iter()
         .collect();

@@ -7,7 +7,7 @@ use crate::db::audit::AuditRow;
 use crate::domain::role::{AssignmentRole, Role};
 use crate::services::views::{Card, MyWeek, PersonLine, ProjectLine};
 
-use super::{audit, local_moment, role_name, short_date, stored_time};
+use super::{audit, local_moment, local_time, role_name, short_date};
 
 pub fn chart_caption(period: &str) -> String {
     format!("{period}各项目进度：柱为完成进度，竖线为时序进度；红黄在前。")
@@ -43,8 +43,7 @@ pub fn project_list(year: i64, lines: &[ProjectLine], tz: Tz) -> String {
     for line in lines {
         let last = line
             .last_report
-            .as_deref()
-            .map_or("暂无".to_owned(), |at| stored_time(at, tz));
+            .map_or("暂无".to_owned(), |at| local_time(at, tz));
         out.push_str(&format!(
             "\n{}. {} — {}\n   联络员：{} · 最近报送：{last}",
             line.project.no,
@@ -101,7 +100,7 @@ pub fn project_card(card: &Card, tz: Tz) -> String {
             };
             out.push_str(&format!(
                 "\n· {} {}{co} · {}{version}{late}",
-                stored_time(&r.submitted_at, tz),
+                local_time(r.submitted_at, tz),
                 r.person_name,
                 r.status.label()
             ));
@@ -209,7 +208,7 @@ pub fn audit_list(rows: &[AuditRow], tz: Tz) -> String {
     for row in rows {
         out.push_str(&format!(
             "\n\n{} {} {}：{}",
-            stored_time(&row.at, tz),
+            local_time(row.at, tz),
             row.actor_label,
             action_name(&row.action),
             row.target
