@@ -1,7 +1,7 @@
 //! People and permissions (issue 4): a closed room that admins run from their phones.
 
 use minsheng::bot::texts;
-use minsheng::domain::role::Role;
+use minsheng::domain::role::{AssignmentRole, Role};
 
 use crate::helpers::{ADMIN, PATIENCE, Person, STRANGER, TestApp};
 
@@ -77,11 +77,11 @@ async fn an_invited_contact_joins_and_sees_project_3_after_it_is_assigned() {
     app.says(&ADMIN, "/assign 3 @zhangsan");
     assert_eq!(
         app.nth_reply_to(&ADMIN, 3).await,
-        texts::assigned("张三", 3, "建设老年人食堂", "lead")
+        texts::assigned("张三", 3, "建设老年人食堂", AssignmentRole::Lead)
     );
     assert_eq!(
         app.nth_reply_to(&ZHANG, 3).await,
-        texts::you_were_assigned(3, "建设老年人食堂", "lead")
+        texts::you_were_assigned(3, "建设老年人食堂", AssignmentRole::Lead)
     );
     app.says(&ZHANG, "/my");
     let my = app.nth_reply_to(&ZHANG, 4).await;
@@ -451,7 +451,11 @@ async fn a_contact_is_told_when_a_project_is_taken_away() {
     app.says(&ADMIN, "/assign 11 @lisi");
     assert_eq!(
         app.nth_reply_to(&LI, 2).await,
-        texts::you_were_assigned(11, "提升农村道路，改善农村交通出行条件", "lead")
+        texts::you_were_assigned(
+            11,
+            "提升农村道路，改善农村交通出行条件",
+            AssignmentRole::Lead
+        )
     );
     app.says(&ADMIN, "/unassign 11 @lisi");
     assert_eq!(

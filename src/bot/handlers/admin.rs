@@ -146,19 +146,19 @@ async fn assign(
         admin::Assigned::Unchanged => Ok(texts::assignment_unchanged(
             &person.display_name,
             project.no,
-            role.as_str(),
+            role,
         )),
         admin::Assigned::New | admin::Assigned::RoleChanged { .. } => {
             turn.reply(
                 person.telegram_id,
-                texts::you_were_assigned(project.no, &project.title, role.as_str()),
+                texts::you_were_assigned(project.no, &project.title, role),
             )
             .await?;
             Ok(texts::assigned(
                 &person.display_name,
                 project.no,
                 &project.title,
-                role.as_str(),
+                role,
             ))
         }
     }

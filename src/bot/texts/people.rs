@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use teloxide::types::BotCommand;
 
+use crate::domain::role::AssignmentRole;
 use crate::domain::role::Role;
 use crate::error::UserError;
 
@@ -172,28 +173,24 @@ pub const RESOLVE_USAGE: &str =
     "用法：/resolve 项目序号，例如：/resolve 9（该项目待协调的困难问题标记为已解决）";
 pub const PROJECT_USAGE: &str = "用法：/project 项目序号，例如：/project 3";
 
-pub fn assignment_role(role: &str) -> &'static str {
-    if role == "co" { "协办" } else { "牵头" }
-}
-
-pub fn assigned(name: &str, no: i64, title: &str, role: &str) -> String {
+pub fn assigned(name: &str, no: i64, title: &str, role: AssignmentRole) -> String {
     format!(
         "已指派 {name} 报送项目 {no}「{title}」（{}）。",
-        assignment_role(role)
+        role.label()
     )
 }
 
-pub fn assignment_unchanged(name: &str, no: i64, role: &str) -> String {
+pub fn assignment_unchanged(name: &str, no: i64, role: AssignmentRole) -> String {
     format!(
         "{name} 已在报送项目 {no}（{}），无需重复指派。",
-        assignment_role(role)
+        role.label()
     )
 }
 
-pub fn you_were_assigned(no: i64, title: &str, role: &str) -> String {
+pub fn you_were_assigned(no: i64, title: &str, role: AssignmentRole) -> String {
     format!(
         "📌 您已被指派报送项目 {no}「{title}」（{}）。\n发送 /my 查看您负责的项目。",
-        assignment_role(role)
+        role.label()
     )
 }
 
