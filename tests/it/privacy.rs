@@ -103,6 +103,27 @@ async fn a_week_inside_and_outside_category_one() -> TestApp {
     app
 }
 
+/// The command menus the bot set (setMyCommands bodies) that `wanted` keeps, once there are at
+/// least `count` of them.
+async fn menus_set(
+    app: &TestApp,
+    count: usize,
+    wanted: impl Fn(&Value) -> bool,
+) -> Option<Vec<Value>> {
+    app.api
+        .wait_until(PATIENCE, || {
+            let menus: Vec<Value> = app
+                .api
+                .requests()
+                .into_iter()
+                .filter(|r| r.method == "setMyCommands" && wanted(&r.body))
+                .map(|r| r.body)
+                .collect();
+            (menus.len() >= count).then_some(menus)
+        })
+        .await
+}
+
 #[tokio::test]
 async fn a_leader_exports_and_receives_only_the_ledger_of_their_scope() {
     let app = a_week_inside_and_outside_category_one().await;
@@ -329,18 +350,7 @@ async fn a_deactivated_bootstrap_admin_gets_no_admin_notice_digest_nor_menu() {
     assert_eq!(app.next_reply_to(&ADMIN).await, texts::not_admitted());
 
     let app = app.restart().await;
-    let menus = app
-        .api
-        .wait_until(PATIENCE, || {
-            let menus: Vec<Value> = app
-                .api
-                .requests()
-                .into_iter()
-                .filter(|r| r.method == "setMyCommands" && r.body["scope"]["chat_id"] == ADMIN.id)
-                .map(|r| r.body)
-                .collect();
-            (menus.len() >= 3).then_some(menus)
-        })
+    let menus = menus_set(&app, 3, |menu| menu["scope"]["chat_id"] == ADMIN.id)
         .await
         .expect("the menus of the first start, of the deactivation and of the restart");
     assert!(menus[0]["commands"].to_string().contains("invite"));
@@ -467,18 +477,7 @@ async fn an_edited_message_is_answered_with_how_to_correct_and_a_strangers_edit_
 #[tokio::test]
 async fn help_is_in_every_menu_and_a_bootstrap_admin_gets_their_menu_at_start() {
     let app = TestApp::spawn().await;
-    let menus = app
-        .api
-        .wait_until(PATIENCE, || {
-            let menus: Vec<Value> = app
-                .api
-                .requests()
-                .into_iter()
-                .filter(|r| r.method == "setMyCommands")
-                .map(|r| r.body)
-                .collect();
-            (menus.len() >= 2).then_some(menus)
-        })
+    let menus = menus_set(&app, 2, |_| true)
         .await
         .expect("the default menu and the bootstrap admin's");
     let names = |menu: &Value| -> Vec<String> {
