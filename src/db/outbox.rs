@@ -290,10 +290,16 @@ pub async fn recover_interrupted(conn: &mut SqliteConnection) -> sqlx::Result<u6
     Ok(done.rows_affected())
 }
 
-/// Rows done with (sent, failed, unreachable) that still hold secrets: (id, payload, secrets).
-pub async fn spent_secrets(
-    conn: &mut SqliteConnection,
-) -> sqlx::Result<Vec<(i64, String, String)>> {
+/// A row done with that still holds secrets: its payload and the secrets (a JSON list) in it.
+#[derive(Debug, Clone, FromRow)]
+pub struct SpentSecrets {
+    pub id: i64,
+    pub payload: String,
+    pub secrets: String,
+}
+
+/// Rows done with (sent, failed, unreachable) that still hold secrets.
+pub async fn spent_secrets(conn: &mut SqliteConnection) -> sqlx::Result<Vec<SpentSecrets>> {
     sqlx::query_as(
         "SELECT id, payload, secrets FROM outbox
          WHERE secrets IS NOT NULL AND state IN ('sent', 'failed', 'unreachable')",

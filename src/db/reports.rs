@@ -1,23 +1,26 @@
 //! Reports, read side for now: when each project last reported, and a project's history.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
 use crate::domain::report::Status;
 use crate::domain::role::AssignmentRole;
 
-/// The latest submission time per project of a plan.
+/// The latest submission time per project of a plan, by project id.
 pub async fn last_report_per_project(
     conn: &mut SqliteConnection,
     plan_id: i64,
-) -> sqlx::Result<Vec<(i64, DateTime<Utc>)>> {
-    sqlx::query_as(
+) -> sqlx::Result<HashMap<i64, DateTime<Utc>>> {
+    let rows: Vec<(i64, DateTime<Utc>)> = sqlx::query_as(
         "SELECT r.project_id, max(r.submitted_at) FROM reports r JOIN projects p ON p.id = r.project_id
          WHERE p.plan_id = ? GROUP BY r.project_id",
     )
     .bind(plan_id)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows.into_iter().collect())
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -75,13 +78,19 @@ pub struct NewReport<'a> {
     pub late: bool,
 }
 
-/// Writes a report as the next version of this person's report for the week; returns its id
-/// and version.
+/// A report just written: its id and its version for the person's week.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct Inserted {
+    pub id: i64,
+    pub version: i64,
+}
+
+/// Writes a report as the next version of this person's report for the week.
 pub async fn insert(
     conn: &mut SqliteConnection,
     report: &NewReport<'_>,
     now: &str,
-) -> sqlx::Result<(i64, i64)> {
+) -> sqlx::Result<Inserted> {
     sqlx::query_as(
         "INSERT INTO reports (project_id, person_id, week_start, version, role, status, progress, difficulties,
                               evidence_kind, evidence_file_id, late, submitted_at)
@@ -105,16 +114,22 @@ pub async fn insert(
     .await
 }
 
+/// A figure given for one metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Value {
+    pub metric_id: i64,
+    pub value: f64,
+}
+
 pub async fn insert_value(
     conn: &mut SqliteConnection,
     report_id: i64,
-    metric_id: i64,
-    value: f64,
+    value: Value,
 ) -> sqlx::Result<()> {
     sqlx::query("INSERT INTO report_values (report_id, metric_id, value) VALUES (?, ?, ?)")
         .bind(report_id)
-        .bind(metric_id)
-        .bind(value)
+        .bind(value.metric_id)
+        .bind(value.value)
         .execute(conn)
         .await?;
     Ok(())
@@ -186,11 +201,13 @@ pub async fn lead_reports_by_week(
 pub async fn values_of(
     conn: &mut SqliteConnection,
     report_id: i64,
-) -> sqlx::Result<Vec<(i64, f64)>> {
-    sqlx::query_as("SELECT metric_id, value FROM report_values WHERE report_id = ?")
-        .bind(report_id)
-        .fetch_all(conn)
-        .await
+) -> sqlx::Result<HashMap<i64, f64>> {
+    let rows: Vec<(i64, f64)> =
+        sqlx::query_as("SELECT metric_id, value FROM report_values WHERE report_id = ?")
+            .bind(report_id)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Weeks for which any lead contact reported on the project.

@@ -440,9 +440,9 @@ fn until(now: DateTime<Utc>, at: DateTime<Utc>) -> Duration {
 /// Blanks the secrets of every row that is done with them (sent, or failed for good).
 pub async fn forget_spent_secrets(conn: &mut SqliteConnection) -> anyhow::Result<u64> {
     let spent = outbox::spent_secrets(conn).await?;
-    for (id, payload, secrets) in &spent {
-        let secrets: Vec<String> = serde_json::from_str(secrets).unwrap_or_default();
-        outbox::forget_secrets(conn, *id, &blank_secrets(payload, &secrets)).await?;
+    for row in &spent {
+        let secrets: Vec<String> = serde_json::from_str(&row.secrets).unwrap_or_default();
+        outbox::forget_secrets(conn, row.id, &blank_secrets(&row.payload, &secrets)).await?;
     }
     Ok(spent.len() as u64)
 }

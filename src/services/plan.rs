@@ -9,7 +9,23 @@ use crate::domain::metric::{Comparison, Target};
 #[derive(Debug, Clone)]
 pub struct ProjectOverview {
     pub project: ProjectRow,
-    pub metrics: Vec<(String, Target)>,
+    pub metrics: Vec<NamedTarget>,
+}
+
+/// A metric by its name, with its target.
+#[derive(Debug, Clone)]
+pub struct NamedTarget {
+    pub name: String,
+    pub target: Target,
+}
+
+impl From<&MetricRow> for NamedTarget {
+    fn from(metric: &MetricRow) -> Self {
+        Self {
+            name: metric.name.clone(),
+            target: metric.target(),
+        }
+    }
 }
 
 impl MetricRow {
@@ -47,7 +63,7 @@ pub async fn overview(
             let metrics = metrics
                 .iter()
                 .filter(|m| m.project_id == project.id)
-                .map(|m| (m.name.clone(), m.target()))
+                .map(NamedTarget::from)
                 .collect();
             ProjectOverview { project, metrics }
         })
@@ -79,7 +95,7 @@ pub fn render_table(year: i32, projects: &[ProjectOverview]) -> String {
             } else {
                 p.metrics
                     .iter()
-                    .map(|(name, target)| format!("{name} {target}"))
+                    .map(|m| format!("{} {}", m.name, m.target))
                     .collect::<Vec<_>>()
                     .join("；")
             };

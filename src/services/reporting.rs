@@ -1,7 +1,7 @@
 //! A contact's weekly report: which week it answers, storing it with its values in one
 //! transaction, and the receipt with the colour it gives.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::SqliteConnection;
@@ -96,10 +96,7 @@ pub async fn last_values(
     let Some(latest) = latest else {
         return Ok((vec![None; metrics.len()], None));
     };
-    let values: HashMap<i64, f64> = reports::values_of(conn, latest.id)
-        .await?
-        .into_iter()
-        .collect();
+    let values = reports::values_of(conn, latest.id).await?;
     Ok((
         metrics.iter().map(|m| values.get(&m.id).copied()).collect(),
         Some(latest.status),
@@ -135,11 +132,7 @@ pub async fn facts(
         .iter()
         .take(settings.colours.stagnant_weeks.max(1) as usize)
     {
-        let values: HashMap<i64, f64> = reports::values_of(conn, report.id)
-            .await?
-            .into_iter()
-            .collect();
-        figures.push(values);
+        figures.push(reports::values_of(conn, report.id).await?);
     }
     let latest: Vec<(MetricRow, Option<f64>)> = metrics
         .iter()
@@ -227,7 +220,7 @@ pub struct Submission<'a> {
     pub person_id: i64,
     pub role: AssignmentRole,
     pub status: Status,
-    pub values: &'a [(i64, f64)],
+    pub values: &'a [reports::Value],
     pub progress: &'a str,
     pub difficulties: &'a str,
     pub evidence: Option<(&'a str, &'a str)>,
@@ -269,9 +262,12 @@ pub async fn save(
         evidence: submission.evidence,
         late: week.late,
     };
-    let (report_id, version) = reports::insert(conn, &report, &stamp).await?;
-    for (metric_id, value) in submission.values {
-        reports::insert_value(conn, report_id, *metric_id, *value).await?;
+    let reports::Inserted {
+        id: report_id,
+        version,
+    } = reports::insert(conn, &report, &stamp).await?;
+    for value in submission.values {
+        reports::insert_value(conn, report_id, *value).await?;
     }
     if !submission.difficulties.is_empty() {
         reports::insert_difficulty(
@@ -337,10 +333,15 @@ pub async fn submit(
     let role = assignments::current_role(conn, answers.project_id, answers.person_id)
         .await?
         .unwrap_or(AssignmentRole::Lead);
-    let values: Vec<(i64, f64)> = metrics
+    let values: Vec<reports::Value> = metrics
         .iter()
         .zip(answers.values)
-        .filter_map(|(m, v)| v.map(|v| (m.id, v)))
+        .filter_map(|(m, v)| {
+            v.map(|value| reports::Value {
+                metric_id: m.id,
+                value,
+            })
+        })
         .collect();
     let calendar = calendar_db::load(conn, plan.id).await?;
     let submission = Submission {
@@ -379,7 +380,7 @@ mod tests {
     };
 
     fn answer(calendar: &Calendar, now: &str, reported: &[&str]) -> AnsweredWeek {
-        let settings = Settings::from_layers(None, &HashMap::new()).unwrap();
+        let settings = Settings::from_layers(None, &std::collections::HashMap::new()).unwrap();
         answered_week(calendar, &settings, YEAR_2024, at(now), |d| {
             reported.contains(&d.to_string().as_str())
         })

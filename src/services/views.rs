@@ -1,8 +1,6 @@
 //! What people read: the project list, a project's card, a contact's week, the people list.
 //! Each view is limited to what the reader may see.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
@@ -12,13 +10,28 @@ use crate::db::plan::{self, PlanRow, ProjectCard, ProjectRow};
 use crate::db::{assignments, reports, scopes};
 use crate::domain::calendar::Calendar;
 use crate::domain::cycle::WeekPlan;
-use crate::domain::metric::Target;
 use crate::domain::role::{AssignmentRole, Role};
+use crate::services::plan::NamedTarget;
+
+/// A contact of a project, as people see them: name and lead or co.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub name: String,
+    pub role: AssignmentRole,
+}
+
+impl From<assignments::Assignment> for Contact {
+    fn from(a: assignments::Assignment) -> Self {
+        Self {
+            name: a.person_name,
+            role: a.role,
+        }
+    }
+}
 
 pub struct ProjectLine {
     pub project: ProjectRow,
-    /// (name, lead or co)
-    pub contacts: Vec<(String, AssignmentRole)>,
+    pub contacts: Vec<Contact>,
     pub last_report: Option<DateTime<Utc>>,
 }
 
@@ -52,10 +65,7 @@ pub async fn project_lines(
 ) -> sqlx::Result<Vec<ProjectLine>> {
     let projects = plan::projects_of_plan(conn, plan.id).await?;
     let assigned = assignments::of_plan(conn, plan.id).await?;
-    let last: HashMap<i64, DateTime<Utc>> = reports::last_report_per_project(conn, plan.id)
-        .await?
-        .into_iter()
-        .collect();
+    let last = reports::last_report_per_project(conn, plan.id).await?;
     Ok(projects
         .into_iter()
         .filter(|p| visible.contains(&p.id))
@@ -63,7 +73,8 @@ pub async fn project_lines(
             contacts: assigned
                 .iter()
                 .filter(|a| a.project_id == project.id)
-                .map(|a| (a.person_name.clone(), a.role))
+                .cloned()
+                .map(Contact::from)
                 .collect(),
             last_report: last.get(&project.id).cloned(),
             project,
@@ -74,8 +85,8 @@ pub async fn project_lines(
 pub struct Card {
     pub project: ProjectCard,
     pub units: Vec<plan::ProjectUnit>,
-    pub metrics: Vec<(String, Target)>,
-    pub contacts: Vec<(String, AssignmentRole)>,
+    pub metrics: Vec<NamedTarget>,
+    pub contacts: Vec<Contact>,
     pub history: Vec<reports::ReportLine>,
 }
 
@@ -88,13 +99,13 @@ pub async fn card(
     let metrics = plan::metrics_of_project(conn, project.id)
         .await?
         .into_iter()
-        .map(|m| (m.name.clone(), m.target()))
+        .map(|m| NamedTarget::from(&m))
         .collect();
     let contacts = assignments::of_plan(conn, plan.id)
         .await?
         .into_iter()
         .filter(|a| a.project_id == project.id)
-        .map(|a| (a.person_name, a.role))
+        .map(Contact::from)
         .collect();
     let history = reports::history(conn, project.id, 5).await?;
     Ok(Card {
@@ -108,8 +119,15 @@ pub async fn card(
 
 pub struct MyWeek {
     pub week: Option<WeekPlan>,
-    /// (project no, title, role, reported this week)
-    pub projects: Vec<(i64, String, AssignmentRole, bool)>,
+    pub projects: Vec<MyProject>,
+}
+
+/// One of a contact's projects in their week.
+pub struct MyProject {
+    pub no: i64,
+    pub title: String,
+    pub role: AssignmentRole,
+    pub reported: bool,
 }
 
 pub async fn my_week(
@@ -130,7 +148,12 @@ pub async fn my_week(
         .filter(|a| a.person_id == person.id)
     {
         let reported = reports::has_reported(conn, a.project_id, person.id, &week_start).await?;
-        projects.push((a.project_no, a.title, a.role, reported));
+        projects.push(MyProject {
+            no: a.project_no,
+            title: a.title,
+            role: a.role,
+            reported,
+        });
     }
     Ok(MyWeek { week, projects })
 }

@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 
 use crate::db::audit::AuditRow;
 use crate::domain::role::{AssignmentRole, Role};
-use crate::services::views::{Card, MyWeek, PersonLine, ProjectLine};
+use crate::services::views::{Card, Contact, MyWeek, PersonLine, ProjectLine};
 
 use super::{audit, local_moment, local_time, role_name, short_date};
 
@@ -25,12 +25,12 @@ pub fn nothing_to_digest() -> &'static str {
     "还没有载入任何年度计划，暂无调度情况。"
 }
 
-fn contacts(list: &[(String, AssignmentRole)]) -> String {
+fn contacts(list: &[Contact]) -> String {
     if list.is_empty() {
         return "未指派".to_owned();
     }
     list.iter()
-        .map(|(name, role)| format!("{name}（{}）", role.label()))
+        .map(|c| format!("{}（{}）", c.name, c.role.label()))
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -76,8 +76,8 @@ pub fn project_card(card: &Card, tz: Tz) -> String {
         out.push_str("量化指标：无（按进度和节点跟踪）\n");
     } else {
         out.push_str("量化指标：\n");
-        for (name, target) in &card.metrics {
-            out.push_str(&format!("· {name}：目标 {target}\n"));
+        for metric in &card.metrics {
+            out.push_str(&format!("· {}：目标 {}\n", metric.name, metric.target));
         }
     }
     out.push_str(&format!("联络员：{}\n", contacts(&card.contacts)));
@@ -126,13 +126,18 @@ pub fn my_week(week: &MyWeek) -> String {
         None => "本周为节假日，无需报送。".to_owned(),
     };
     let mut out = format!("{header}\n您负责报送的项目：");
-    for (no, title, role, reported) in &week.projects {
-        let state = match (&week.week, reported) {
+    for project in &week.projects {
+        let state = match (&week.week, project.reported) {
             (None, _) => "",
             (Some(_), true) => " — 本周已报送 ✅",
             (Some(_), false) => " — 本周未报送",
         };
-        out.push_str(&format!("\n· {no}. {title}（{}）{state}", role.label()));
+        out.push_str(&format!(
+            "\n· {}. {}（{}）{state}",
+            project.no,
+            project.title,
+            project.role.label()
+        ));
     }
     out
 }
