@@ -26,6 +26,10 @@ pub enum UserError {
     /// /reactivate of someone whose account is in use.
     #[error("{0} 的账号在用，无需恢复。")]
     AlreadyActive(String),
+    /// Another admin assigned the same contact to the project at the same moment: the
+    /// `assignments_one_active` index refused the second.
+    #[error("{person} 已被指派报送项目 {project}，请用 /project {project} 查看后再操作。")]
+    AssignedMeanwhile { person: String, project: i64 },
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]

@@ -19,7 +19,7 @@ const TEXT_KEYS: [(&str, usize); 4] = [("进展", 0), ("困难", 1), ("状态", 
 
 impl QuickForm {
     /// `None` when the text holds only a project number (the step-by-step conversation then).
-    pub fn parse(args: &str) -> Option<Result<Self, String>> {
+    pub fn parse(args: &str) -> Option<Result<Self, QuickError>> {
         let args = args.trim();
         let (no, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
         let project_no: i64 = no.parse().ok()?;
@@ -56,9 +56,7 @@ impl QuickForm {
         }
         for pair in head.split_whitespace() {
             let Some((key, value)) = pair.split_once(['=', '＝']) else {
-                return Some(Err(format!(
-                    "看不懂“{pair}”。指标请写成 名称=数值，例如 充电桩=45；文字写成 进展:……"
-                )));
+                return Some(Err(QuickError::Unreadable(pair.to_owned())));
             };
             form.values
                 .push((key.trim().to_owned(), value.trim().to_owned()));
@@ -88,6 +86,8 @@ pub struct Filled {
 /// Why a quick form was not taken: the first problem, values before status before texts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QuickError {
+    /// A word that is neither `名称=数值` nor a text field (`进展:……`).
+    Unreadable(String),
     /// Neither a metric's position nor part of exactly one metric's name.
     UnknownMetric(String),
     NotANumber(String),
@@ -177,7 +177,10 @@ mod tests {
             QuickForm::parse("12").is_none(),
             "a bare number starts the conversation"
         );
-        assert!(QuickForm::parse("12 充电桩45").unwrap().is_err());
+        assert_eq!(
+            QuickForm::parse("12 充电桩45").unwrap(),
+            Err(QuickError::Unreadable("充电桩45".to_owned()))
+        );
     }
 
     const METRICS: [QuickMetric<'static>; 3] = [

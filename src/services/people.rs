@@ -323,10 +323,10 @@ pub async fn assign(
 /// rather than given the internal apology.
 fn assigned_meanwhile(error: sqlx::Error, project: &ProjectCard, person: &Person) -> anyhow::Error {
     if db::unique_violation(&error) == Some(assignments::ONE_ACTIVE) {
-        UserError::Refused(format!(
-            "{} 已被指派报送项目 {}，请用 /project {} 查看后再操作。",
-            person.display_name, project.no, project.no
-        ))
+        UserError::AssignedMeanwhile {
+            person: person.display_name.clone(),
+            project: project.no,
+        }
         .into()
     } else {
         error.into()

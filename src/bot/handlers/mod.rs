@@ -85,9 +85,18 @@ pub fn edited_messages() -> UpdateHandler<anyhow::Error> {
 
 /// A button press (its dialogue entered), whoever pressed it.
 pub fn presses() -> UpdateHandler<anyhow::Error> {
+    let data = |query: &CallbackQuery| query.data.clone().unwrap_or_default();
     dptree::map(|query: CallbackQuery| query.from)
         .chain(identified())
-        .endpoint(on_callback)
+        .branch(
+            dptree::filter_map(move |query: CallbackQuery| report::Press::parse(&data(&query)))
+                .endpoint(on_report_press),
+        )
+        .branch(
+            dptree::filter_map(move |query: CallbackQuery| Press::parse(&data(&query)))
+                .endpoint(on_invite_press),
+        )
+        .branch(dptree::endpoint(on_unknown_press))
 }
 
 /// The command `C` of a message's text, as teloxide's `filter_command` parses it, but of the
@@ -280,44 +289,57 @@ async fn on_contact_command(
 }
 
 /// A button press: the report conversation's, or an admin's invite buttons.
-async fn on_callback(
+/// The chat a button was pressed in: the message's, else the presser's own.
+fn chat_of(query: &CallbackQuery) -> i64 {
+    query
+        .message
+        .as_ref()
+        .map_or(query.from.id.0 as i64, |m| m.chat().id.0)
+}
+
+/// A press of the report conversation: only its own contact, only at the step it belongs to.
+async fn on_report_press(
     ctx: BotContext,
     turn: Turn,
-    me: Me,
     query: CallbackQuery,
+    press: report::Press,
     dialogue: ReportDialogue,
     state: ReportState,
     person: Option<Person>,
 ) -> anyhow::Result<()> {
-    let chat = query
-        .message
-        .as_ref()
-        .map_or(query.from.id.0 as i64, |m| m.chat().id.0);
-    let data = query.data.as_deref().unwrap_or_default();
-    // A press of the report conversation: only its own contact, only at the step it belongs to.
-    if let Some(press) = report::Press::parse(data) {
-        let alert = match person.filter(|p| p.role == Role::Contact) {
-            Some(person) => {
-                report::on_press(&ctx, &turn, &dialogue, &person, chat, press, state).await?
-            }
-            None => Some(texts::expired_button()),
-        };
-        answer_press(&turn, &query, alert).await;
-        return Ok(());
-    }
-    answer_press(&turn, &query, None).await;
-    let press = Press::parse(data);
-    let stranger = person.is_none();
-    let actor = person.filter(|p| p.role == Role::Admin);
-    let (Some(press), Some(actor)) = (press, actor) else {
-        tracing::warn!(user = query.from.id.0, data, "refused a button press");
-        // Presses can be forged by the client: a stranger's cost one reply per ten minutes too.
-        if stranger && chat == query.from.id.0 as i64 {
-            return strangers::refuse(&turn, chat, &query.from).await;
+    let alert = match person.filter(|p| p.role == Role::Contact) {
+        Some(person) => {
+            report::on_press(
+                &ctx,
+                &turn,
+                &dialogue,
+                &person,
+                chat_of(&query),
+                press,
+                state,
+            )
+            .await?
         }
-        turn.reply(chat, texts::expired_button()).await?;
-        return Ok(());
+        None => Some(texts::expired_button()),
     };
+    answer_press(&turn, &query, alert).await;
+    Ok(())
+}
+
+/// A press of an admin's invite buttons, in the admin's private chat.
+async fn on_invite_press(
+    ctx: BotContext,
+    turn: Turn,
+    me: Me,
+    query: CallbackQuery,
+    press: Press,
+    person: Option<Person>,
+) -> anyhow::Result<()> {
+    let Some(actor) = person.as_ref().filter(|p| p.role == Role::Admin).cloned() else {
+        return on_unknown_press(turn, query, person).await;
+    };
+    answer_press(&turn, &query, None).await;
+    let chat = chat_of(&query);
     if chat != actor.telegram_id {
         // Invite buttons only ever go to an admin's private chat: a press from a group is
         // forged, and a link answered there would be read by everyone in it.
@@ -325,6 +347,24 @@ async fn on_callback(
         return Ok(());
     }
     admin::on_invite_press(&ctx, &turn, me.username(), &actor, chat, press).await
+}
+
+/// A press that is no button of ours for this person: stale, or forged by the client.
+async fn on_unknown_press(
+    turn: Turn,
+    query: CallbackQuery,
+    person: Option<Person>,
+) -> anyhow::Result<()> {
+    answer_press(&turn, &query, None).await;
+    let chat = chat_of(&query);
+    let data = query.data.as_deref().unwrap_or_default();
+    tracing::warn!(user = query.from.id.0, data, "refused a button press");
+    // Presses can be forged by the client: a stranger's cost one reply per ten minutes too.
+    if person.is_none() && chat == query.from.id.0 as i64 {
+        return strangers::refuse(&turn, chat, &query.from).await;
+    }
+    turn.reply(chat, texts::expired_button()).await?;
+    Ok(())
 }
 
 /// Stops the spinner on a pressed button, with an alert when the press no longer applies.

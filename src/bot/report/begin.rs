@@ -41,7 +41,7 @@ impl Conversation<'_> {
         if let Some(form) = QuickForm::parse(args) {
             return match form {
                 Ok(form) => self.quick(&mine, form).await,
-                Err(message) => self.reply(message).await,
+                Err(error) => self.reply(refusal(error, &[])).await,
             };
         }
         let chosen = match args.trim() {
@@ -130,6 +130,7 @@ fn find(mine: &[Mine], no: i64) -> Option<Mine> {
 
 fn refusal(error: QuickError, metrics: &[MetricRow]) -> String {
     match error {
+        QuickError::Unreadable(pair) => say::unreadable_quick_form(&pair),
         QuickError::UnknownMetric(key) => say::unknown_metric(&key, metrics),
         QuickError::NotANumber(typed) => say::not_a_number(&typed),
         QuickError::Negative => say::negative().to_owned(),

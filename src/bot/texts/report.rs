@@ -94,6 +94,11 @@ pub fn press_a_button() -> &'static str {
     "请点选下方的按钮。"
 }
 
+/// A word of `/report 12 …` that is neither a figure nor a text field.
+pub fn unreadable_quick_form(pair: &str) -> String {
+    format!("看不懂“{pair}”。指标请写成 名称=数值，例如 充电桩=45；文字写成 进展:……")
+}
+
 pub fn bad_status() -> &'static str {
     "请点选推进状态，或回复：正常推进、进度滞后、已完成、存在困难。"
 }
