@@ -5,6 +5,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
+use super::instant;
+
 use super::people::Recipient;
 
 #[derive(Debug, Clone, FromRow)]
@@ -125,14 +127,15 @@ pub async fn reminded_since(
     conn: &mut SqliteConnection,
     project_id: i64,
     person_id: i64,
-    since: &str,
+    since: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
+    let since = instant(since);
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM outbox WHERE project_id = ? AND person_id = ? AND step LIKE 'remind:%' AND created_at >= ?)",
     )
     .bind(project_id)
     .bind(person_id)
-    .bind(since)
+    .bind(&since)
     .fetch_one(conn)
     .await
 }
@@ -142,15 +145,16 @@ pub async fn add_leave(
     person_id: i64,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query(
         "INSERT INTO leaves (person_id, from_date, to_date, created_at) VALUES (?, ?, ?, ?)",
     )
     .bind(person_id)
     .bind(from)
     .bind(to)
-    .bind(now)
+    .bind(&now)
     .execute(conn)
     .await?;
     Ok(())
@@ -161,12 +165,13 @@ pub async fn end_leaves(
     conn: &mut SqliteConnection,
     person_id: i64,
     today: chrono::NaiveDate,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
+    let now = instant(now);
     let done = sqlx::query(
         "UPDATE leaves SET ended_at = ? WHERE person_id = ? AND ended_at IS NULL AND to_date >= ?",
     )
-    .bind(now)
+    .bind(&now)
     .bind(person_id)
     .bind(today)
     .execute(conn)
@@ -193,14 +198,15 @@ pub async fn add_pause(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
     by: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query("INSERT INTO pauses (plan_id, from_date, to_date, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
         .bind(plan_id)
         .bind(from)
         .bind(to)
         .bind(by)
-        .bind(now)
+        .bind(&now)
         .execute(conn)
         .await?;
     Ok(())
@@ -209,11 +215,12 @@ pub async fn add_pause(
 pub async fn lift_pauses(
     conn: &mut SqliteConnection,
     plan_id: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
+    let now = instant(now);
     let done =
         sqlx::query("UPDATE pauses SET lifted_at = ? WHERE plan_id = ? AND lifted_at IS NULL")
-            .bind(now)
+            .bind(&now)
             .bind(plan_id)
             .execute(conn)
             .await?;

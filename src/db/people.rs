@@ -1,6 +1,9 @@
 //! People admitted to the bot.
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
+
+use super::instant;
 
 pub use crate::domain::role::Role;
 
@@ -162,8 +165,9 @@ pub async fn insert(
     username: Option<&str>,
     role: Role,
     unit_id: Option<i64>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
+    let now = instant(now);
     sqlx::query_scalar(
         "INSERT INTO people (telegram_id, display_name, username, role, unit_id, joined_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -173,7 +177,7 @@ pub async fn insert(
     .bind(username)
     .bind(role)
     .bind(unit_id)
-    .bind(now)
+    .bind(&now)
     .fetch_one(conn)
     .await
 }
@@ -183,15 +187,16 @@ pub async fn insert(
 pub async fn ensure_bootstrap_admin(
     conn: &mut SqliteConnection,
     telegram_id: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
+    let now = instant(now);
     let done = sqlx::query(
         "INSERT INTO people (telegram_id, display_name, role, joined_at) VALUES (?, ?, 'admin', ?)
          ON CONFLICT (telegram_id) DO NOTHING",
     )
     .bind(telegram_id)
     .bind(format!("管理员{telegram_id}"))
-    .bind(now)
+    .bind(&now)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

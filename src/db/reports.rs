@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
+use super::instant;
+
 use crate::domain::report::Status;
 use crate::domain::role::AssignmentRole;
 
@@ -80,8 +82,9 @@ pub struct NewReport<'a> {
 pub async fn insert(
     conn: &mut SqliteConnection,
     report: &NewReport<'_>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<(i64, i64)> {
+    let now = instant(now);
     sqlx::query_as(
         "INSERT INTO reports (project_id, person_id, week_start, version, role, status, progress, difficulties,
                               evidence_kind, evidence_file_id, late, submitted_at)
@@ -100,7 +103,7 @@ pub async fn insert(
     .bind(report.evidence.map(|(kind, _)| kind))
     .bind(report.evidence.map(|(_, id)| id))
     .bind(report.late)
-    .bind(now)
+    .bind(&now)
     .fetch_one(conn)
     .await
 }
@@ -125,15 +128,16 @@ pub async fn insert_difficulty(
     project_id: i64,
     report_id: i64,
     text: &str,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query(
         "INSERT INTO difficulties (project_id, report_id, text, raised_at) VALUES (?, ?, ?, ?)",
     )
     .bind(project_id)
     .bind(report_id)
     .bind(text)
-    .bind(now)
+    .bind(&now)
     .execute(conn)
     .await?;
     Ok(())
@@ -248,10 +252,11 @@ pub async fn resolve_difficulties(
     conn: &mut SqliteConnection,
     project_id: i64,
     by: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
+    let now = instant(now);
     let done = sqlx::query("UPDATE difficulties SET resolved_at = ?, resolved_by = ? WHERE project_id = ? AND resolved_at IS NULL")
-        .bind(now)
+        .bind(&now)
         .bind(by)
         .bind(project_id)
         .execute(conn)
