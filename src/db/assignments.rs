@@ -38,7 +38,7 @@ pub async fn insert(
     .bind(project_id)
     .bind(person_id)
     .bind(role)
-    .bind(&now)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())
@@ -67,7 +67,7 @@ pub async fn end(
 ) -> sqlx::Result<bool> {
     let now = instant(now);
     let done = sqlx::query("UPDATE assignments SET removed_at = ? WHERE project_id = ? AND person_id = ? AND removed_at IS NULL")
-        .bind(&now)
+        .bind(now)
         .bind(project_id)
         .bind(person_id)
         .execute(conn)
@@ -84,7 +84,7 @@ pub async fn end_all_of_person(
     let done = sqlx::query(
         "UPDATE assignments SET removed_at = ? WHERE person_id = ? AND removed_at IS NULL",
     )
-    .bind(&now)
+    .bind(now)
     .bind(person_id)
     .execute(conn)
     .await?;

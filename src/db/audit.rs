@@ -22,7 +22,7 @@ pub async fn record(
 ) -> sqlx::Result<()> {
     let now = instant(now);
     sqlx::query("INSERT INTO audit_log (at, actor_id, actor_label, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .bind(&now)
+        .bind(now)
         .bind(entry.actor_id)
         .bind(entry.actor_label)
         .bind(entry.action)

@@ -135,7 +135,7 @@ pub async fn reminded_since(
     )
     .bind(project_id)
     .bind(person_id)
-    .bind(&since)
+    .bind(since)
     .fetch_one(conn)
     .await
 }
@@ -154,7 +154,7 @@ pub async fn add_leave(
     .bind(person_id)
     .bind(from)
     .bind(to)
-    .bind(&now)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())
@@ -171,7 +171,7 @@ pub async fn end_leaves(
     let done = sqlx::query(
         "UPDATE leaves SET ended_at = ? WHERE person_id = ? AND ended_at IS NULL AND to_date >= ?",
     )
-    .bind(&now)
+    .bind(now)
     .bind(person_id)
     .bind(today)
     .execute(conn)
@@ -206,7 +206,7 @@ pub async fn add_pause(
         .bind(from)
         .bind(to)
         .bind(by)
-        .bind(&now)
+        .bind(now)
         .execute(conn)
         .await?;
     Ok(())
@@ -220,7 +220,7 @@ pub async fn lift_pauses(
     let now = instant(now);
     let done =
         sqlx::query("UPDATE pauses SET lifted_at = ? WHERE plan_id = ? AND lifted_at IS NULL")
-            .bind(&now)
+            .bind(now)
             .bind(plan_id)
             .execute(conn)
             .await?;

@@ -25,7 +25,7 @@ pub async fn set(
     )
     .bind(chat_id)
     .bind(state)
-    .bind(&now)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())

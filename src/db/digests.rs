@@ -72,7 +72,7 @@ pub async fn insert(
     .bind(person_id)
     .bind(text)
     .bind(summary.to_string())
-    .bind(&now)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())
@@ -120,8 +120,8 @@ pub async fn difficulties_raised(
          WHERE p.plan_id = ? AND d.raised_at >= ? AND d.raised_at <= ? ORDER BY d.raised_at",
     )
     .bind(plan_id)
-    .bind(&from)
-    .bind(&to)
+    .bind(from)
+    .bind(to)
     .fetch_all(conn)
     .await
 }

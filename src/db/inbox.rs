@@ -30,7 +30,7 @@ pub async fn store(
     .bind(update_id)
     .bind(chat_id)
     .bind(payload)
-    .bind(&now)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -50,7 +50,7 @@ pub async fn heads_of_pending(
            AND ifnull(next_attempt_at, '') <= ?
          ORDER BY update_id LIMIT ?",
     )
-    .bind(&now)
+    .bind(now)
     .bind(limit)
     .fetch_all(conn)
     .await
@@ -73,7 +73,7 @@ pub async fn next_pending_of_chat(
                  WHERE ifnull(next_attempt_at, '') <= ?",
             )
             .bind(chat_id)
-            .bind(&now)
+            .bind(now)
             .fetch_optional(conn)
             .await
         }
@@ -83,7 +83,7 @@ pub async fn next_pending_of_chat(
                  WHERE state = 'pending' AND update_id = ? AND ifnull(next_attempt_at, '') <= ?",
             )
             .bind(update_id)
-            .bind(&now)
+            .bind(now)
             .fetch_optional(conn)
             .await
         }
@@ -97,7 +97,7 @@ pub async fn mark_done(
 ) -> sqlx::Result<()> {
     let now = instant(now);
     sqlx::query("UPDATE inbox SET state = 'done', handled_at = ? WHERE update_id = ?")
-        .bind(&now)
+        .bind(now)
         .bind(update_id)
         .execute(conn)
         .await?;
@@ -132,7 +132,7 @@ pub async fn record_failure(
          WHERE update_id = ? RETURNING attempts",
     )
     .bind(error)
-    .bind(&next_attempt_at)
+    .bind(next_attempt_at)
     .bind(update_id)
     .fetch_one(conn)
     .await
@@ -152,7 +152,7 @@ pub async fn record_setback(
          WHERE update_id = ? RETURNING setbacks",
     )
     .bind(error)
-    .bind(&next_attempt_at)
+    .bind(next_attempt_at)
     .bind(update_id)
     .fetch_one(conn)
     .await
@@ -167,7 +167,7 @@ pub async fn quarantine(
     let now = instant(now);
     sqlx::query("UPDATE inbox SET state = 'quarantined', last_error = ?, handled_at = ? WHERE update_id = ?")
         .bind(error)
-        .bind(&now)
+        .bind(now)
         .bind(update_id)
         .execute(conn)
         .await?;
@@ -179,7 +179,7 @@ pub async fn quarantine(
 pub async fn prune_done(conn: &mut SqliteConnection, before: DateTime<Utc>) -> sqlx::Result<u64> {
     let before = instant(before);
     let done = sqlx::query("DELETE FROM inbox WHERE state = 'done' AND handled_at < ?")
-        .bind(&before)
+        .bind(before)
         .execute(conn)
         .await?;
     Ok(done.rows_affected())
@@ -192,7 +192,7 @@ pub async fn prune_quarantined(
 ) -> sqlx::Result<u64> {
     let before = instant(before);
     let done = sqlx::query("DELETE FROM inbox WHERE state = 'quarantined' AND handled_at < ?")
-        .bind(&before)
+        .bind(before)
         .execute(conn)
         .await?;
     Ok(done.rows_affected())

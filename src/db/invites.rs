@@ -27,8 +27,8 @@ pub async fn insert(
     .bind(role)
     .bind(unit_id)
     .bind(created_by)
-    .bind(&now)
-    .bind(&expires_at)
+    .bind(now)
+    .bind(expires_at)
     .fetch_one(conn)
     .await
 }
@@ -94,7 +94,7 @@ pub async fn revoke_unused_of(
         "UPDATE invites SET revoked_at = ?
          WHERE created_by = ? AND used_at IS NULL AND revoked_at IS NULL",
     )
-    .bind(&now)
+    .bind(now)
     .bind(creator)
     .execute(conn)
     .await?;

@@ -23,7 +23,7 @@ pub async fn record_run(
          ON CONFLICT (job) DO UPDATE SET ran_at = excluded.ran_at",
     )
     .bind(job)
-    .bind(&at)
+    .bind(at)
     .execute(conn)
     .await?;
     Ok(())

@@ -70,7 +70,7 @@ pub async fn due_heads(
          WHERE state IN ('pending', 'uncertain') AND next_attempt_at <= ?
          GROUP BY chat_id ORDER BY id LIMIT ?",
     )
-    .bind(&now)
+    .bind(now)
     .bind(limit)
     .fetch_all(conn)
     .await
@@ -109,7 +109,7 @@ pub async fn claim(
          WHERE id = ? AND state IN ('pending', 'uncertain')
          RETURNING id, chat_id, method, payload, attempts, secrets",
     )
-    .bind(&now)
+    .bind(now)
     .bind(id)
     .fetch_optional(conn)
     .await
@@ -124,7 +124,7 @@ pub async fn stale_sending(
     sqlx::query_scalar(
         "SELECT count(*) FROM outbox WHERE state = 'sending' AND ifnull(claimed_at, '') < ?",
     )
-    .bind(&before)
+    .bind(before)
     .fetch_one(conn)
     .await
 }
@@ -139,7 +139,7 @@ pub async fn reclaim_stale(
     let done = sqlx::query(
         "UPDATE outbox SET state = 'uncertain' WHERE state = 'sending' AND ifnull(claimed_at, '') < ?",
     )
-    .bind(&before)
+    .bind(before)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())
@@ -153,7 +153,7 @@ pub async fn mark_sent(
 ) -> sqlx::Result<()> {
     let now = instant(now);
     sqlx::query("UPDATE outbox SET state = 'sent', sent_at = ?, telegram_message_id = ?, last_error = NULL WHERE id = ?")
-        .bind(&now)
+        .bind(now)
         .bind(message_id)
         .bind(id)
         .execute(conn)
@@ -173,7 +173,7 @@ pub async fn retry_at(
     let at = instant(at);
     sqlx::query("UPDATE outbox SET state = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")
         .bind(if uncertain { "uncertain" } else { "pending" })
-        .bind(&at)
+        .bind(at)
         .bind(error)
         .bind(id)
         .execute(conn)
@@ -238,7 +238,7 @@ pub async fn drop_old_payloads(
          WHERE state IN ('sent', 'failed', 'unreachable') AND payload <> '{}'
            AND ifnull(sent_at, created_at) < ?",
     )
-    .bind(&before)
+    .bind(before)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())
@@ -296,7 +296,7 @@ pub async fn requeue_to_chat(
     )
     .bind(id)
     .bind(to)
-    .bind(&at)
+    .bind(at)
     .bind(error)
     .execute(conn)
     .await?;

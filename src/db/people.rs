@@ -177,7 +177,7 @@ pub async fn insert(
     .bind(username)
     .bind(role)
     .bind(unit_id)
-    .bind(&now)
+    .bind(now)
     .fetch_one(conn)
     .await
 }
@@ -196,7 +196,7 @@ pub async fn ensure_bootstrap_admin(
     )
     .bind(telegram_id)
     .bind(format!("管理员{telegram_id}"))
-    .bind(&now)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

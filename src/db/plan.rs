@@ -56,7 +56,7 @@ pub async fn upsert_plan(
     .bind(plan.starts_on)
     .bind(plan.ends_on)
     .bind(&plan.timezone)
-    .bind(&now)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())

@@ -21,8 +21,8 @@ pub async fn record(
          WHERE answered_at <= ?",
     )
     .bind(telegram_id)
-    .bind(&now)
-    .bind(&quiet_since)
+    .bind(now)
+    .bind(quiet_since)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -103,7 +103,7 @@ pub async fn insert(
     .bind(report.evidence.map(|(kind, _)| kind))
     .bind(report.evidence.map(|(_, id)| id))
     .bind(report.late)
-    .bind(&now)
+    .bind(now)
     .fetch_one(conn)
     .await
 }
@@ -137,7 +137,7 @@ pub async fn insert_difficulty(
     .bind(project_id)
     .bind(report_id)
     .bind(text)
-    .bind(&now)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())
@@ -256,7 +256,7 @@ pub async fn resolve_difficulties(
 ) -> sqlx::Result<u64> {
     let now = instant(now);
     let done = sqlx::query("UPDATE difficulties SET resolved_at = ?, resolved_by = ? WHERE project_id = ? AND resolved_at IS NULL")
-        .bind(&now)
+        .bind(now)
         .bind(by)
         .bind(project_id)
         .execute(conn)
