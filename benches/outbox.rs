@@ -56,12 +56,12 @@ async fn main() {
     let clock = Arc::new(SystemClock);
 
     let queued = Instant::now();
-    let now = minsheng::db::instant(clock.now());
+    let now = clock.now();
     let mut tx = minsheng::db::begin_write(&pool).await.unwrap();
     for n in 0..MESSAGES {
         let text = format!("第{n}条：请于本周五17:00前报送重点民生实事进展。");
         Outgoing::text(900_000 + n % CHATS, text)
-            .enqueue(&mut tx, &now)
+            .enqueue(&mut tx, now)
             .await
             .unwrap();
     }
@@ -86,12 +86,12 @@ async fn main() {
     println!("  delivered: {}", api.sent().len());
 
     // Then a few busy chats, where the limit of one message a second per chat is what binds.
-    let now = minsheng::db::instant(clock.now());
+    let now = clock.now();
     let mut tx = minsheng::db::begin_write(&pool).await.unwrap();
     for n in 0..BUSY_MESSAGES {
         let text = format!("第{n}条：请于本周五17:00前报送重点民生实事进展。");
         Outgoing::text(800_000 + n % BUSY_CHATS, text)
-            .enqueue(&mut tx, &now)
+            .enqueue(&mut tx, now)
             .await
             .unwrap();
     }

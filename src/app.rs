@@ -121,20 +121,19 @@ async fn welcome_bootstrap_admins(
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let stamp = db::instant(now);
     let mut tx = db::begin_write(pool).await?;
     for admin in &settings.admins {
-        if people::ensure_bootstrap_admin(&mut tx, *admin, &stamp).await? {
+        if people::ensure_bootstrap_admin(&mut tx, *admin, now).await? {
             tracing::info!(admin, "bootstrap admin added");
         }
         let person = people::by_telegram_id(&mut tx, *admin).await?;
         let role = person.filter(|p| p.active).map(|p| p.role);
         Outgoing::menu(*admin, &commands::menu(role))
-            .enqueue(&mut tx, &stamp)
+            .enqueue(&mut tx, now)
             .await?;
     }
     Outgoing::default_menu(&commands::menu(None))
-        .enqueue(&mut tx, &stamp)
+        .enqueue(&mut tx, now)
         .await?;
     tx.commit().await?;
     Ok(())

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::{self, App};
+use crate::bot::texts;
 use crate::clock::{Clock, OffsetClock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::db;
@@ -250,7 +251,8 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             db.apply(&mut settings);
             runtime.block_on(async {
                 let pool = db::connect(&settings.database).await?;
-                print!("{}", status::render(&status::health(&pool).await?));
+                let health = status::health(&pool).await?;
+                print!("{}", texts::status::health(&health, settings.timezone));
                 pool.close().await;
                 Ok(())
             })

@@ -11,7 +11,7 @@ use teloxide::dispatching::dialogue::Storage;
 use teloxide::types::ChatId;
 
 use crate::bot::turn::Turn;
-use crate::db::{self, dialogues};
+use crate::db::dialogues;
 
 #[derive(Clone)]
 pub struct TxStorage {
@@ -61,8 +61,8 @@ where
     ) -> BoxFuture<'static, Result<(), Self::Error>> {
         Box::pin(async move {
             let state = serde_json::to_string(&dialogue)?;
-            let now = db::instant(self.turn.now());
-            dialogues::set(&mut *self.turn.conn().await, chat_id.0, &state, &now).await?;
+            let now = self.turn.now();
+            dialogues::set(&mut *self.turn.conn().await, chat_id.0, &state, now).await?;
             Ok(())
         })
     }

@@ -2,13 +2,13 @@
 //! `migrate_to_chat_id` in the old group and `migrate_from_chat_id` in the new one), and a group
 //! the bot can no longer reach.
 
+use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 use teloxide::types::Message;
 
 use crate::bot::turn::Turn;
 use crate::bot::{BotContext, texts};
 use crate::config::Settings;
-use crate::db;
 use crate::jobs::notify;
 use crate::services::groups;
 
@@ -27,8 +27,8 @@ pub async fn on_upgrade(ctx: BotContext, turn: Turn, msg: Message) -> anyhow::Re
     let Some((from, to)) = upgrade_of(&msg) else {
         return Ok(());
     };
-    let now = db::instant(turn.now());
-    follow_upgrade(&mut *turn.conn().await, &ctx.settings, from, to, &now).await
+    let now = turn.now();
+    follow_upgrade(&mut *turn.conn().await, &ctx.settings, from, to, now).await
 }
 
 /// Moves the group's business to its new id and tells the admins when a leader's digest chat
@@ -38,7 +38,7 @@ pub async fn follow_upgrade(
     settings: &Settings,
     from: i64,
     to: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let leaders = groups::upgraded(conn, from, to, now).await?;
     if !leaders.is_empty() {
@@ -60,7 +60,7 @@ pub async fn follow_loss(
     conn: &mut SqliteConnection,
     settings: &Settings,
     chat: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let leaders = groups::lost(conn, chat, now).await?;
     if !leaders.is_empty() {

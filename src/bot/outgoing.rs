@@ -6,6 +6,7 @@
 //! carry secrets (an invite token) that the stored payload keeps only until it was sent or
 //! failed for good.
 
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::SqliteConnection;
 use teloxide::types::{BotCommand, InlineKeyboardMarkup};
@@ -133,7 +134,7 @@ impl Outgoing {
     pub async fn enqueue(
         &self,
         conn: &mut SqliteConnection,
-        now: &str,
+        now: DateTime<Utc>,
     ) -> sqlx::Result<Option<i64>> {
         let secrets = (!self.secrets.is_empty())
             .then(|| serde_json::to_string(&self.secrets).expect("strings are JSON"));

@@ -7,7 +7,7 @@ use teloxide::types::User;
 
 use crate::bot::texts;
 use crate::bot::turn::Turn;
-use crate::db::{self, refusals};
+use crate::db::refusals;
 
 /// How long a person not admitted is not answered again.
 pub const QUIET: TimeDelta = TimeDelta::minutes(10);
@@ -15,13 +15,8 @@ pub const QUIET: TimeDelta = TimeDelta::minutes(10);
 /// Answers a person not admitted in their private chat, unless they were answered lately.
 pub async fn refuse(turn: &Turn, chat: i64, user: &User) -> anyhow::Result<()> {
     let now = turn.now();
-    let answer = refusals::record(
-        &mut *turn.conn().await,
-        user.id.0 as i64,
-        &db::instant(now),
-        &db::instant(now - QUIET),
-    )
-    .await?;
+    let answer =
+        refusals::record(&mut *turn.conn().await, user.id.0 as i64, now, now - QUIET).await?;
     if answer {
         turn.reply(chat, texts::not_admitted()).await?;
     }

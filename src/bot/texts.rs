@@ -10,6 +10,7 @@ pub mod cycle;
 pub mod digest;
 mod people;
 pub mod report;
+pub mod status;
 mod views;
 
 pub use cycle::schedule;

@@ -10,7 +10,7 @@ use sqlx::SqliteConnection;
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use crate::bot::outgoing::Outgoing;
-use crate::db::{self, Tx};
+use crate::db::Tx;
 
 /// A Bot API call worth nothing after a crash (answering a button press, editing a message):
 /// made straight after the commit instead of through the outbox.
@@ -63,7 +63,6 @@ impl Turn {
     /// Queues a message in the same transaction as everything else the handler did. It carries
     /// as secrets those of [`Turn::keep_secret`] that it contains.
     pub async fn send(&self, mut message: Outgoing) -> sqlx::Result<Option<i64>> {
-        let now = db::instant(self.now);
         let mut inner = self.inner.lock().await;
         let payload = message.body.to_string();
         for secret in &inner.secrets {
@@ -75,7 +74,7 @@ impl Turn {
             .tx
             .as_mut()
             .expect("the turn's transaction is open while handlers run");
-        message.enqueue(tx, &now).await
+        message.enqueue(tx, self.now).await
     }
 
     /// Any message of this update that carries `secret` keeps it in the outbox only until it

@@ -1,6 +1,9 @@
 //! Which contact reports on which project, as lead (牵头) or co-unit (协办).
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
+
+use super::instant;
 
 use crate::domain::role::AssignmentRole;
 
@@ -26,8 +29,9 @@ pub async fn insert(
     project_id: i64,
     person_id: i64,
     role: AssignmentRole,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query(
         "INSERT INTO assignments (project_id, person_id, role, assigned_at) VALUES (?, ?, ?, ?)",
     )
@@ -59,8 +63,9 @@ pub async fn end(
     conn: &mut SqliteConnection,
     project_id: i64,
     person_id: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
+    let now = instant(now);
     let done = sqlx::query("UPDATE assignments SET removed_at = ? WHERE project_id = ? AND person_id = ? AND removed_at IS NULL")
         .bind(now)
         .bind(project_id)
@@ -73,8 +78,9 @@ pub async fn end(
 pub async fn end_all_of_person(
     conn: &mut SqliteConnection,
     person_id: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
+    let now = instant(now);
     let done = sqlx::query(
         "UPDATE assignments SET removed_at = ? WHERE person_id = ? AND removed_at IS NULL",
     )

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, SqliteConnection};
 
+use super::instant;
+
 pub struct Entry<'a> {
     pub actor_id: Option<i64>,
     pub actor_label: &'a str,
@@ -13,7 +15,12 @@ pub struct Entry<'a> {
     pub after: Option<Value>,
 }
 
-pub async fn record(conn: &mut SqliteConnection, entry: Entry<'_>, now: &str) -> sqlx::Result<()> {
+pub async fn record(
+    conn: &mut SqliteConnection,
+    entry: Entry<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query("INSERT INTO audit_log (at, actor_id, actor_label, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind(now)
         .bind(entry.actor_id)

@@ -5,6 +5,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
+use super::instant;
+
 use super::people::Recipient;
 
 #[derive(Debug, Clone, FromRow)]
@@ -125,8 +127,9 @@ pub async fn reminded_since(
     conn: &mut SqliteConnection,
     project_id: i64,
     person_id: i64,
-    since: &str,
+    since: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
+    let since = instant(since);
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM outbox WHERE project_id = ? AND person_id = ? AND step LIKE 'remind:%' AND created_at >= ?)",
     )
@@ -142,8 +145,9 @@ pub async fn add_leave(
     person_id: i64,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query(
         "INSERT INTO leaves (person_id, from_date, to_date, created_at) VALUES (?, ?, ?, ?)",
     )
@@ -161,8 +165,9 @@ pub async fn end_leaves(
     conn: &mut SqliteConnection,
     person_id: i64,
     today: chrono::NaiveDate,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
+    let now = instant(now);
     let done = sqlx::query(
         "UPDATE leaves SET ended_at = ? WHERE person_id = ? AND ended_at IS NULL AND to_date >= ?",
     )
@@ -193,8 +198,9 @@ pub async fn add_pause(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
     by: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query("INSERT INTO pauses (plan_id, from_date, to_date, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
         .bind(plan_id)
         .bind(from)
@@ -209,8 +215,9 @@ pub async fn add_pause(
 pub async fn lift_pauses(
     conn: &mut SqliteConnection,
     plan_id: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
+    let now = instant(now);
     let done =
         sqlx::query("UPDATE pauses SET lifted_at = ? WHERE plan_id = ? AND lifted_at IS NULL")
             .bind(now)

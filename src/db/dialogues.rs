@@ -1,6 +1,9 @@
 //! Dialogue state per chat, as JSON, on our own pool (never teloxide's own SQLite storage, which opens a second pool).
 
+use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
+
+use super::instant;
 
 pub async fn get(conn: &mut SqliteConnection, chat_id: i64) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT state FROM dialogues WHERE chat_id = ?")
@@ -13,8 +16,9 @@ pub async fn set(
     conn: &mut SqliteConnection,
     chat_id: i64,
     state: &str,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query(
         "INSERT INTO dialogues (chat_id, state, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",

@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
+use super::instant;
+
 use super::people::Recipient;
 use crate::domain::dekad::Period;
 
@@ -56,8 +58,9 @@ pub async fn insert(
     person_id: Option<i64>,
     text: &str,
     summary: &Value,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query(
         "INSERT INTO digests (plan_id, kind, period_start, period_end, person_id, text, summary, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -107,9 +110,11 @@ pub async fn open_difficulties(
 pub async fn difficulties_raised(
     conn: &mut SqliteConnection,
     plan_id: i64,
-    from: &str,
-    to: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<DifficultyRow>> {
+    let from = instant(from);
+    let to = instant(to);
     sqlx::query_as(
         "SELECT p.no, d.text, d.raised_at, d.resolved_at IS NOT NULL AS resolved FROM difficulties d JOIN projects p ON p.id = d.project_id
          WHERE p.plan_id = ? AND d.raised_at >= ? AND d.raised_at <= ? ORDER BY d.raised_at",

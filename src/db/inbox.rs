@@ -1,6 +1,9 @@
 //! Every update Telegram gave us, stored before it is confirmed (RELIABILITY.md, Inbox).
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
+
+use super::instant;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct InboxRow {
@@ -17,8 +20,9 @@ pub async fn store(
     update_id: i64,
     chat_id: Option<i64>,
     payload: &str,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
+    let now = instant(now);
     let done = sqlx::query(
         "INSERT INTO inbox (update_id, chat_id, payload, received_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (update_id) DO NOTHING",
@@ -36,9 +40,10 @@ pub async fn store(
 /// update waits for its next attempt waits with it, so its updates stay in order.
 pub async fn heads_of_pending(
     conn: &mut SqliteConnection,
-    now: &str,
+    now: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<InboxRow>> {
+    let now = instant(now);
     sqlx::query_as(
         "SELECT update_id, chat_id, payload, attempts, setbacks FROM inbox
          WHERE update_id IN (SELECT min(update_id) FROM inbox WHERE state = 'pending' GROUP BY ifnull(chat_id, -update_id))
@@ -57,8 +62,9 @@ pub async fn next_pending_of_chat(
     conn: &mut SqliteConnection,
     chat_id: Option<i64>,
     update_id: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<Option<InboxRow>> {
+    let now = instant(now);
     match chat_id {
         Some(chat_id) => {
             sqlx::query_as(
@@ -84,7 +90,12 @@ pub async fn next_pending_of_chat(
     }
 }
 
-pub async fn mark_done(conn: &mut SqliteConnection, update_id: i64, now: &str) -> sqlx::Result<()> {
+pub async fn mark_done(
+    conn: &mut SqliteConnection,
+    update_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query("UPDATE inbox SET state = 'done', handled_at = ? WHERE update_id = ?")
         .bind(now)
         .bind(update_id)
@@ -113,8 +124,9 @@ pub async fn record_failure(
     conn: &mut SqliteConnection,
     update_id: i64,
     error: &str,
-    next_attempt_at: &str,
+    next_attempt_at: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
+    let next_attempt_at = instant(next_attempt_at);
     sqlx::query_scalar(
         "UPDATE inbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
          WHERE update_id = ? RETURNING attempts",
@@ -132,8 +144,9 @@ pub async fn record_setback(
     conn: &mut SqliteConnection,
     update_id: i64,
     error: &str,
-    next_attempt_at: &str,
+    next_attempt_at: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
+    let next_attempt_at = instant(next_attempt_at);
     sqlx::query_scalar(
         "UPDATE inbox SET setbacks = setbacks + 1, last_error = ?, next_attempt_at = ?
          WHERE update_id = ? RETURNING setbacks",
@@ -149,8 +162,9 @@ pub async fn quarantine(
     conn: &mut SqliteConnection,
     update_id: i64,
     error: &str,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query("UPDATE inbox SET state = 'quarantined', last_error = ?, handled_at = ? WHERE update_id = ?")
         .bind(error)
         .bind(now)
@@ -162,7 +176,8 @@ pub async fn quarantine(
 
 /// Handled updates older than `before` are dropped: Telegram replays for 24 hours at most, and
 /// after a week of silence it may restart `update_id` at a value an old row still holds.
-pub async fn prune_done(conn: &mut SqliteConnection, before: &str) -> sqlx::Result<u64> {
+pub async fn prune_done(conn: &mut SqliteConnection, before: DateTime<Utc>) -> sqlx::Result<u64> {
+    let before = instant(before);
     let done = sqlx::query("DELETE FROM inbox WHERE state = 'done' AND handled_at < ?")
         .bind(before)
         .execute(conn)
@@ -171,7 +186,11 @@ pub async fn prune_done(conn: &mut SqliteConnection, before: &str) -> sqlx::Resu
 }
 
 /// Updates set aside longer ago than `before`: kept that long for a technician, then dropped.
-pub async fn prune_quarantined(conn: &mut SqliteConnection, before: &str) -> sqlx::Result<u64> {
+pub async fn prune_quarantined(
+    conn: &mut SqliteConnection,
+    before: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    let before = instant(before);
     let done = sqlx::query("DELETE FROM inbox WHERE state = 'quarantined' AND handled_at < ?")
         .bind(before)
         .execute(conn)
@@ -192,7 +211,7 @@ pub async fn counts_by_state(conn: &mut SqliteConnection) -> sqlx::Result<Vec<St
         .await
 }
 
-pub async fn last_received(conn: &mut SqliteConnection) -> sqlx::Result<Option<String>> {
+pub async fn last_received(conn: &mut SqliteConnection) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar("SELECT max(received_at) FROM inbox")
         .fetch_one(conn)
         .await

@@ -1,6 +1,9 @@
 //! One-time invite links. Only the token's hash is stored.
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
+
+use super::instant;
 
 use crate::domain::role::Role;
 
@@ -11,9 +14,11 @@ pub async fn insert(
     role: Role,
     unit_id: Option<i64>,
     created_by: i64,
-    now: &str,
-    expires_at: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
+    let now = instant(now);
+    let expires_at = instant(expires_at);
     sqlx::query_scalar(
         "INSERT INTO invites (token_hash, role, unit_id, created_by, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -34,7 +39,7 @@ pub struct Invite {
     pub role: Role,
     pub unit_id: Option<i64>,
     pub created_by: i64,
-    pub expires_at: String,
+    pub expires_at: DateTime<Utc>,
     pub used_at: Option<String>,
     pub revoked_at: Option<String>,
     /// Whether the admin who made the link is still active: a deactivated admin's links die.
@@ -61,17 +66,18 @@ pub async fn mark_used(
     conn: &mut SqliteConnection,
     id: i64,
     person_id: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
+    let now = instant(now);
     let done = sqlx::query(
         "UPDATE invites SET used_by = ?, used_at = ?
          WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?
            AND (SELECT active FROM people WHERE id = invites.created_by) = 1",
     )
     .bind(person_id)
-    .bind(now)
+    .bind(&now)
     .bind(id)
-    .bind(now)
+    .bind(&now)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -81,8 +87,9 @@ pub async fn mark_used(
 pub async fn revoke_unused_of(
     conn: &mut SqliteConnection,
     creator: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
+    let now = instant(now);
     let done = sqlx::query(
         "UPDATE invites SET revoked_at = ?
          WHERE created_by = ? AND used_at IS NULL AND revoked_at IS NULL",

@@ -6,6 +6,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
+use super::instant;
+
 /// What makes a scheduled send happen once: (plan, period, project, person, step).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepKey {
@@ -25,8 +27,9 @@ pub async fn enqueue(
     payload: &str,
     key: Option<&StepKey>,
     secrets: Option<&str>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
+    let now = instant(now);
     sqlx::query_scalar(
         "INSERT INTO outbox (chat_id, method, payload, secrets, plan_id, period, project_id, person_id, step, next_attempt_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -41,8 +44,8 @@ pub async fn enqueue(
     .bind(key.and_then(|k| k.project_id))
     .bind(key.map(|k| k.person_id))
     .bind(key.map(|k| k.step.as_str()))
-    .bind(now)
-    .bind(now)
+    .bind(&now)
+    .bind(&now)
     .fetch_optional(conn)
     .await
 }
@@ -58,9 +61,10 @@ pub struct Head {
 /// one chat's long queue never hides another's message.
 pub async fn due_heads(
     conn: &mut SqliteConnection,
-    now: &str,
+    now: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<Head>> {
+    let now = instant(now);
     sqlx::query_as(
         "SELECT min(id) AS id, chat_id FROM outbox
          WHERE state IN ('pending', 'uncertain') AND next_attempt_at <= ?
@@ -97,8 +101,9 @@ pub async fn next_due_at(conn: &mut SqliteConnection) -> sqlx::Result<Option<Dat
 pub async fn claim(
     conn: &mut SqliteConnection,
     id: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<Option<Claimed>> {
+    let now = instant(now);
     sqlx::query_as(
         "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_at = ?
          WHERE id = ? AND state IN ('pending', 'uncertain')
@@ -111,7 +116,11 @@ pub async fn claim(
 }
 
 /// How many rows were taken for sending before `before` and are still `sending`.
-pub async fn stale_sending(conn: &mut SqliteConnection, before: &str) -> sqlx::Result<i64> {
+pub async fn stale_sending(
+    conn: &mut SqliteConnection,
+    before: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    let before = instant(before);
     sqlx::query_scalar(
         "SELECT count(*) FROM outbox WHERE state = 'sending' AND ifnull(claimed_at, '') < ?",
     )
@@ -122,7 +131,11 @@ pub async fn stale_sending(conn: &mut SqliteConnection, before: &str) -> sqlx::R
 
 /// While running: rows taken for sending before `before` whose outcome was never written go
 /// back to the queue, as `uncertain` (they may have arrived).
-pub async fn reclaim_stale(conn: &mut SqliteConnection, before: &str) -> sqlx::Result<u64> {
+pub async fn reclaim_stale(
+    conn: &mut SqliteConnection,
+    before: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    let before = instant(before);
     let done = sqlx::query(
         "UPDATE outbox SET state = 'uncertain' WHERE state = 'sending' AND ifnull(claimed_at, '') < ?",
     )
@@ -136,8 +149,9 @@ pub async fn mark_sent(
     conn: &mut SqliteConnection,
     id: i64,
     message_id: Option<i64>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query("UPDATE outbox SET state = 'sent', sent_at = ?, telegram_message_id = ?, last_error = NULL WHERE id = ?")
         .bind(now)
         .bind(message_id)
@@ -153,9 +167,10 @@ pub async fn retry_at(
     conn: &mut SqliteConnection,
     id: i64,
     uncertain: bool,
-    at: &str,
+    at: DateTime<Utc>,
     error: &str,
 ) -> sqlx::Result<()> {
+    let at = instant(at);
     sqlx::query("UPDATE outbox SET state = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")
         .bind(if uncertain { "uncertain" } else { "pending" })
         .bind(at)
@@ -170,15 +185,16 @@ pub async fn retry_at(
 pub async fn hold_chat_until(
     conn: &mut SqliteConnection,
     chat_id: i64,
-    at: &str,
+    at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let at = instant(at);
     sqlx::query(
         "UPDATE outbox SET next_attempt_at = ?
          WHERE chat_id = ? AND state IN ('pending', 'uncertain') AND next_attempt_at < ?",
     )
-    .bind(at)
+    .bind(&at)
     .bind(chat_id)
-    .bind(at)
+    .bind(&at)
     .execute(conn)
     .await?;
     Ok(())
@@ -212,7 +228,11 @@ pub async fn mark_chat_unreachable(
 
 /// Finished rows older than `before` lose their payload (the text people were sent), but keep
 /// their row and step key, so a scheduled step is still never queued twice.
-pub async fn drop_old_payloads(conn: &mut SqliteConnection, before: &str) -> sqlx::Result<u64> {
+pub async fn drop_old_payloads(
+    conn: &mut SqliteConnection,
+    before: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    let before = instant(before);
     let done = sqlx::query(
         "UPDATE outbox SET payload = '{}'
          WHERE state IN ('sent', 'failed', 'unreachable') AND payload <> '{}'
@@ -265,9 +285,10 @@ pub async fn requeue_to_chat(
     conn: &mut SqliteConnection,
     id: i64,
     to: i64,
-    at: &str,
+    at: DateTime<Utc>,
     error: &str,
 ) -> sqlx::Result<()> {
+    let at = instant(at);
     sqlx::query(
         "UPDATE outbox SET chat_id = ?2, state = 'pending', next_attempt_at = ?3, last_error = ?4,
              payload = json_replace(json_replace(payload, '$.chat_id', ?2), '$.scope.chat_id', ?2)
@@ -330,7 +351,7 @@ pub async fn counts_by_state(
         .await
 }
 
-pub async fn last_sent(conn: &mut SqliteConnection) -> sqlx::Result<Option<String>> {
+pub async fn last_sent(conn: &mut SqliteConnection) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar("SELECT max(sent_at) FROM outbox")
         .fetch_one(conn)
         .await

@@ -1,6 +1,9 @@
 //! People admitted to the bot.
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
+
+use super::instant;
 
 pub use crate::domain::role::Role;
 
@@ -162,8 +165,9 @@ pub async fn insert(
     username: Option<&str>,
     role: Role,
     unit_id: Option<i64>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
+    let now = instant(now);
     sqlx::query_scalar(
         "INSERT INTO people (telegram_id, display_name, username, role, unit_id, joined_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -183,8 +187,9 @@ pub async fn insert(
 pub async fn ensure_bootstrap_admin(
     conn: &mut SqliteConnection,
     telegram_id: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
+    let now = instant(now);
     let done = sqlx::query(
         "INSERT INTO people (telegram_id, display_name, role, joined_at) VALUES (?, ?, 'admin', ?)
          ON CONFLICT (telegram_id) DO NOTHING",

@@ -3,7 +3,10 @@
 //! The upserts only touch a row whose values differ (`DO UPDATE … WHERE`), so `rows_affected`
 //! counts real changes and loading the same seed twice changes nothing.
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
+
+use super::instant;
 
 use crate::domain::cycle::PlanDates;
 use crate::domain::metric::MetricKind;
@@ -33,8 +36,9 @@ pub async fn latest_plan_year(conn: &mut SqliteConnection) -> sqlx::Result<Optio
 pub async fn upsert_plan(
     conn: &mut SqliteConnection,
     plan: &PlanInfo,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
+    let now = instant(now);
     let done = sqlx::query(
         "INSERT INTO plans (year, name, document, issued_on, starts_on, ends_on, timezone, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)

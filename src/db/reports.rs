@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
+use super::instant;
+
 use crate::domain::report::Status;
 use crate::domain::role::AssignmentRole;
 
@@ -89,8 +91,9 @@ pub struct Inserted {
 pub async fn insert(
     conn: &mut SqliteConnection,
     report: &NewReport<'_>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<Inserted> {
+    let now = instant(now);
     sqlx::query_as(
         "INSERT INTO reports (project_id, person_id, week_start, version, role, status, progress, difficulties,
                               evidence_kind, evidence_file_id, late, submitted_at)
@@ -140,8 +143,9 @@ pub async fn insert_difficulty(
     project_id: i64,
     report_id: i64,
     text: &str,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = instant(now);
     sqlx::query(
         "INSERT INTO difficulties (project_id, report_id, text, raised_at) VALUES (?, ?, ?, ?)",
     )
@@ -265,8 +269,9 @@ pub async fn resolve_difficulties(
     conn: &mut SqliteConnection,
     project_id: i64,
     by: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
+    let now = instant(now);
     let done = sqlx::query("UPDATE difficulties SET resolved_at = ?, resolved_by = ? WHERE project_id = ? AND resolved_at IS NULL")
         .bind(now)
         .bind(by)

@@ -20,10 +20,9 @@ pub async fn run_due(
 ) -> anyhow::Result<Queued> {
     let mut tx = db::begin_write(pool).await?;
     let due = cycle::due(&mut tx, settings, now).await?;
-    let stamp = db::instant(now);
     let mut queued = Queued::default();
     for step in &due {
-        let fresh = enqueue(&mut tx, step, &stamp).await?;
+        let fresh = enqueue(&mut tx, step, now).await?;
         match step.step {
             Step::Prompt { .. } => queued.prompts += fresh,
             Step::Reminder { .. } => queued.reminders += fresh,
@@ -56,16 +55,19 @@ pub async fn remind_now(
     let Some(due) = cycle::reminders_now(conn, settings, project_no, now).await? else {
         return Ok(None);
     };
-    let stamp = db::instant(now);
     let mut queued = 0;
     for step in &due {
-        queued += enqueue(conn, step, &stamp).await?;
+        queued += enqueue(conn, step, now).await?;
     }
     Ok(Some(queued))
 }
 
 /// Queues one due step; 1 when it is new, 0 when its key was queued before.
-async fn enqueue(conn: &mut SqliteConnection, due: &Due, stamp: &str) -> sqlx::Result<usize> {
+async fn enqueue(
+    conn: &mut SqliteConnection,
+    due: &Due,
+    now: DateTime<Utc>,
+) -> sqlx::Result<usize> {
     let week = &due.week;
     let message = match &due.step {
         Step::Prompt {
@@ -83,9 +85,9 @@ async fn enqueue(conn: &mut SqliteConnection, due: &Due, stamp: &str) -> sqlx::R
         Step::Uncovered { no, title } => {
             Outgoing::text(due.chat, say::uncovered(*no, title, week)).keyed(due.key.clone())
         }
-        Step::Escalation { overdue } => return escalation(conn, due, overdue, stamp).await,
+        Step::Escalation { overdue } => return escalation(conn, due, overdue, now).await,
     };
-    Ok(usize::from(message.enqueue(conn, stamp).await?.is_some()))
+    Ok(usize::from(message.enqueue(conn, now).await?.is_some()))
 }
 
 /// A step's message to a contact about one project, with the button that starts its report.
@@ -101,7 +103,7 @@ async fn escalation(
     conn: &mut SqliteConnection,
     due: &Due,
     overdue: &[Overdue],
-    stamp: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<usize> {
     let lines: Vec<say::Missing> = overdue
         .iter()
@@ -120,7 +122,7 @@ async fn escalation(
         .enumerate()
     {
         let key = part_key(&due.key, part);
-        let new = message.keyed(key).enqueue(conn, stamp).await?.is_some();
+        let new = message.keyed(key).enqueue(conn, now).await?.is_some();
         fresh += usize::from(new && part == 0);
     }
     Ok(fresh)

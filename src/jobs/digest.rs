@@ -77,7 +77,6 @@ async fn deliver(
     let Some(plan) = digest::plan_of(&mut tx, period).await? else {
         return Ok(0);
     };
-    let stamp = db::instant(now);
     let mut sent = 0;
     // Admins share one workbook of the whole plan.
     let mut whole_plan: Option<(PathBuf, String)> = None;
@@ -93,12 +92,11 @@ async fn deliver(
             plan: &plan,
             reader: &reader,
             now,
-            stamp: &stamp,
         };
         out.text(&mut tx, &text).await?;
         out.chart(&mut tx, &issue).await?;
         out.ledger(&mut tx, &mut whole_plan).await?;
-        digest::record(&mut tx, &plan, &reader, &issue, &text, &stamp).await?;
+        digest::record(&mut tx, &plan, &reader, &issue, &text, now).await?;
         sent += 1;
     }
     tx.commit().await?;
@@ -115,7 +113,6 @@ struct Delivery<'a> {
     plan: &'a PlanRow,
     reader: &'a Reader,
     now: DateTime<Utc>,
-    stamp: &'a str,
 }
 
 impl Delivery<'_> {
@@ -138,7 +135,7 @@ impl Delivery<'_> {
             .enumerate()
         {
             let key = part_key(&self.key(""), part);
-            message.keyed(key).enqueue(conn, self.stamp).await?;
+            message.keyed(key).enqueue(conn, self.now).await?;
         }
         Ok(())
     }
@@ -153,7 +150,7 @@ impl Delivery<'_> {
             &texts::chart_caption(&digest.period.label()),
         )
         .keyed(self.key("-chart"))
-        .enqueue(conn, self.stamp)
+        .enqueue(conn, self.now)
         .await?;
         Ok(())
     }
@@ -185,7 +182,7 @@ impl Delivery<'_> {
         };
         Outgoing::document(self.reader.chat, &path, &name, texts::ledger_caption())
             .keyed(self.key("-ledger"))
-            .enqueue(conn, self.stamp)
+            .enqueue(conn, self.now)
             .await?;
         Ok(())
     }

@@ -1,5 +1,6 @@
 //! Telling the admins: the news as a message to each of them.
 
+use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
 use crate::bot::outgoing::Outgoing;
@@ -12,7 +13,7 @@ pub async fn admins(
     settings: &Settings,
     text: &str,
     except: Option<i64>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<usize> {
     let chats = notify::admin_chats(conn, settings, except).await?;
     for chat in &chats {

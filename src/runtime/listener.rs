@@ -38,14 +38,14 @@ pub async fn fetch_once(
     if updates.is_empty() {
         return Ok(offset);
     }
-    let now = db::instant(clock.now());
+    let now = clock.now();
     let mut tx = db::begin_write(pool).await?;
     let mut next = offset;
     for update in &updates {
         let Some(id) = update["update_id"].as_i64() else {
             continue;
         };
-        let stored = inbox::store(&mut tx, id, chat_of(update), &update.to_string(), &now).await?;
+        let stored = inbox::store(&mut tx, id, chat_of(update), &update.to_string(), now).await?;
         tracing::debug!(update_id = id, stored, "update received");
         next = Some(next.map_or(id + 1, |n| n.max(id + 1)));
     }

@@ -22,7 +22,7 @@ use teloxide::types::Me;
 use tokio::sync::{Notify, watch};
 
 use crate::bot::BotContext;
-use crate::db::{self, inbox, outbox};
+use crate::db::{inbox, outbox};
 use processor::Processor;
 use sender::Sender;
 use telegram::{CallError, TelegramClient};
@@ -157,7 +157,7 @@ pub async fn recover_at_start(ctx: &BotContext) -> anyhow::Result<()> {
     // Also pruned daily; at start-up too, since a bot down for a week may meet its
     // `update_id`s again (RELIABILITY.md, fact 4).
     let keep = TimeDelta::days(ctx.settings.retention.inbox_days.into());
-    let before = db::instant(ctx.clock.now() - keep);
-    inbox::prune_done(&mut conn, &before).await?;
+    let before = ctx.clock.now() - keep;
+    inbox::prune_done(&mut conn, before).await?;
     Ok(())
 }

@@ -113,9 +113,8 @@ impl Processor {
         done: &Arc<Notify>,
         shutdown: watch::Receiver<bool>,
     ) -> anyhow::Result<()> {
-        let now = db::instant(self.ctx.clock.now());
-        let heads =
-            inbox::heads_of_pending(&mut *self.ctx.pool.acquire().await?, &now, 256).await?;
+        let now = self.ctx.clock.now();
+        let heads = inbox::heads_of_pending(&mut *self.ctx.pool.acquire().await?, now, 256).await?;
         for head in heads {
             if !self.busy.lock().expect("busy lock").insert(head.chat_id) {
                 continue;
@@ -146,9 +145,9 @@ impl Processor {
                 return;
             }
             // An update that failed by bad luck is not due yet: the run loop comes back for it.
-            let now = db::instant(self.ctx.clock.now());
+            let now = self.ctx.clock.now();
             next = match self.ctx.pool.acquire().await {
-                Ok(mut conn) => inbox::next_pending_of_chat(&mut conn, chat, first, &now)
+                Ok(mut conn) => inbox::next_pending_of_chat(&mut conn, chat, first, now)
                     .await
                     .unwrap_or(None),
                 Err(_) => None,
@@ -159,8 +158,8 @@ impl Processor {
     /// Handles the oldest due update of the inbox, if there is one: the loop's single step for
     /// a caller that drives it itself (one chat's updates stay in order, as in [`Self::run`]).
     pub async fn handle_next(&self) -> anyhow::Result<Option<Handled>> {
-        let now = db::instant(self.ctx.clock.now());
-        let heads = inbox::heads_of_pending(&mut *self.ctx.pool.acquire().await?, &now, 1).await?;
+        let now = self.ctx.clock.now();
+        let heads = inbox::heads_of_pending(&mut *self.ctx.pool.acquire().await?, now, 1).await?;
         match heads.into_iter().next() {
             Some(row) => Ok(Some(self.handle(row).await?)),
             None => Ok(None),
@@ -254,8 +253,8 @@ impl Processor {
         row: &InboxRow,
         user_id: Option<i64>,
     ) -> anyhow::Result<()> {
-        let now = db::instant(self.ctx.clock.now());
-        inbox::mark_done(&mut tx, row.update_id, &now).await?;
+        let now = self.ctx.clock.now();
+        inbox::mark_done(&mut tx, row.update_id, now).await?;
         forget_start_payload(&mut tx, row).await?;
         if let Some(user) = user_id {
             // Someone who writes to us can be reached again.
@@ -268,30 +267,30 @@ impl Processor {
     /// Counts a failed attempt and sets when to try again, or sets the update aside.
     async fn record(&self, row: &InboxRow, failed: Failed) -> anyhow::Result<Handled> {
         let now = self.ctx.clock.now();
-        let at = |delay: TimeDelta| db::instant(now + delay);
+        let at = |delay: TimeDelta| now + delay;
         let mut conn = self.ctx.pool.acquire().await?;
         let error = failed.error.as_str();
         let give_up = match failed.cause {
             // A panic is a bug, not bad luck: trying again would only panic again.
             Cause::Panic => {
-                inbox::record_failure(&mut conn, row.update_id, error, &at(TimeDelta::zero()))
+                inbox::record_failure(&mut conn, row.update_id, error, at(TimeDelta::zero()))
                     .await?;
                 true
             }
             Cause::Failure(Failure::Bug) => {
-                inbox::record_failure(&mut conn, row.update_id, error, &at(TimeDelta::zero()))
+                inbox::record_failure(&mut conn, row.update_id, error, at(TimeDelta::zero()))
                     .await?
                     >= MAX_ATTEMPTS
             }
             // A hung handler held the write lock all along: others get a turn before the next try.
             Cause::TimedOut => {
                 let pause = TimeDelta::from_std(HANDLER_TIMEOUT).unwrap_or(TimeDelta::zero());
-                inbox::record_failure(&mut conn, row.update_id, error, &at(pause)).await?
+                inbox::record_failure(&mut conn, row.update_id, error, at(pause)).await?
                     >= MAX_ATTEMPTS
             }
             Cause::Failure(Failure::Transient) => {
                 let next = at(backoff(row.setbacks + 1));
-                inbox::record_setback(&mut conn, row.update_id, error, &next).await? >= MAX_SETBACKS
+                inbox::record_setback(&mut conn, row.update_id, error, next).await? >= MAX_SETBACKS
             }
         };
         drop(conn);
@@ -308,14 +307,14 @@ impl Processor {
         error: &str,
         apologise: bool,
     ) -> anyhow::Result<Handled> {
-        let now = db::instant(self.ctx.clock.now());
+        let now = self.ctx.clock.now();
         let mut tx = db::begin_write(&self.ctx.pool).await?;
-        inbox::quarantine(&mut tx, row.update_id, error, &now).await?;
+        inbox::quarantine(&mut tx, row.update_id, error, now).await?;
         forget_start_payload(&mut tx, row).await?;
         forget_start_payload(&mut tx, row).await?;
         if apologise && let Some(chat) = row.chat_id {
             crate::bot::outgoing::Outgoing::text(chat, texts::apology())
-                .enqueue(&mut tx, &now)
+                .enqueue(&mut tx, now)
                 .await?;
         }
         let who = match row.chat_id {
@@ -329,7 +328,7 @@ impl Processor {
             &self.ctx.settings,
             &texts::quarantined_notice(&who, row.update_id),
             None,
-            &now,
+            now,
         )
         .await?;
         tx.commit().await?;

@@ -42,7 +42,7 @@ enum Outcome {
     /// Back to the queue at `at`, the chat held until then.
     Retry {
         uncertain: bool,
-        at: String,
+        at: DateTime<Utc>,
         error: String,
     },
     Failed(String),
@@ -100,7 +100,7 @@ impl Sender {
         let now = self.clock.now();
         let mut conn = self.pool.acquire().await?;
         self.reclaim_stale(&mut conn, now).await?;
-        let heads = outbox::due_heads(&mut conn, &db::instant(now), HEADS).await?;
+        let heads = outbox::due_heads(&mut conn, now, HEADS).await?;
         if heads.is_empty() {
             return Ok(match outbox::next_due_at(&mut conn).await? {
                 Some(at) => SendOutcome::Waiting(until(now, at)),
@@ -117,7 +117,7 @@ impl Sender {
             Ok(head) => head,
             Err(wait) => return Ok(SendOutcome::Waiting(wait)),
         };
-        let Some(row) = outbox::claim(&mut conn, pick.id, &db::instant(now)).await? else {
+        let Some(row) = outbox::claim(&mut conn, pick.id, now).await? else {
             return Ok(SendOutcome::Waiting(Duration::ZERO));
         };
         drop(conn); // no connection is held across the network call
@@ -171,9 +171,9 @@ impl Sender {
 
     /// Whether a row may go now by the clock (whatever the pacer says).
     async fn anything_due(&self) -> anyhow::Result<bool> {
-        let now = db::instant(self.clock.now());
+        let now = self.clock.now();
         let mut conn = self.pool.acquire().await?;
-        Ok(!outbox::due_heads(&mut conn, &now, 1).await?.is_empty())
+        Ok(!outbox::due_heads(&mut conn, now, 1).await?.is_empty())
     }
 
     /// A file sent, or refused for good, is deleted unless a message not yet sent needs it.
@@ -230,10 +230,10 @@ impl Sender {
         conn: &mut SqliteConnection,
         now: DateTime<Utc>,
     ) -> sqlx::Result<()> {
-        let before = db::instant(now - STALE_SENDING);
+        let before = now - STALE_SENDING;
         // Read first: the write would take the lock on every step.
-        if outbox::stale_sending(conn, &before).await? > 0 {
-            let reclaimed = outbox::reclaim_stale(conn, &before).await?;
+        if outbox::stale_sending(conn, before).await? > 0 {
+            let reclaimed = outbox::reclaim_stale(conn, before).await?;
             tracing::warn!(
                 reclaimed,
                 "messages whose outcome was lost will be sent again"
@@ -260,28 +260,25 @@ impl Sender {
     }
 
     async fn try_store(&self, row: &Claimed, outcome: &Outcome) -> anyhow::Result<()> {
-        let now = db::instant(self.clock.now());
+        let now = self.clock.now();
         let (id, chat) = (row.id, row.chat_id);
         let mut tx = db::begin_write(&self.pool).await?;
         match outcome {
-            Outcome::Sent(message_id) => outbox::mark_sent(&mut tx, id, *message_id, &now).await?,
+            Outcome::Sent(message_id) => outbox::mark_sent(&mut tx, id, *message_id, now).await?,
             Outcome::Retry {
                 uncertain,
                 at,
                 error,
             } => {
-                outbox::retry_at(&mut tx, id, *uncertain, at, error).await?;
-                outbox::hold_chat_until(&mut tx, chat, at).await?;
+                outbox::retry_at(&mut tx, id, *uncertain, *at, error).await?;
+                outbox::hold_chat_until(&mut tx, chat, *at).await?;
             }
             Outcome::Failed(error) => outbox::mark_failed(&mut tx, id, error).await?,
-            Outcome::Unreachable(error) => {
-                self.mark_unreachable(&mut tx, chat, error, &now).await?
-            }
+            Outcome::Unreachable(error) => self.mark_unreachable(&mut tx, chat, error, now).await?,
             Outcome::Migrated(to) => {
                 let why = "group upgraded to a supergroup";
-                outbox::requeue_to_chat(&mut tx, id, *to, &now, why).await?;
-                crate::bot::groups::follow_upgrade(&mut tx, &self.settings, chat, *to, &now)
-                    .await?;
+                outbox::requeue_to_chat(&mut tx, id, *to, now, why).await?;
+                crate::bot::groups::follow_upgrade(&mut tx, &self.settings, chat, *to, now).await?;
             }
         }
         forget_spent_secrets(&mut tx).await?;
@@ -295,7 +292,7 @@ impl Sender {
         tx: &mut SqliteConnection,
         chat: i64,
         error: &str,
-        now: &str,
+        now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         outbox::mark_chat_unreachable(tx, chat, error).await?;
         if people::mark_unreachable(tx, chat).await? {
@@ -356,7 +353,7 @@ fn outcome_of(
     latency_ms: u64,
 ) -> Outcome {
     let (id, chat) = (row.id, row.chat_id);
-    let later = |wait: Duration| db::instant(now + TimeDelta::from_std(wait).unwrap_or_default());
+    let later = |wait: Duration| now + TimeDelta::from_std(wait).unwrap_or_default();
     match result {
         Ok(message) => {
             tracing::info!(outbox_id = id, chat, method = %row.method, attempts = row.attempts, latency_ms, "message sent");

@@ -426,15 +426,15 @@ pub async fn reminders_now(
     let Ok((plan, week, missing)) = missing_now(conn, settings, now).await? else {
         return Ok(None);
     };
+    // The step name carries the instant in its stored form, as the keys already queued do.
     let stamp = db::instant(now);
-    let minute_ago = db::instant(now - chrono::TimeDelta::seconds(60));
+    let minute_ago = now - chrono::TimeDelta::seconds(60);
     let mut due = Vec::new();
     for contact in missing
         .iter()
         .filter(|c| project_no.is_none_or(|no| c.project_no == no) && c.reachable)
     {
-        if cycle_db::reminded_since(conn, contact.project_id, contact.person_id, &minute_ago)
-            .await?
+        if cycle_db::reminded_since(conn, contact.project_id, contact.person_id, minute_ago).await?
         {
             continue;
         }

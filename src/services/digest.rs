@@ -12,7 +12,7 @@ use crate::config::Settings;
 use crate::db::cycle as cycle_db;
 use crate::db::digests::DifficultyRow;
 use crate::db::plan::{self, PlanRow};
-use crate::db::{self, calendar, digests, scopes};
+use crate::db::{calendar, digests, scopes};
 use crate::domain::colour::Colour;
 use crate::domain::cycle::to_utc;
 use crate::domain::dekad::{Kind, Period};
@@ -255,7 +255,7 @@ pub async fn record(
     reader: &Reader,
     issue: &Issue,
     text: &str,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let (kind, _) = kind_and_step(&issue.digest.period);
     let colours = serde_json::json!(issue.digest.colours());
@@ -318,8 +318,8 @@ pub async fn quarter(
     let raised = digests::difficulties_raised(
         conn,
         plan.id,
-        &db::instant(to_utc(settings.timezone, start)),
-        &db::instant(end_of(period.end)),
+        to_utc(settings.timezone, start),
+        end_of(period.end),
     )
     .await?;
     let raised = raised

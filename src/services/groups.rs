@@ -3,6 +3,7 @@
 //! follows it (the leaders' digest chat, the messages still waiting). A group that removed the
 //! bot, or is gone, can no longer be a digest chat.
 
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::SqliteConnection;
 
@@ -17,7 +18,7 @@ pub async fn upgraded(
     conn: &mut SqliteConnection,
     from: i64,
     to: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<String>> {
     let leaders = people::move_digest_chat(conn, from, to).await?;
     let waiting = outbox::redirect_chat(conn, from, to).await?;
@@ -47,7 +48,7 @@ pub async fn upgraded(
 pub async fn lost(
     conn: &mut SqliteConnection,
     chat: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<String>> {
     let leaders = people::drop_digest_chat(conn, chat).await?;
     if !leaders.is_empty() {

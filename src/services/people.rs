@@ -126,7 +126,7 @@ async fn audit(
     target: &str,
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let entry = audit::Entry {
         actor_id: Some(actor.id),
@@ -163,17 +163,17 @@ pub async fn create_invite(
     let unit = if role == Role::Contact { unit } else { None };
     let token = new_token()?;
     let expires_at = now + TimeDelta::days(expiry_days.into());
-    let stamp = db::instant(now);
     let id = invites::insert(
         conn,
         &token_hash(&token),
         role,
         unit.as_ref().map(|u| u.id),
         actor.id,
-        &stamp,
-        &db::instant(expires_at),
+        now,
+        expires_at,
     )
     .await?;
+    // The audit keeps the instant as the database stores it.
     let after = json!({ "invite": id, "role": role.as_str(), "unit": unit.as_ref().map(|u| &u.name), "expires_at": db::instant(expires_at) });
     audit(
         conn,
@@ -182,7 +182,7 @@ pub async fn create_invite(
         &format!("邀请 #{id}"),
         None,
         Some(after),
-        &stamp,
+        now,
     )
     .await?;
     Ok(NewInvite {
@@ -211,7 +211,6 @@ pub async fn accept_invite(
     who: Newcomer<'_>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Joined> {
-    let stamp = db::instant(now);
     let refused = || UserError::InviteInvalid;
     let existing = people::by_telegram_id(conn, who.telegram_id).await?;
     match &existing {
@@ -230,7 +229,7 @@ pub async fn accept_invite(
     if invite.used_at.is_some()
         || invite.revoked_at.is_some()
         || !invite.creator_active
-        || invite.expires_at <= stamp
+        || invite.expires_at <= now
     {
         return Err(refused().into());
     }
@@ -242,10 +241,10 @@ pub async fn accept_invite(
         who.username,
         role,
         invite.unit_id,
-        &stamp,
+        now,
     )
     .await?;
-    if !invites::mark_used(conn, invite.id, person_id, &stamp).await? {
+    if !invites::mark_used(conn, invite.id, person_id, now).await? {
         return Err(refused().into());
     }
     let person = people::by_telegram_id(conn, who.telegram_id)
@@ -259,7 +258,7 @@ pub async fn accept_invite(
         &format!("邀请 #{}", invite.id),
         None,
         Some(after),
-        &stamp,
+        now,
     )
     .await?;
     let inviter = people::telegram_id_of(conn, invite.created_by).await?;
@@ -278,7 +277,7 @@ pub async fn assign(
     project: &ProjectCard,
     person: &Person,
     role: AssignmentRole,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Assigned> {
     if person.role != Role::Contact || !person.active {
         return Err(UserError::Refused(format!(
@@ -338,7 +337,7 @@ pub async fn unassign(
     actor: &Person,
     project: &ProjectCard,
     person: &Person,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let Some(role) = assignments::current_role(conn, project.id, person.id).await? else {
         return Ok(false);
@@ -367,7 +366,7 @@ pub async fn set_leader_scope(
     leader: &Person,
     spec: &ScopeSpec,
     digest_chat: Option<i64>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
     if leader.role != Role::Leader || !leader.active {
         return Err(UserError::Refused(format!(
@@ -422,7 +421,7 @@ pub async fn deactivate(
     conn: &mut SqliteConnection,
     actor: &Person,
     person: &Person,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Deactivated> {
     if person.id == actor.id {
         return Err(UserError::Refused("不能停用自己的账号。".to_owned()).into());
@@ -455,7 +454,7 @@ pub async fn reactivate(
     conn: &mut SqliteConnection,
     actor: &Person,
     person: &Person,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     if person.active {
         return Err(UserError::AlreadyActive(person.display_name.clone()).into());

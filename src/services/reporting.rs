@@ -8,7 +8,7 @@ use sqlx::SqliteConnection;
 
 use crate::config::Settings;
 use crate::db::plan::{self, MetricRow, PlanRow};
-use crate::db::{self, assignments, calendar as calendar_db, reports};
+use crate::db::{assignments, calendar as calendar_db, reports};
 use crate::domain::calendar::Calendar;
 use crate::domain::colour::{self, Facts, Verdict};
 use crate::domain::cycle::{PlanDates, WeekPlan, week_start};
@@ -249,7 +249,6 @@ pub async fn save(
     let week = answered_week(calendar, settings, dates, now, |monday| {
         mine.contains(&monday.to_string())
     });
-    let stamp = db::instant(now);
     let week_key = week.week_start.to_string();
     let report = reports::NewReport {
         project_id: submission.project_id,
@@ -265,7 +264,7 @@ pub async fn save(
     let reports::Inserted {
         id: report_id,
         version,
-    } = reports::insert(conn, &report, &stamp).await?;
+    } = reports::insert(conn, &report, now).await?;
     for value in submission.values {
         reports::insert_value(conn, report_id, *value).await?;
     }
@@ -275,7 +274,7 @@ pub async fn save(
             submission.project_id,
             report_id,
             submission.difficulties,
-            &stamp,
+            now,
         )
         .await?;
     }

@@ -44,9 +44,8 @@ pub async fn load(
     seed: &PlanSeed,
     now: DateTime<Utc>,
 ) -> anyhow::Result<SeedOutcome> {
-    let now = db::instant(now);
     let mut tx = db::begin_write(pool).await?;
-    let mut changes = plan::upsert_plan(&mut tx, &seed.plan, &now).await?;
+    let mut changes = plan::upsert_plan(&mut tx, &seed.plan, now).await?;
     let plan_id = plan::plan_id_by_year(&mut tx, seed.plan.year)
         .await?
         .expect("plan row just written");

@@ -46,7 +46,7 @@ pub async fn run_due(
     // Pruning twice is harmless, so the run is recorded after it, not claimed before.
     let pruned = prune(pool, settings, now).await?;
     let mut conn = pool.acquire().await?;
-    jobs::record_run(&mut conn, PRUNE_JOB, &db::instant(now)).await?;
+    jobs::record_run(&mut conn, PRUNE_JOB, now).await?;
     Ok(Some(pruned))
 }
 
@@ -59,12 +59,12 @@ pub async fn prune(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Pruned> {
     let keep = settings.retention;
-    let before = |days: u32| db::instant(now - TimeDelta::days(days.into()));
+    let before = |days: u32| now - TimeDelta::days(days.into());
     let mut tx = db::begin_write(pool).await?;
-    let handled_updates = inbox::prune_done(&mut tx, &before(keep.inbox_days)).await?;
+    let handled_updates = inbox::prune_done(&mut tx, before(keep.inbox_days)).await?;
     let quarantined_updates =
-        inbox::prune_quarantined(&mut tx, &before(keep.quarantined_days)).await?;
-    let payloads = outbox::drop_old_payloads(&mut tx, &before(keep.outbox_payload_days)).await?;
+        inbox::prune_quarantined(&mut tx, before(keep.quarantined_days)).await?;
+    let payloads = outbox::drop_old_payloads(&mut tx, before(keep.outbox_payload_days)).await?;
     let needed = outbox::files_still_needed(&mut tx).await?;
     tx.commit().await?;
     let files = sweep_exports(

@@ -364,10 +364,10 @@ impl TestApp {
 
     /// Queues a message as a scheduled step would, straight into the outbox.
     pub async fn queue_message(&self, chat: i64, text: &str) {
-        let now = minsheng::db::instant(self.clock.now());
+        let now = self.clock.now();
         let mut conn = self.pool.acquire().await.unwrap();
         minsheng::bot::outgoing::Outgoing::text(chat, text)
-            .enqueue(&mut conn, &now)
+            .enqueue(&mut conn, now)
             .await
             .unwrap();
     }

@@ -14,7 +14,7 @@ use crate::bot::outgoing::Outgoing;
 use crate::bot::turn::Turn;
 use crate::bot::{BotContext, texts};
 use crate::db::people::Person;
-use crate::db::{self, audit, plan, reports};
+use crate::db::{audit, plan, reports};
 use crate::domain::args::{ScopeSpec, parse_role, words};
 use crate::domain::role::{AssignmentRole, Role};
 use crate::error::UserError;
@@ -135,12 +135,11 @@ async fn assign(
         [no, who, word] => (*no, *who, AssignmentRole::parse(word).ok_or_else(usage)?),
         _ => return Err(usage().into()),
     };
-    let stamp = db::instant(now);
     let mut conn = turn.conn().await;
     let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
     let project = admin::resolve_project(&mut conn, &plan, no).await?;
     let person = admin::resolve_person(&mut conn, who).await?;
-    let outcome = admin::assign(&mut conn, actor, &project, &person, role, &stamp).await?;
+    let outcome = admin::assign(&mut conn, actor, &project, &person, role, now).await?;
     drop(conn);
     match outcome {
         admin::Assigned::Unchanged => Ok(texts::assignment_unchanged(
@@ -178,7 +177,7 @@ async fn unassign(
     let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
     let project = admin::resolve_project(&mut conn, &plan, no).await?;
     let person = admin::resolve_person(&mut conn, who).await?;
-    if !admin::unassign(&mut conn, actor, &project, &person, &db::instant(now)).await? {
+    if !admin::unassign(&mut conn, actor, &project, &person, now).await? {
         return Ok(texts::not_assigned(&person.display_name, project.no));
     }
     drop(conn);
@@ -208,16 +207,8 @@ async fn leader(
     let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
     let person = admin::resolve_person(&mut conn, who).await?;
     let group = in_group.then_some(msg.chat.id.0);
-    let described = admin::set_leader_scope(
-        &mut conn,
-        actor,
-        &plan,
-        &person,
-        &spec,
-        group,
-        &db::instant(now),
-    )
-    .await?;
+    let described =
+        admin::set_leader_scope(&mut conn, actor, &plan, &person, &spec, group, now).await?;
     drop(conn);
     turn.reply(person.telegram_id, texts::your_scope(&described))
         .await?;
@@ -239,7 +230,7 @@ async fn deactivate(
     }
     let mut conn = turn.conn().await;
     let person = admin::resolve_person(&mut conn, args).await?;
-    let ended = admin::deactivate(&mut conn, actor, &person, &db::instant(now)).await?;
+    let ended = admin::deactivate(&mut conn, actor, &person, now).await?;
     drop(conn);
     let mut gone = person.clone();
     gone.active = false;
@@ -262,7 +253,7 @@ async fn reactivate(
     }
     let mut conn = turn.conn().await;
     let person = admin::resolve_former_person(&mut conn, args).await?;
-    admin::reactivate(&mut conn, actor, &person, &db::instant(now)).await?;
+    admin::reactivate(&mut conn, actor, &person, now).await?;
     drop(conn);
     let mut back = person.clone();
     back.active = true;
@@ -290,11 +281,11 @@ async fn resolve(
     if args.trim().is_empty() {
         return Err(UserError::Usage(texts::RESOLVE_USAGE.to_owned()).into());
     }
-    let stamp = db::instant(turn.now());
+    let now = turn.now();
     let mut conn = turn.conn().await;
     let plan = admin::current_plan(&mut conn, turn.now(), ctx.settings.timezone).await?;
     let project = admin::resolve_project(&mut conn, &plan, args).await?;
-    let resolved = reports::resolve_difficulties(&mut conn, project.id, actor.id, &stamp).await?;
+    let resolved = reports::resolve_difficulties(&mut conn, project.id, actor.id, now).await?;
     if resolved > 0 {
         let entry = audit::Entry {
             actor_id: Some(actor.id),
@@ -304,7 +295,7 @@ async fn resolve(
             before: Some(serde_json::json!({ "open": resolved })),
             after: Some(serde_json::json!({ "open": 0 })),
         };
-        audit::record(&mut conn, entry, &stamp).await?;
+        audit::record(&mut conn, entry, now).await?;
     }
     Ok(texts::resolved(project.no, resolved))
 }

@@ -1,13 +1,14 @@
 //! Commands about the weekly cycle: /cycle for everyone; /pause, /resume, /remind, /missing
 //! for admins; /leave, /back, /quiet for contacts.
 
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::bot::BotContext;
 use crate::bot::texts::{cycle as say, schedule};
 use crate::bot::turn::Turn;
 use crate::db::people::Person;
-use crate::db::{self, audit, calendar, cycle as cycle_db};
+use crate::db::{audit, calendar, cycle as cycle_db};
 use crate::domain::args::{parse_date_range, parse_project_no};
 use crate::error::UserError;
 use crate::services::{cycle, people as admin};
@@ -37,10 +38,10 @@ pub async fn pause(
 ) -> anyhow::Result<String> {
     let (from, to) = parse_date_range(args, year_of(ctx, turn))
         .ok_or_else(|| UserError::Usage(schedule::PAUSE_USAGE.to_owned()))?;
-    let stamp = db::instant(turn.now());
+    let stamp = turn.now();
     let mut conn = turn.conn().await;
     let plan = admin::current_plan(&mut conn, turn.now(), ctx.settings.timezone).await?;
-    cycle_db::add_pause(&mut conn, plan.id, from, to, actor.id, &stamp).await?;
+    cycle_db::add_pause(&mut conn, plan.id, from, to, actor.id, stamp).await?;
     let entry = audit::Entry {
         actor_id: Some(actor.id),
         actor_label: &admin::label(actor),
@@ -49,15 +50,15 @@ pub async fn pause(
         before: None,
         after: Some(json!({ "from": from, "to": to })),
     };
-    audit::record(&mut conn, entry, &stamp).await?;
+    audit::record(&mut conn, entry, stamp).await?;
     Ok(schedule::paused(from, to))
 }
 
 pub async fn resume(ctx: &BotContext, turn: &Turn, actor: &Person) -> anyhow::Result<String> {
-    let stamp = db::instant(turn.now());
+    let stamp = turn.now();
     let mut conn = turn.conn().await;
     let plan = admin::current_plan(&mut conn, turn.now(), ctx.settings.timezone).await?;
-    let lifted = cycle_db::lift_pauses(&mut conn, plan.id, &stamp).await?;
+    let lifted = cycle_db::lift_pauses(&mut conn, plan.id, stamp).await?;
     if lifted == 0 {
         return Ok(schedule::nothing_paused().to_owned());
     }
@@ -69,7 +70,7 @@ pub async fn resume(ctx: &BotContext, turn: &Turn, actor: &Person) -> anyhow::Re
         before: Some(json!({ "pauses": lifted })),
         after: None,
     };
-    audit::record(&mut conn, entry, &stamp).await?;
+    audit::record(&mut conn, entry, stamp).await?;
     Ok(schedule::resumed().to_owned())
 }
 
@@ -115,16 +116,16 @@ pub async fn leave(
     if from < today {
         return Err(UserError::Usage(schedule::leave_starts_too_early(today)).into());
     }
-    let stamp = db::instant(turn.now());
+    let stamp = turn.now();
     let mut conn = turn.conn().await;
-    cycle_db::add_leave(&mut conn, person.id, from, to, &stamp).await?;
+    cycle_db::add_leave(&mut conn, person.id, from, to, stamp).await?;
     own_change(
         &mut conn,
         person,
         "leave",
         None,
         json!({ "from": from, "to": to }),
-        &stamp,
+        stamp,
     )
     .await?;
     Ok(schedule::on_leave(from, to))
@@ -132,9 +133,9 @@ pub async fn leave(
 
 pub async fn back(ctx: &BotContext, turn: &Turn, person: &Person) -> anyhow::Result<String> {
     let today = today(ctx, turn);
-    let stamp = db::instant(turn.now());
+    let stamp = turn.now();
     let mut conn = turn.conn().await;
-    let ended = cycle_db::end_leaves(&mut conn, person.id, today, &stamp).await?;
+    let ended = cycle_db::end_leaves(&mut conn, person.id, today, stamp).await?;
     if ended == 0 {
         return Ok(schedule::not_on_leave().to_owned());
     }
@@ -145,7 +146,7 @@ pub async fn back(ctx: &BotContext, turn: &Turn, person: &Person) -> anyhow::Res
         "back",
         Some(before),
         json!({ "back_on": today }),
-        &stamp,
+        stamp,
     )
     .await?;
     Ok(schedule::welcome_back().to_owned())
@@ -153,7 +154,7 @@ pub async fn back(ctx: &BotContext, turn: &Turn, person: &Person) -> anyhow::Res
 
 pub async fn quiet(turn: &Turn, person: &Person) -> anyhow::Result<String> {
     let quiet = !person.quiet;
-    let stamp = db::instant(turn.now());
+    let stamp = turn.now();
     let mut conn = turn.conn().await;
     cycle_db::set_quiet(&mut conn, person.id, quiet).await?;
     let before = json!({ "quiet": person.quiet });
@@ -163,7 +164,7 @@ pub async fn quiet(turn: &Turn, person: &Person) -> anyhow::Result<String> {
         "quiet",
         Some(before),
         json!({ "quiet": quiet }),
-        &stamp,
+        stamp,
     )
     .await?;
     Ok(schedule::quiet(quiet).to_owned())
@@ -183,7 +184,7 @@ async fn own_change(
     action: &str,
     before: Option<serde_json::Value>,
     after: serde_json::Value,
-    stamp: &str,
+    stamp: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let entry = audit::Entry {
         actor_id: Some(person.id),

@@ -10,7 +10,6 @@ use crate::bot::outgoing::Outgoing;
 use crate::bot::report::{self, ReportDialogue};
 use crate::bot::turn::Turn;
 use crate::bot::{BotContext, strangers, texts};
-use crate::db;
 use crate::db::people::Person;
 use crate::jobs::notify;
 use crate::services::people as admin;
@@ -93,7 +92,7 @@ async fn join(ctx: &BotContext, turn: &Turn, user: &User, token: &str) -> anyhow
     };
     let joined = admin::accept_invite(&mut *turn.conn().await, token, who, turn.now()).await?;
     let person = &joined.person;
-    let now = db::instant(turn.now());
+    let now = turn.now();
     let notice = texts::joined_notice(
         &admin::label(person),
         person.role,
@@ -104,7 +103,7 @@ async fn join(ctx: &BotContext, turn: &Turn, user: &User, token: &str) -> anyhow
         &ctx.settings,
         &notice,
         Some(person.telegram_id),
-        &now,
+        now,
     )
     .await?;
     send_menu(turn, person).await?;

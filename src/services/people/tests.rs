@@ -7,7 +7,9 @@ use sqlx::sqlite::SqliteConnectOptions;
 
 use super::*;
 
-const AT: &str = "2024-03-18T01:00:00Z";
+fn at() -> DateTime<Utc> {
+    "2024-03-18T01:00:00Z".parse().unwrap()
+}
 
 fn card(id: i64, no: i64) -> ProjectCard {
     ProjectCard {
@@ -50,10 +52,10 @@ async fn a_second_current_assignment_is_refused_in_words() {
         .unwrap();
     db::MIGRATOR.run(&mut conn).await.unwrap();
     let (project, person) = (card(7, 3), contact(12));
-    assignments::insert(&mut conn, 7, 12, AssignmentRole::Lead, AT)
+    assignments::insert(&mut conn, 7, 12, AssignmentRole::Lead, at())
         .await
         .unwrap();
-    let error = assignments::insert(&mut conn, 7, 12, AssignmentRole::Co, AT)
+    let error = assignments::insert(&mut conn, 7, 12, AssignmentRole::Co, at())
         .await
         .unwrap_err();
     let shown = assigned_meanwhile(error, &project, &person)
@@ -68,8 +70,8 @@ async fn a_second_current_assignment_is_refused_in_words() {
         Some(AssignmentRole::Lead)
     );
 
-    assignments::end(&mut conn, 7, 12, AT).await.unwrap();
-    assignments::insert(&mut conn, 7, 12, AssignmentRole::Co, AT)
+    assignments::end(&mut conn, 7, 12, at()).await.unwrap();
+    assignments::insert(&mut conn, 7, 12, AssignmentRole::Co, at())
         .await
         .unwrap();
     let other = assigned_meanwhile(sqlx::Error::RowNotFound, &project, &person);

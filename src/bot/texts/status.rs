@@ -1,0 +1,57 @@
+//! What `minsheng status` prints for an operator.
+
+use std::fmt::Write;
+
+use chrono_tz::Tz;
+
+use crate::db::inbox::StateCount;
+use crate::services::status::Health;
+
+use super::local_time;
+
+/// `minsheng status`: the queues, the last update in and message out (local time), and who
+/// can no longer be reached.
+pub fn health(health: &Health, tz: Tz) -> String {
+    let counts = |rows: &[StateCount]| {
+        if rows.is_empty() {
+            "空".to_owned()
+        } else {
+            rows.iter()
+                .map(|row| format!("{} {}", row.state, row.count))
+                .collect::<Vec<_>>()
+                .join("，")
+        }
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "收件箱（inbox）：{}", counts(&health.inbox));
+    let _ = writeln!(out, "发件箱（outbox）：{}", counts(&health.outbox));
+    let _ = writeln!(
+        out,
+        "最近收到更新：{}",
+        health
+            .last_received
+            .map_or("无".to_owned(), |at| local_time(at, tz))
+    );
+    let _ = writeln!(
+        out,
+        "最近发出消息：{}",
+        health
+            .last_sent
+            .map_or("无".to_owned(), |at| local_time(at, tz))
+    );
+    if health.unreachable.is_empty() {
+        let _ = writeln!(out, "无法送达的人员：无");
+    } else {
+        let _ = writeln!(out, "无法送达的人员：");
+        for person in &health.unreachable {
+            let _ = writeln!(
+                out,
+                "  {}（{}，Telegram {}）",
+                person.display_name,
+                person.role.as_str(),
+                person.telegram_id
+            );
+        }
+    }
+    out
+}
