@@ -11,6 +11,9 @@
 //!   `AssignmentRole::label`, `Colour::label`, `Figure::shown`). No I/O, no clock reads.
 //! - [`db`] is SQL only: connecting (WAL, foreign keys, busy timeout), migrations, one small
 //!   function per query, each taking an executor so callers compose them in one transaction.
+//!   Roles, statuses and kinds are bound and read as their enums; instants go in and come out
+//!   as `DateTime<Utc>`, stored as `db::instant` writes them (the SQL compares them as text);
+//!   rows are named structs.
 //! - [`services`] is where domain and storage meet, and decides: what of the weekly cycle is
 //!   due ([`services::cycle::due`] → `Vec<Due>`), a digest as numbers, colours and reasons
 //!   ([`services::digest::build`] → `Digest`), the ledger's data, who the admins are. It
@@ -23,7 +26,9 @@
 //! - [`bot`] is Telegram only: the handler tree (`bot/handlers/`, one file per role: public,
 //!   admin, views, cycle), the report conversation (`bot/report/`: state, ask, receive,
 //!   submit, around one `Conversation` value), commands, keyboards (all callback data), and every
-//!   string a person sees ([`bot::texts`], one file per feature). [`bot::turn::Turn`] is one
+//!   string a person sees ([`bot::texts`], one file per feature, the operator's `minsheng status`
+//!   too). Button presses branch in the tree like commands: report, invite, or not ours.
+//!   [`bot::turn::Turn`] is one
 //!   update's transaction; [`bot::outgoing::Outgoing`] is a queued Bot API call.
 //! - [`runtime`] is the long-running plumbing: the update listener (inbox), the processor that
 //!   feeds handlers (retrying the machine's failures, [`runtime::failure`], setting bugs aside),
