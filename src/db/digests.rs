@@ -18,6 +18,17 @@ pub async fn leaders(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Recipient>
         .await
 }
 
+/// When a person was admitted.
+pub async fn joined_at(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+) -> sqlx::Result<chrono::DateTime<chrono::Utc>> {
+    sqlx::query_scalar("SELECT joined_at FROM people WHERE id = ?")
+        .bind(person_id)
+        .fetch_one(conn)
+        .await
+}
+
 /// Whether a person already has the digest (`dekad`) or summary (`quarter`) of a period.
 pub async fn exists(
     conn: &mut SqliteConnection,

@@ -14,7 +14,7 @@ use crate::db::{self, plan::PlanRow};
 use crate::domain::dekad::Period;
 use crate::jobs::cycle::part_key;
 use crate::jobs::files;
-use crate::services::digest::{self, Issue, Reader};
+use crate::services::digest::{self, DuePeriod, Issue, Reader};
 
 /// Queues the digest of the 旬 just ended to every leader (in their scope, to their digest
 /// chat) and every admin (the whole plan), once each; caught up if the bot was down on the day.
@@ -24,7 +24,7 @@ pub async fn run_due(
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     match digest::dekad_due(settings, now) {
-        Some(period) => deliver(pool, settings, period, now).await,
+        Some(due) => deliver(pool, settings, due, now).await,
         None => Ok(0),
     }
 }
@@ -37,16 +37,21 @@ pub async fn run_quarter_due(
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     match digest::quarter_due(pool, settings, now).await? {
-        Some(period) => deliver(pool, settings, period, now).await,
+        Some(due) => deliver(pool, settings, due, now).await,
         None => Ok(0),
     }
 }
 
 /// The words of a digest or a quarter's summary.
 pub fn text_of(issue: &Issue) -> String {
-    match &issue.raised {
+    let text = match &issue.raised {
         Some(raised) => say::quarter(&issue.digest, raised),
         None => say::digest(&issue.digest),
+    };
+    if issue.late {
+        say::marked_late(&text)
+    } else {
+        text
     }
 }
 
@@ -66,25 +71,37 @@ pub async fn preview(
 }
 
 /// Builds, queues (with the chart and the ledger) and stores a period's digest for every
-/// reader who has not had it yet.
+/// reader who has not had it yet, if it is still news: within [`digest::CATCH_UP`] of its due
+/// time, inside its plan's dates, after the plan's first prompt, and for readers admitted
+/// before it ended. One sent after its due day says 补发.
 async fn deliver(
     pool: &SqlitePool,
     settings: &Settings,
-    period: Period,
+    due: DuePeriod,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
+    let local = now.with_timezone(&settings.timezone).naive_local();
+    if !due.still_news(local) {
+        return Ok(0);
+    }
+    let period = due.period;
     let mut tx = db::begin_write(pool).await?;
     let Some(plan) = digest::plan_of(&mut tx, period).await? else {
         return Ok(0);
     };
+    if !digest::after_first_prompt(&mut tx, settings, &plan, period).await? {
+        return Ok(0);
+    }
+    let ended = digest::end_of(settings, period);
     let mut sent = 0;
     // Admins share one workbook of the whole plan.
     let mut whole_plan: Option<(PathBuf, String)> = None;
     for reader in digest::readers(&mut tx).await? {
-        if digest::had(&mut tx, &plan, &reader, period).await? {
+        if reader.joined_at >= ended || digest::had(&mut tx, &plan, &reader, period).await? {
             continue;
         }
-        let issue = digest::issue_for(&mut tx, settings, &plan, &reader, period, now).await?;
+        let mut issue = digest::issue_for(&mut tx, settings, &plan, &reader, period, now).await?;
+        issue.late = due.late(local);
         let text = text_of(&issue);
         let out = Delivery {
             period,

@@ -22,7 +22,10 @@ use crate::services::reporting;
 
 mod due;
 
-pub use due::{Reader, dekad_due, kind_and_step, quarter_due, readers};
+pub use due::{
+    CATCH_UP, DuePeriod, Reader, after_first_prompt, dekad_due, end_of, kind_and_step, quarter_due,
+    readers,
+};
 
 /// One project's line in a digest.
 #[derive(Debug, Clone)]
@@ -205,13 +208,16 @@ pub struct Issue {
     pub digest: Digest,
     /// The difficulties raised in the quarter, oldest first; `None` for a 旬.
     pub raised: Option<Vec<Difficulty>>,
+    /// Sent after its due day (the bot was down): its header says 补发.
+    pub late: bool,
 }
 
-/// The plan a period's digests belong to, if it had started by the period's end.
+/// The plan a period's digests belong to: one whose dates the period falls within (a
+/// period after the plan's end, or before its start, has no digest).
 pub async fn plan_of(conn: &mut SqliteConnection, period: Period) -> sqlx::Result<Option<PlanRow>> {
     Ok(plan::plan_on(conn, period.end)
         .await?
-        .filter(|plan| period.end >= plan.starts_on))
+        .filter(|plan| period.end >= plan.starts_on && period.start <= plan.ends_on))
 }
 
 /// Whether `reader` has had the period's digest already.
@@ -242,6 +248,7 @@ pub async fn issue_for(
             Ok(Issue {
                 digest,
                 raised: None,
+                late: false,
             })
         }
         Kind::Quarter => quarter(conn, settings, plan, scope, period).await,
@@ -330,6 +337,7 @@ pub async fn quarter(
     Ok(Issue {
         digest,
         raised: Some(raised),
+        late: false,
     })
 }
 
@@ -341,7 +349,7 @@ pub async fn on_demand(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Digest>> {
     let today = now.with_timezone(&settings.timezone).date_naive();
-    let Some(plan) = plan::plan_on(conn, today).await? else {
+    let Some(plan) = plan_of(conn, Period::dekad_of(today)).await? else {
         return Ok(None);
     };
     let scope = match person {
@@ -394,9 +402,9 @@ pub async fn preview(
         Period::dekad_of(today)
     };
     let mut conn = pool.acquire().await?;
-    let plan = plan::plan_on(&mut conn, period.end)
+    let plan = plan_of(&mut conn, period)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("数据库中还没有任何年度计划"))?;
+        .ok_or_else(|| anyhow::anyhow!("{}不在任何年度计划的起止日期内", period.label()))?;
     let (scope, previous) = match leader {
         Some(telegram_id) => {
             let person = crate::db::people::by_telegram_id(&mut conn, telegram_id)
@@ -432,5 +440,6 @@ pub async fn preview(
     Ok(Issue {
         digest,
         raised: None,
+        late: false,
     })
 }

@@ -102,6 +102,15 @@ impl TestApp {
         Self::launch(api, dir, clock, adjust).await
     }
 
+    /// Like [`TestApp::spawn`], first started at `rfc3339`: a fresh install on that day, the
+    /// admin admitted then.
+    pub async fn spawn_at(rfc3339: &str) -> Self {
+        let api = FakeApi::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(at(rfc3339)));
+        Self::launch(api, dir, clock, App::without_heartbeat).await
+    }
+
     /// The bot with no loop running in the background: the test handles updates and sends
     /// messages with [`TestApp::drain`], and then knows that nothing more comes.
     pub async fn spawn_stepped() -> Self {
@@ -144,6 +153,16 @@ impl TestApp {
     pub async fn restart(self) -> Self {
         let read = std::mem::take(&mut *self.read.lock().unwrap());
         let app = self.restart_with(App::without_heartbeat).await;
+        *app.read.lock().unwrap() = read;
+        app
+    }
+
+    /// Stops the bot, lets the clock reach `rfc3339` while it is down, and starts it again.
+    pub async fn halted_until(self, rfc3339: &str) -> Self {
+        let read = std::mem::take(&mut *self.read.lock().unwrap());
+        let (api, dir, clock) = self.halt().await;
+        clock.set(at(rfc3339));
+        let app = Self::launch(api, dir, clock, App::without_heartbeat).await;
         *app.read.lock().unwrap() = read;
         app
     }

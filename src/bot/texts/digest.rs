@@ -168,6 +168,14 @@ pub fn quarter(d: &Digest, raised: &[Difficulty]) -> String {
     out
 }
 
+/// A digest sent after its due day: "（补发）" closes its header line.
+pub fn marked_late(text: &str) -> String {
+    match text.split_once('\n') {
+        Some((header, rest)) => format!("{header}（补发）\n{rest}"),
+        None => format!("{text}（补发）"),
+    }
+}
+
 /// The colour changes, a line each ("· 项目 3 由黄转蓝"), or `none` when there are none.
 fn push_changes(out: &mut String, d: &Digest, none: &str) {
     if d.changes.is_empty() {

@@ -22,7 +22,7 @@ pub fn ledger_on_its_way() -> &'static str {
 }
 
 pub fn nothing_to_digest() -> &'static str {
-    "还没有载入任何年度计划，暂无调度情况。"
+    "当前没有进行中的年度计划，暂无调度情况。"
 }
 
 fn contacts(list: &[Contact]) -> String {
