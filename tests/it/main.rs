@@ -2,6 +2,7 @@
 //! on a real SQLite database per test.
 
 mod answers;
+mod briefing;
 mod cli;
 mod cycle;
 mod delivery;

@@ -1,10 +1,23 @@
-//! The ten-day digest's words.
+//! The ten-day digest's words: a briefing a leader reads in two minutes (SPEC.md §6). A header
+//! with whose scope, one summary line, red and yellow with their reasons against 序时进度, open
+//! difficulties, missed deadlines, the rest on one line, and what changed. Long lists are cut
+//! and counted, so a plan of any size stays one or two messages.
 
+use crate::bot::outgoing::utf16_len;
 use crate::db::plan::MetricRow;
+use crate::domain::colour::{Colour, State};
 use crate::domain::metric::{Figure, MetricKind, format_number};
-use crate::services::digest::{Difficulty, Digest};
+use crate::services::digest::{Difficulty, Digest, Missed, ProjectState, ScopePart};
 
 use super::short_date as day;
+
+/// The red and yellow projects listed in full take at most this many UTF-16 units; the rest
+/// are counted.
+const LISTED_BUDGET: usize = 2600;
+/// Project numbers listed on one line before the rest are elided.
+const MAX_NUMBERS: usize = 30;
+/// Difficulties, missed deadlines and changes listed before the rest are counted.
+const MAX_ITEMS: usize = 10;
 
 /// A metric's figure as value/target with its unit ("4/6处"), 是/否, or 未填.
 pub fn figure(metric: &MetricRow, value: Option<f64>) -> String {
@@ -22,163 +35,482 @@ pub fn figure(metric: &MetricRow, value: Option<f64>) -> String {
     }
 }
 
-/// A project's metrics as "name value（percent%）".
-fn figures(metrics: &[Figure]) -> Vec<String> {
+/// A project's figures against its targets: "3/20名（15%）" alone, each with its name when the
+/// project has several.
+fn figures(metrics: &[Figure]) -> String {
+    let named = metrics.len() > 1;
     metrics
         .iter()
-        .map(|f| match f.percent {
-            Some(percent) => format!("{} {}（{percent:.0}%）", f.name, f.shown()),
-            None => format!("{} {}", f.name, f.shown()),
+        .map(|f| {
+            let shown = match f.percent {
+                Some(percent) if f.kind != MetricKind::YesNo => {
+                    format!("{}（{percent:.0}%）", f.shown())
+                }
+                _ => f.shown(),
+            };
+            if named {
+                format!("{} {shown}", f.name)
+            } else {
+                shown
+            }
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
-pub fn digest(d: &Digest) -> String {
-    let mut out = format!(
-        "📊 {} · {}调度（{}—{}）",
+/// The header: plan, period and dates (with the day measured at for a digest so far), 补发 when
+/// late, and whose scope in words.
+fn header(d: &Digest, icon: &str, kind: &str, late: bool) -> String {
+    let so_far = if d.so_far {
+        format!("，截至{}", day(d.as_of))
+    } else {
+        String::new()
+    };
+    format!(
+        "{icon} {} · {}{kind}（{}—{}{so_far}）{}\n{}",
         d.plan_name,
         d.period.label(),
         day(d.period.start),
-        day(d.period.end)
+        day(d.period.end),
+        if late { "（补发）" } else { "" },
+        scope(d.scope.as_deref())
+    )
+}
+
+/// "分管：一、助老扶老提升改造项目；12. 新能源智慧充电站及智慧停车场项目", or 全部项目.
+fn scope(parts: Option<&[ScopePart]>) -> String {
+    let Some(parts) = parts else {
+        return "全部项目".to_owned();
+    };
+    let words: Vec<String> = parts
+        .iter()
+        .map(|part| match part {
+            ScopePart::Category { numeral, name } => format!("{numeral}、{name}"),
+            ScopePart::Project { no, title } => format!("{no}. {title}"),
+        })
+        .collect();
+    if words.is_empty() {
+        "分管：无".to_owned()
+    } else {
+        format!("分管：{}", words.join("；"))
+    }
+}
+
+/// "红 1 · 黄 1 · 蓝 3 · 未报送 1 · 未指派 1" (未指派 only when there are some).
+fn states(d: &Digest) -> String {
+    let mut out = format!(
+        "红 {} · 黄 {} · 蓝 {} · 未报送 {}",
+        d.count(State::Colour(Colour::Red)),
+        d.count(State::Colour(Colour::Yellow)),
+        d.count(State::Colour(Colour::Blue)),
+        d.count(State::Unreported)
     );
+    let unassigned = d.count(State::NoContact);
+    if unassigned > 0 {
+        out.push_str(&format!(" · 未指派 {unassigned}"));
+    }
+    out
+}
+
+/// The summary line: reports expected and received, states, open difficulties, missed.
+fn summary(d: &Digest) -> String {
     let rate = if d.expected == 0 {
-        "本旬没有应报的周报".to_owned()
+        format!("应报 0 · 实报 {}", d.received)
     } else {
         format!(
-            "{}/{}（{:.0}%）",
-            d.received,
+            "应报 {} · 实报 {} · 报送率 {:.0}%",
             d.expected,
+            d.received,
             d.received as f64 * 100.0 / d.expected as f64
         )
     };
-    out.push_str(&format!("\n报送率：{rate}"));
-    let count = |c| d.projects.iter().filter(|p| p.colour == c).count();
-    use crate::domain::colour::Colour::{Blue, Red, Yellow};
+    format!(
+        "{rate}；{}；待协调问题 {}；逾期 {}",
+        states(d),
+        d.difficulties.len(),
+        missed_lines(&d.missed).len()
+    )
+}
+
+/// Numbers joined with 、, elided after the first few.
+fn numbers<'a>(projects: impl Iterator<Item = &'a ProjectState>) -> String {
+    let all: Vec<String> = projects.map(|p| p.no.to_string()).collect();
+    let mut shown = all[..all.len().min(MAX_NUMBERS)].join("、");
+    if all.len() > MAX_NUMBERS {
+        shown.push_str("、…");
+    }
+    shown
+}
+
+/// A red or yellow project on two lines: number, title, lead unit; its reasons and figures
+/// against 序时进度.
+fn project_lines(p: &ProjectState) -> String {
+    let mut second = p.reasons.join("；");
+    if !p.metrics.is_empty() {
+        second.push_str(&format!(
+            "；{}，序时进度{:.0}%",
+            figures(&p.metrics),
+            p.expected
+        ));
+    }
+    format!(
+        "{} {}. {}（{}）\n   {second}",
+        p.state.emoji(),
+        p.no,
+        p.title,
+        p.lead_unit
+    )
+}
+
+/// Red, then yellow, within a budget, the rest counted; then the projects without a report on
+/// one line. `None` when nothing needs attention.
+fn attention(d: &Digest) -> Option<String> {
+    let mut lines = Vec::new();
+    let mut used = 0;
+    let (mut red_left, mut yellow_left) = (0, 0);
+    for p in &d.projects {
+        match p.state {
+            State::Colour(Colour::Red) | State::Colour(Colour::Yellow) => {}
+            _ => continue,
+        }
+        let text = project_lines(p);
+        if used + utf16_len(&text) > LISTED_BUDGET || red_left + yellow_left > 0 {
+            match p.state {
+                State::Colour(Colour::Red) => red_left += 1,
+                _ => yellow_left += 1,
+            }
+            continue;
+        }
+        used += utf16_len(&text) + 1;
+        lines.push(text);
+    }
+    if red_left + yellow_left > 0 {
+        lines.push(format!(
+            "另有红色 {red_left} 项、黄色 {yellow_left} 项未列出，详见台账"
+        ));
+    }
+    let unreported = d.projects.iter().filter(|p| p.state == State::Unreported);
+    let unassigned = d.projects.iter().filter(|p| p.state == State::NoContact);
+    let mut quiet = Vec::new();
+    if d.count(State::Unreported) > 0 {
+        quiet.push(format!(
+            "{}：{}",
+            State::Unreported.label(),
+            numbers(unreported)
+        ));
+    }
+    if d.count(State::NoContact) > 0 {
+        quiet.push(format!(
+            "{}：{}",
+            State::NoContact.label(),
+            numbers(unassigned)
+        ));
+    }
+    if !quiet.is_empty() {
+        lines.push(format!(
+            "{} {}",
+            State::Unreported.emoji(),
+            quiet.join("；")
+        ));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// A section: its title, then its lines, or 无.
+fn section(out: &mut String, title: &str, body: Option<String>) {
+    out.push_str(&format!("\n\n{title}："));
+    match body {
+        Some(body) => {
+            out.push('\n');
+            out.push_str(&body);
+        }
+        None => out.push('无'),
+    }
+}
+
+/// Lines of a list, the first few, the rest counted ("另有 3 条").
+fn capped(items: Vec<String>, unit: &str) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let more = items.len().saturating_sub(MAX_ITEMS);
+    let mut lines: Vec<String> = items.into_iter().take(MAX_ITEMS).collect();
+    if more > 0 {
+        lines.push(format!("· 另有 {more} {unit}"));
+    }
+    Some(lines.join("\n"))
+}
+
+/// "· 1. 发展软环境保障局：部分老人不同意入户改造（6月12日提出，已9天）".
+fn open_difficulties(d: &Digest) -> Option<String> {
+    let items = d
+        .difficulties
+        .iter()
+        .map(|x| {
+            format!(
+                "· {}. {}：{}（{}提出，已{}天）",
+                x.no,
+                x.unit,
+                x.text,
+                day(x.raised_on),
+                x.days_open
+            )
+        })
+        .collect();
+    capped(items, "条")
+}
+
+/// The missed deadlines, one line per project and contact, with the weeks in a row.
+fn missed_lines(missed: &[Missed]) -> Vec<(i64, &str, &str, u32)> {
+    let mut lines: Vec<(i64, &str, &str, u32)> = Vec::new();
+    for m in missed {
+        match lines
+            .iter_mut()
+            .find(|l| (l.0, l.1, l.2) == (m.no, m.unit.as_str(), m.contact.as_str()))
+        {
+            Some(line) => line.3 = line.3.max(m.weeks),
+            None => lines.push((m.no, &m.unit, &m.contact, m.weeks)),
+        }
+    }
+    lines.sort_by_key(|l| l.0);
+    lines
+}
+
+/// "· 4. 发展软环境保障局 孙八，连续2周".
+fn late_units(d: &Digest) -> Option<String> {
+    let items = missed_lines(&d.missed)
+        .into_iter()
+        .map(|(no, unit, contact, weeks)| match weeks {
+            0 => format!("· {no}. {unit} {contact}"),
+            1 => format!("· {no}. {unit} {contact}，1周"),
+            n => format!("· {no}. {unit} {contact}，连续{n}周"),
+        })
+        .collect();
+    capped(items, "个单位")
+}
+
+/// "其余 3 项按序时推进（2、3、10）", or nothing when no project is blue.
+fn rest(d: &Digest) -> Option<String> {
+    let blue = State::Colour(Colour::Blue);
+    let count = d.count(blue);
+    (count > 0).then(|| {
+        let on_track = d.projects.iter().filter(|p| p.state == blue);
+        format!("其余 {count} 项按序时推进（{}）", numbers(on_track))
+    })
+}
+
+/// A figure's move: "2→3名", "否→是", with the metric's name when the project has several.
+fn moved(figure: &Figure, before: f64, named: bool) -> String {
+    let value = |v: f64| match figure.kind {
+        MetricKind::YesNo => (if v > 0.0 { "是" } else { "否" }).to_owned(),
+        _ => format_number(v),
+    };
+    let now = figure.value.map(value).unwrap_or_default();
+    let unit = match figure.kind {
+        MetricKind::YesNo => "",
+        _ => figure.unit.as_deref().unwrap_or(""),
+    };
+    let name = if named {
+        format!("{} ", figure.name)
+    } else {
+        String::new()
+    };
+    format!("{name}{}→{now}{unit}", value(before))
+}
+
+/// State changes a line each, then the figures that moved on one line.
+fn changes(d: &Digest) -> Option<String> {
+    if !d.compared {
+        return Some("首次调度，无可比较".to_owned());
+    }
+    let items: Vec<String> = d
+        .changes
+        .iter()
+        .map(|c| {
+            format!(
+                "· {}. {} 由{}转{}",
+                c.no,
+                c.title,
+                c.before.label(),
+                c.now.label()
+            )
+        })
+        .collect();
+    let mut lines: Vec<String> = capped(items, "项状态变化").into_iter().collect();
+    if !d.moves.is_empty() {
+        let shown: Vec<String> = d
+            .moves
+            .iter()
+            .take(MAX_ITEMS)
+            .map(|m| {
+                let named = m.figures.len() > 1
+                    || d.projects
+                        .iter()
+                        .any(|p| p.no == m.no && p.metrics.len() > 1);
+                let figures: Vec<String> = m
+                    .figures
+                    .iter()
+                    .map(|(figure, before)| moved(figure, *before, named))
+                    .collect();
+                format!("{}. {}", m.no, figures.join("、"))
+            })
+            .collect();
+        let more = d.moves.len().saturating_sub(MAX_ITEMS);
+        let more = if more > 0 {
+            format!("；另有 {more} 项")
+        } else {
+            String::new()
+        };
+        lines.push(format!("· 数据变化：{}{more}", shown.join("；")));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// The ten-day digest as a briefing (for /digest, a digest so far).
+pub fn digest(d: &Digest) -> String {
+    briefing(d, false)
+}
+
+/// The ten-day digest as a briefing; `late` when caught up after downtime (补发).
+pub fn briefing(d: &Digest, late: bool) -> String {
+    let mut out = header(d, "📊", "调度", late);
+    out.push('\n');
+    out.push_str(&summary(d));
+    section(&mut out, "需关注", attention(d));
+    section(&mut out, "待协调的困难问题", open_difficulties(d));
+    section(&mut out, "未按时报送", late_units(d));
+    if let Some(rest) = rest(d) {
+        out.push_str(&format!("\n\n{rest}"));
+    }
+    let changes = changes(d).unwrap_or_else(|| "无变化".to_owned());
+    let joiner = if changes.starts_with('·') { "\n" } else { "" };
+    out.push_str(&format!("\n\n与上次调度相比：{joiner}{changes}"));
+    out
+}
+
+/// The quarter's summary, under the same rules: states at its end and the difficulties of the
+/// quarter first, then the projects at risk, completion against the year's targets, changes
+/// against the quarter before, and the difficulties raised in it.
+pub fn quarter(d: &Digest, raised: &[Difficulty], late: bool) -> String {
+    let mut out = header(d, "📈", "专题", late);
+    let resolved = raised.iter().filter(|x| x.resolved).count();
     out.push_str(&format!(
-        "\n🔴 红 {} · 🟡 黄 {} · 🔵 蓝 {}",
-        count(Red),
-        count(Yellow),
-        count(Blue)
+        "\n季度末：{}；本季度提出困难问题 {}（已解决 {resolved}）",
+        states(d),
+        raised.len()
     ));
-    for p in &d.projects {
-        out.push_str(&format!(
-            "\n\n{} 项目 {} {}（{}）",
-            p.colour.emoji(),
-            p.no,
-            p.title,
-            p.lead_unit
-        ));
-        if p.colour != Blue || !p.reasons.is_empty() {
-            out.push_str(&format!("\n   {}", p.reasons.join("；")));
-        }
-        let figures = figures(&p.metrics);
-        if !p.metrics.is_empty() {
-            out.push_str(&format!(
-                "\n   {}；时序 {:.0}%",
-                figures.join("；"),
-                p.expected
-            ));
-        }
-    }
-    out.push_str("\n\n未按时报送：");
-    if d.missed.is_empty() {
-        out.push('无');
-    }
-    for m in &d.missed {
-        out.push_str(&format!(
-            "\n· {}截止 项目 {} — {} {}",
-            day(m.deadline),
-            m.no,
-            m.unit,
-            m.contact
-        ));
-    }
-    out.push_str("\n\n待协调的困难问题：");
-    if d.difficulties.is_empty() {
-        out.push('无');
-    }
-    for difficulty in &d.difficulties {
-        let raised = difficulty.raised_on.map(day).unwrap_or_default();
-        out.push_str(&format!(
-            "\n· 项目 {}：{}（{raised}提出）",
-            difficulty.no, difficulty.text
-        ));
-    }
-    out.push_str("\n\n与上次调度相比：");
-    push_changes(&mut out, d, "颜色无变化");
-    out
-}
-
-/// The quarter's summary: completion against the year's targets, colours against the
-/// quarter before, projects at risk, and the difficulties raised in the quarter.
-pub fn quarter(d: &Digest, raised: &[Difficulty]) -> String {
-    use crate::domain::colour::Colour::Blue;
-    let mut out = format!(
-        "📈 {} · {}专题（{}—{}）\n全年目标完成情况：",
-        d.plan_name,
-        d.period.label(),
-        day(d.period.start),
-        day(d.period.end)
+    section(&mut out, "可能无法按期完成的项目", attention(d));
+    let completion: Vec<String> = d
+        .projects
+        .iter()
+        .filter(|p| p.state.colour().is_some() && !p.metrics.is_empty())
+        .map(|p| format!("· {}. {}：{}", p.no, p.title, figures(&p.metrics)))
+        .collect();
+    section(
+        &mut out,
+        "全年目标完成情况",
+        capped(completion, "项，详见台账"),
     );
-    for p in &d.projects {
-        let figures = figures(&p.metrics);
-        let figures = if figures.is_empty() {
-            "按进度跟踪".to_owned()
-        } else {
-            figures.join("；")
-        };
-        out.push_str(&format!(
-            "\n{} 项目 {} {}：{figures}",
-            p.colour.emoji(),
-            p.no,
-            p.title
-        ));
-    }
-    out.push_str("\n\n颜色变化（与上季度末相比）：");
-    push_changes(&mut out, d, "无");
-    out.push_str("\n\n可能无法按期完成的项目：");
-    let at_risk: Vec<_> = d.projects.iter().filter(|p| p.colour != Blue).collect();
-    if at_risk.is_empty() {
-        out.push('无');
-    }
-    for p in at_risk {
-        out.push_str(&format!(
-            "\n· 项目 {} {}：{}",
-            p.no,
-            p.title,
-            p.reasons.join("；")
-        ));
-    }
-    out.push_str("\n\n本季度提出的困难问题：");
-    if raised.is_empty() {
-        out.push('无');
-    }
-    for difficulty in raised {
-        let at = difficulty.raised_on.map(day).unwrap_or_default();
-        let state = if difficulty.resolved {
-            "已解决"
-        } else {
-            "未解决"
-        };
-        out.push_str(&format!(
-            "\n· 项目 {}：{}（{at}提出，{state}）",
-            difficulty.no, difficulty.text
-        ));
-    }
+    let changes = if d.compared {
+        d.changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "· {}. {} 由{}转{}",
+                    c.no,
+                    c.title,
+                    c.before.label(),
+                    c.now.label()
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    section(
+        &mut out,
+        "颜色变化（与上季度末相比）",
+        capped(changes, "项"),
+    );
+    let raised: Vec<String> = raised
+        .iter()
+        .map(|x| {
+            let state = if x.resolved { "已解决" } else { "未解决" };
+            format!(
+                "· {}. {}：{}（{}提出，{state}）",
+                x.no,
+                x.unit,
+                x.text,
+                day(x.raised_on)
+            )
+        })
+        .collect();
+    section(&mut out, "本季度提出的困难问题", capped(raised, "条"));
     out
 }
 
-/// The colour changes, a line each ("· 项目 3 由黄转蓝"), or `none` when there are none.
-fn push_changes(out: &mut String, d: &Digest, none: &str) {
-    if d.changes.is_empty() {
-        out.push_str(none);
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::domain::dekad::Period;
+
+    fn empty(day: &str) -> Digest {
+        let day: NaiveDate = day.parse().unwrap();
+        Digest {
+            period: Period::dekad_of(day),
+            plan_name: "济宁高新区2024年重点民生实事".to_owned(),
+            scope: None,
+            as_of: day,
+            so_far: false,
+            received: 0,
+            expected: 0,
+            projects: Vec::new(),
+            missed: Vec::new(),
+            difficulties: Vec::new(),
+            changes: Vec::new(),
+            moves: Vec::new(),
+            compared: false,
+        }
     }
-    for change in &d.changes {
-        out.push_str(&format!(
-            "\n· 项目 {} 由{}转{}",
-            change.no,
-            change.before.label(),
-            change.now.label()
-        ));
+
+    #[test]
+    fn a_late_digest_says_so_right_after_its_period() {
+        let d = empty("2024-03-10");
+        let header = |text: String| text.lines().next().unwrap().to_owned();
+        assert_eq!(
+            header(briefing(&d, true)),
+            "📊 济宁高新区2024年重点民生实事 · 2024年3月上旬调度（3月1日—3月10日）（补发）"
+        );
+        assert_eq!(
+            header(briefing(&d, false)),
+            "📊 济宁高新区2024年重点民生实事 · 2024年3月上旬调度（3月1日—3月10日）"
+        );
+        let q = Digest {
+            period: Period::quarter_of("2024-03-31".parse().unwrap()),
+            ..empty("2024-03-31")
+        };
+        assert!(
+            header(quarter(&q, &[], true)).ends_with("专题（1月1日—3月31日）（补发）"),
+            "{}",
+            quarter(&q, &[], true)
+        );
+    }
+
+    #[test]
+    fn a_digest_so_far_says_the_day_it_measures_at() {
+        let d = Digest {
+            so_far: true,
+            as_of: "2024-03-06".parse().unwrap(),
+            ..empty("2024-03-06")
+        };
+        assert!(
+            briefing(&d, false).starts_with(
+                "📊 济宁高新区2024年重点民生实事 · 2024年3月上旬调度（3月1日—3月10日，截至3月6日）\n全部项目\n应报 0 · 实报 0；红 0 · 黄 0 · 蓝 0 · 未报送 0；待协调问题 0；逾期 0"
+            ),
+            "{}",
+            briefing(&d, false)
+        );
     }
 }
