@@ -7,9 +7,13 @@ use crate::bot::outgoing::utf16_len;
 use crate::db::plan::MetricRow;
 use crate::domain::colour::{Colour, State};
 use crate::domain::metric::{Figure, MetricKind, format_number};
-use crate::services::digest::{Difficulty, Digest, Missed, ProjectState, ScopePart};
+use crate::services::digest::{Digest, Missed, ProjectState, ScopePart};
 
 use super::short_date as day;
+
+mod quarter;
+
+pub use quarter::quarter;
 
 /// The red and yellow projects listed in full take at most this many UTF-16 units; the rest
 /// are counted.
@@ -385,67 +389,6 @@ pub fn briefing(d: &Digest, late: bool) -> String {
     let changes = changes(d).unwrap_or_else(|| "无变化".to_owned());
     let joiner = if changes.starts_with('·') { "\n" } else { "" };
     out.push_str(&format!("\n\n与上次调度相比：{joiner}{changes}"));
-    out
-}
-
-/// The quarter's summary, under the same rules: states at its end and the difficulties of the
-/// quarter first, then the projects at risk, completion against the year's targets, changes
-/// against the quarter before, and the difficulties raised in it.
-pub fn quarter(d: &Digest, raised: &[Difficulty], late: bool) -> String {
-    let mut out = header(d, "📈", "专题", late);
-    let resolved = raised.iter().filter(|x| x.resolved).count();
-    out.push_str(&format!(
-        "\n季度末：{}；本季度提出困难问题 {}（已解决 {resolved}）",
-        states(d),
-        raised.len()
-    ));
-    section(&mut out, "可能无法按期完成的项目", attention(d));
-    let completion: Vec<String> = d
-        .projects
-        .iter()
-        .filter(|p| p.state.colour().is_some() && !p.metrics.is_empty())
-        .map(|p| format!("· {}. {}：{}", p.no, p.title, figures(&p.metrics)))
-        .collect();
-    section(
-        &mut out,
-        "全年目标完成情况",
-        capped(completion, "项，详见台账"),
-    );
-    let changes = if d.compared {
-        d.changes
-            .iter()
-            .map(|c| {
-                format!(
-                    "· {}. {} 由{}转{}",
-                    c.no,
-                    c.title,
-                    c.before.label(),
-                    c.now.label()
-                )
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    section(
-        &mut out,
-        "颜色变化（与上季度末相比）",
-        capped(changes, "项"),
-    );
-    let raised: Vec<String> = raised
-        .iter()
-        .map(|x| {
-            let state = if x.resolved { "已解决" } else { "未解决" };
-            format!(
-                "· {}. {}：{}（{}提出，{state}）",
-                x.no,
-                x.unit,
-                x.text,
-                day(x.raised_on)
-            )
-        })
-        .collect();
-    section(&mut out, "本季度提出的困难问题", capped(raised, "条"));
     out
 }
 
