@@ -15,9 +15,13 @@ mod quarter;
 
 pub use quarter::quarter;
 
-/// The red and yellow projects listed in full take at most this many UTF-16 units; the rest
-/// are counted.
-const LISTED_BUDGET: usize = 2600;
+/// A briefing fits one Telegram message (4,096 UTF-16 units, less a margin): the red and yellow
+/// projects listed in full get what the other sections leave, and the rest are counted.
+const MESSAGE_BUDGET: usize = 4000;
+/// The room the red and yellow projects get however long the other sections are.
+const MIN_LISTED: usize = 800;
+/// A difficulty's words shown in a briefing, in characters; the ledger has them whole.
+const DIFFICULTY_CHARS: usize = 40;
 /// Project numbers listed on one line before the rest are elided.
 const MAX_NUMBERS: usize = 30;
 /// Difficulties, missed deadlines and changes listed before the rest are counted.
@@ -166,33 +170,15 @@ fn project_lines(p: &ProjectState) -> String {
     )
 }
 
-/// Red, then yellow, within a budget, the rest counted; then the projects without a report on
-/// one line. `None` when nothing needs attention.
-fn attention(d: &Digest) -> Option<String> {
-    let mut lines = Vec::new();
-    let mut used = 0;
-    let (mut red_left, mut yellow_left) = (0, 0);
-    for p in &d.projects {
-        match p.state {
-            State::Colour(Colour::Red) | State::Colour(Colour::Yellow) => {}
-            _ => continue,
-        }
-        let text = project_lines(p);
-        if used + utf16_len(&text) > LISTED_BUDGET || red_left + yellow_left > 0 {
-            match p.state {
-                State::Colour(Colour::Red) => red_left += 1,
-                _ => yellow_left += 1,
-            }
-            continue;
-        }
-        used += utf16_len(&text) + 1;
-        lines.push(text);
-    }
-    if red_left + yellow_left > 0 {
-        lines.push(format!(
-            "另有红色 {red_left} 项、黄色 {yellow_left} 项未列出，详见台账"
-        ));
-    }
+/// The room left for the red and yellow projects once `others` are written.
+fn room(others: &[&str]) -> usize {
+    let used: usize = others.iter().map(|s| utf16_len(s)).sum();
+    MESSAGE_BUDGET.saturating_sub(used).max(MIN_LISTED)
+}
+
+/// Red, then yellow, within `budget` UTF-16 units, the rest counted; then the projects without
+/// a report on one line. `None` when nothing needs attention.
+fn attention(d: &Digest, budget: usize) -> Option<String> {
     let unreported = d.projects.iter().filter(|p| p.state == State::Unreported);
     let unassigned = d.projects.iter().filter(|p| p.state == State::NoContact);
     let mut quiet = Vec::new();
@@ -210,13 +196,35 @@ fn attention(d: &Digest) -> Option<String> {
             numbers(unassigned)
         ));
     }
-    if !quiet.is_empty() {
+    let quiet =
+        (!quiet.is_empty()).then(|| format!("{} {}", State::Unreported.emoji(), quiet.join("；")));
+    // Room for the quiet line and the count of those not listed.
+    let budget = budget.saturating_sub(quiet.as_deref().map_or(0, utf16_len) + 40);
+    let mut lines = Vec::new();
+    let mut used = 0;
+    let (mut red_left, mut yellow_left) = (0, 0);
+    for p in &d.projects {
+        match p.state {
+            State::Colour(Colour::Red) | State::Colour(Colour::Yellow) => {}
+            _ => continue,
+        }
+        let text = project_lines(p);
+        if used + utf16_len(&text) > budget || red_left + yellow_left > 0 {
+            match p.state {
+                State::Colour(Colour::Red) => red_left += 1,
+                _ => yellow_left += 1,
+            }
+            continue;
+        }
+        used += utf16_len(&text) + 1;
+        lines.push(text);
+    }
+    if red_left + yellow_left > 0 {
         lines.push(format!(
-            "{} {}",
-            State::Unreported.emoji(),
-            quiet.join("；")
+            "另有红色 {red_left} 项、黄色 {yellow_left} 项未列出，详见台账"
         ));
     }
+    lines.extend(quiet);
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
@@ -255,13 +263,27 @@ fn open_difficulties(d: &Digest) -> Option<String> {
                 "· {}. {}：{}（{}提出，已{}天）",
                 x.no,
                 x.unit,
-                x.text,
+                shortened(&x.text),
                 day(x.raised_on),
                 x.days_open
             )
         })
         .collect();
     capped(items, "条")
+}
+
+/// A difficulty's words cut to a few dozen characters, after a 、，；。 where there is one in
+/// the second half, else mid-phrase with an ellipsis.
+fn shortened(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= DIFFICULTY_CHARS {
+        return text.to_owned();
+    }
+    let cut = (DIFFICULTY_CHARS / 2..DIFFICULTY_CHARS)
+        .rev()
+        .find(|&i| "，。；、,;".contains(chars[i]))
+        .unwrap_or(DIFFICULTY_CHARS);
+    format!("{}…", chars[..cut].iter().collect::<String>())
 }
 
 /// The missed deadlines, one line per project and contact, with the weeks in a row.
@@ -377,18 +399,20 @@ pub fn digest(d: &Digest) -> String {
 
 /// The ten-day digest as a briefing; `late` when caught up after downtime (补发).
 pub fn briefing(d: &Digest, late: bool) -> String {
-    let mut out = header(d, "📊", "调度", late);
-    out.push('\n');
-    out.push_str(&summary(d));
-    section(&mut out, "需关注", attention(d));
-    section(&mut out, "待协调的困难问题", open_difficulties(d));
-    section(&mut out, "未按时报送", late_units(d));
+    let head = format!("{}\n{}", header(d, "📊", "调度", late), summary(d));
+    let mut tail = String::new();
+    section(&mut tail, "待协调的困难问题", open_difficulties(d));
+    section(&mut tail, "未按时报送", late_units(d));
     if let Some(rest) = rest(d) {
-        out.push_str(&format!("\n\n{rest}"));
+        tail.push_str(&format!("\n\n{rest}"));
     }
     let changes = changes(d).unwrap_or_else(|| "无变化".to_owned());
     let joiner = if changes.starts_with('·') { "\n" } else { "" };
-    out.push_str(&format!("\n\n与上次调度相比：{joiner}{changes}"));
+    tail.push_str(&format!("\n\n与上次调度相比：{joiner}{changes}"));
+    let mut out = head;
+    let listed = attention(d, room(&[&out, &tail]));
+    section(&mut out, "需关注", listed);
+    out.push_str(&tail);
     out
 }
 
@@ -439,6 +463,18 @@ mod tests {
             "{}",
             quarter(&q, &[], true)
         );
+    }
+
+    #[test]
+    fn a_long_difficulty_is_cut_after_a_pause_where_it_has_one() {
+        assert_eq!(shortened("选址待定"), "选址待定");
+        let long = "第三所幼儿园产权尚未移交，需区自然资源部门协调办理不动产登记，预计影响九月开园，请分管领导协调";
+        assert_eq!(
+            shortened(long),
+            "第三所幼儿园产权尚未移交，需区自然资源部门协调办理不动产登记，预计影响九月开园…"
+        );
+        let unbroken = "一".repeat(60);
+        assert_eq!(shortened(&unbroken).chars().count(), DIFFICULTY_CHARS + 1);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The quarter's summary (每季度专题会议), under the digest's rules: data-backed states, the
 //! summary first, long lists cut and counted.
 
-use super::{attention, capped, day, figures, header, section, states};
+use super::{attention, capped, day, figures, header, room, section, shortened, states};
 use crate::services::digest::{Difficulty, Digest};
 
 /// The quarter's summary, under the same rules: states at its end and the difficulties of the
@@ -15,7 +15,7 @@ pub fn quarter(d: &Digest, raised: &[Difficulty], late: bool) -> String {
         states(d),
         raised.len()
     ));
-    section(&mut out, "可能无法按期完成的项目", attention(d));
+    let mut tail = String::new();
     let completion: Vec<String> = d
         .projects
         .iter()
@@ -23,7 +23,7 @@ pub fn quarter(d: &Digest, raised: &[Difficulty], late: bool) -> String {
         .map(|p| format!("· {}. {}：{}", p.no, p.title, figures(&p.metrics)))
         .collect();
     section(
-        &mut out,
+        &mut tail,
         "全年目标完成情况",
         capped(completion, "项，详见台账"),
     );
@@ -44,7 +44,7 @@ pub fn quarter(d: &Digest, raised: &[Difficulty], late: bool) -> String {
         Vec::new()
     };
     section(
-        &mut out,
+        &mut tail,
         "颜色变化（与上季度末相比）",
         capped(changes, "项"),
     );
@@ -56,11 +56,14 @@ pub fn quarter(d: &Digest, raised: &[Difficulty], late: bool) -> String {
                 "· {}. {}：{}（{}提出，{state}）",
                 x.no,
                 x.unit,
-                x.text,
+                shortened(&x.text),
                 day(x.raised_on)
             )
         })
         .collect();
-    section(&mut out, "本季度提出的困难问题", capped(raised, "条"));
+    section(&mut tail, "本季度提出的困难问题", capped(raised, "条"));
+    let listed = attention(d, room(&[&out, &tail]));
+    section(&mut out, "可能无法按期完成的项目", listed);
+    out.push_str(&tail);
     out
 }
