@@ -106,14 +106,20 @@ fn scope(parts: Option<&[ScopePart]>) -> String {
 
 /// "红 1 · 黄 1 · 蓝 3 · 未报送 1 · 未指派 1" (未指派 only when there are some).
 fn states(d: &Digest) -> String {
+    tally(d.projects.iter().map(|p| p.state))
+}
+
+/// The states counted, in the summary line's words.
+fn tally(states: impl Iterator<Item = State> + Clone) -> String {
+    let count = |state: State| states.clone().filter(|s| *s == state).count();
     let mut out = format!(
         "红 {} · 黄 {} · 蓝 {} · 未报送 {}",
-        d.count(State::Colour(Colour::Red)),
-        d.count(State::Colour(Colour::Yellow)),
-        d.count(State::Colour(Colour::Blue)),
-        d.count(State::Unreported)
+        count(State::Colour(Colour::Red)),
+        count(State::Colour(Colour::Yellow)),
+        count(State::Colour(Colour::Blue)),
+        count(State::Unreported)
     );
-    let unassigned = d.count(State::NoContact);
+    let unassigned = count(State::NoContact);
     if unassigned > 0 {
         out.push_str(&format!(" · 未指派 {unassigned}"));
     }
@@ -417,79 +423,4 @@ pub fn briefing(d: &Digest, late: bool) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::NaiveDate;
-
-    use super::*;
-    use crate::domain::dekad::Period;
-
-    fn empty(day: &str) -> Digest {
-        let day: NaiveDate = day.parse().unwrap();
-        Digest {
-            period: Period::dekad_of(day),
-            plan_name: "济宁高新区2024年重点民生实事".to_owned(),
-            scope: None,
-            as_of: day,
-            so_far: false,
-            received: 0,
-            expected: 0,
-            projects: Vec::new(),
-            missed: Vec::new(),
-            difficulties: Vec::new(),
-            changes: Vec::new(),
-            moves: Vec::new(),
-            compared: false,
-        }
-    }
-
-    #[test]
-    fn a_late_digest_says_so_right_after_its_period() {
-        let d = empty("2024-03-10");
-        let header = |text: String| text.lines().next().unwrap().to_owned();
-        assert_eq!(
-            header(briefing(&d, true)),
-            "📊 济宁高新区2024年重点民生实事 · 2024年3月上旬调度（3月1日—3月10日）（补发）"
-        );
-        assert_eq!(
-            header(briefing(&d, false)),
-            "📊 济宁高新区2024年重点民生实事 · 2024年3月上旬调度（3月1日—3月10日）"
-        );
-        let q = Digest {
-            period: Period::quarter_of("2024-03-31".parse().unwrap()),
-            ..empty("2024-03-31")
-        };
-        assert!(
-            header(quarter(&q, &[], true)).ends_with("专题（1月1日—3月31日）（补发）"),
-            "{}",
-            quarter(&q, &[], true)
-        );
-    }
-
-    #[test]
-    fn a_long_difficulty_is_cut_after_a_pause_where_it_has_one() {
-        assert_eq!(shortened("选址待定"), "选址待定");
-        let long = "第三所幼儿园产权尚未移交，需区自然资源部门协调办理不动产登记，预计影响九月开园，请分管领导协调";
-        assert_eq!(
-            shortened(long),
-            "第三所幼儿园产权尚未移交，需区自然资源部门协调办理不动产登记，预计影响九月开园…"
-        );
-        let unbroken = "一".repeat(60);
-        assert_eq!(shortened(&unbroken).chars().count(), DIFFICULTY_CHARS + 1);
-    }
-
-    #[test]
-    fn a_digest_so_far_says_the_day_it_measures_at() {
-        let d = Digest {
-            so_far: true,
-            as_of: "2024-03-06".parse().unwrap(),
-            ..empty("2024-03-06")
-        };
-        assert!(
-            briefing(&d, false).starts_with(
-                "📊 济宁高新区2024年重点民生实事 · 2024年3月上旬调度（3月1日—3月10日，截至3月6日）\n全部项目\n应报 0 · 实报 0；红 0 · 黄 0 · 蓝 0 · 未报送 0；待协调问题 0；逾期 0"
-            ),
-            "{}",
-            briefing(&d, false)
-        );
-    }
-}
+mod tests;

@@ -1,7 +1,7 @@
 //! The quarter's summary (每季度专题会议), under the digest's rules: data-backed states, the
 //! summary first, long lists cut and counted.
 
-use super::{attention, capped, day, figures, header, room, section, shortened, states};
+use super::{attention, capped, day, figures, header, room, section, shortened, states, tally};
 use crate::services::digest::{Difficulty, Digest};
 
 /// The quarter's summary, under the same rules: states at its end and the difficulties of the
@@ -10,8 +10,20 @@ use crate::services::digest::{Difficulty, Digest};
 pub fn quarter(d: &Digest, raised: &[Difficulty], late: bool) -> String {
     let mut out = header(d, "📈", "专题", late);
     let resolved = raised.iter().filter(|x| x.resolved).count();
+    // A quarter ago: each project's state then, where it changed, else the same as now.
+    let before = d.projects.iter().map(|p| {
+        d.changes
+            .iter()
+            .find(|c| c.no == p.no)
+            .map_or(p.state, |c| c.before)
+    });
+    let before = if d.compared {
+        format!("；上季度末：{}", tally(before))
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "\n季度末：{}；本季度提出困难问题 {}（已解决 {resolved}）",
+        "\n季度末：{}{before}；本季度提出困难问题 {}（已解决 {resolved}）",
         states(d),
         raised.len()
     ));
