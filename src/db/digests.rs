@@ -1,7 +1,5 @@
 //! Digests as sent: shown again on demand and compared with the next one.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::SqliteConnection;
@@ -46,18 +44,16 @@ pub async fn exists(
         .await
 }
 
-/// The colours of the person's latest ten-day digest, by project number.
-pub async fn last_colours(
+/// The summary (each project's state and figures, as JSON) of the person's latest ten-day
+/// digest: what the next one compares against.
+pub async fn last_summary(
     conn: &mut SqliteConnection,
     person_id: i64,
-) -> sqlx::Result<BTreeMap<String, String>> {
-    let summary: Option<String> = sqlx::query_scalar("SELECT summary FROM digests WHERE person_id = ? AND kind = 'dekad' ORDER BY id DESC LIMIT 1")
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT summary FROM digests WHERE person_id = ? AND kind = 'dekad' ORDER BY id DESC LIMIT 1")
         .bind(person_id)
         .fetch_optional(conn)
-        .await?;
-    Ok(summary
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default())
+        .await
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -37,6 +37,71 @@ impl Colour {
     }
 }
 
+/// A project's state in a digest: a colour only when a lead report supports one; otherwise why
+/// there is none (SPEC.md §6: a project with no report has no colour, it is counted apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    Colour(Colour),
+    /// A lead contact is assigned, but no lead report has come in.
+    Unreported,
+    /// No active lead contact, and no report.
+    NoContact,
+}
+
+impl State {
+    /// The state the rule's verdict supports: its colour once the project has a lead report.
+    pub fn of(verdict: &Verdict, reported: bool, lead_contact: bool) -> Self {
+        match (reported, lead_contact) {
+            (true, _) => Self::Colour(verdict.colour),
+            (false, true) => Self::Unreported,
+            (false, false) => Self::NoContact,
+        }
+    }
+
+    pub fn colour(self) -> Option<Colour> {
+        match self {
+            Self::Colour(colour) => Some(colour),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Colour(colour) => colour.label(),
+            Self::Unreported => "未报送",
+            Self::NoContact => "未指派联络员",
+        }
+    }
+
+    /// The state of its label, as digests store it (a colour's label, as older digests did).
+    pub fn from_label(text: &str) -> Option<Self> {
+        Colour::from_label(text).map(Self::Colour).or(match text {
+            "未报送" => Some(Self::Unreported),
+            "未指派联络员" => Some(Self::NoContact),
+            _ => None,
+        })
+    }
+
+    pub fn emoji(self) -> &'static str {
+        match self {
+            Self::Colour(colour) => colour.emoji(),
+            Self::Unreported | Self::NoContact => "⚪",
+        }
+    }
+
+    /// The order a digest lists states in: red, yellow, then the projects without a report,
+    /// then blue.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Colour(Colour::Red) => 0,
+            Self::Colour(Colour::Yellow) => 1,
+            Self::Unreported => 2,
+            Self::NoContact => 3,
+            Self::Colour(Colour::Blue) => 4,
+        }
+    }
+}
+
 /// What the rule looks at for one project on one day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
@@ -93,16 +158,16 @@ pub fn judge(facts: &Facts, thresholds: &ColourSettings) -> Verdict {
         red.push("已过完成时限仍未完成".to_owned());
     }
     if facts.missed_weeks >= thresholds.red_missed_weeks {
-        red.push(format!("连续 {} 周未报送", facts.missed_weeks));
+        red.push(format!("连续{}周未报送", facts.missed_weeks));
     } else if facts.missed_weeks > 0 {
-        yellow.push(format!("{} 周未报送", facts.missed_weeks));
+        yellow.push(format!("{}周未报送", facts.missed_weeks));
     }
     match behind {
         Some(points) if points > thresholds.red_behind => {
-            red.push(format!("进度落后时序 {points:.0} 个百分点"))
+            red.push(format!("滞后序时进度{points:.0}个百分点"))
         }
         Some(points) if points > thresholds.yellow_behind => {
-            yellow.push(format!("进度落后时序 {points:.0} 个百分点"))
+            yellow.push(format!("滞后序时进度{points:.0}个百分点"))
         }
         _ => {}
     }
@@ -110,14 +175,14 @@ pub fn judge(facts: &Facts, thresholds: &ColourSettings) -> Verdict {
         yellow.push(format!("报送状态为“{}”", status.label()));
     }
     if facts.unchanged_weeks >= thresholds.stagnant_weeks {
-        yellow.push(format!("连续 {} 周数据无变化", facts.unchanged_weeks));
+        yellow.push(format!("连续{}周数据无变化", facts.unchanged_weeks));
     }
     let (colour, reasons) = if !red.is_empty() {
         (Colour::Red, red)
     } else if !yellow.is_empty() {
         (Colour::Yellow, yellow)
     } else {
-        (Colour::Blue, vec!["按时序推进".to_owned()])
+        (Colour::Blue, vec!["按序时推进".to_owned()])
     };
     Verdict {
         colour,
@@ -140,6 +205,22 @@ mod tests {
         }
         assert_eq!(Colour::from_label("绿"), None);
     }
+    #[test]
+    fn a_state_reads_back_from_its_label_and_has_a_colour_only_with_a_report() {
+        for state in [
+            State::Colour(Colour::Red),
+            State::Unreported,
+            State::NoContact,
+        ] {
+            assert_eq!(State::from_label(state.label()), Some(state));
+        }
+        let verdict = judge(&midyear(vec![0.0]), &thresholds());
+        assert_eq!(State::of(&verdict, true, true), State::Colour(Colour::Red));
+        assert_eq!(State::of(&verdict, false, true), State::Unreported);
+        assert_eq!(State::of(&verdict, false, false), State::NoContact);
+        assert_eq!(State::Unreported.colour(), None);
+    }
+
     use crate::config::Settings;
 
     fn thresholds() -> ColourSettings {
@@ -184,7 +265,7 @@ mod tests {
         let verdict = judge(&facts, &thresholds());
         assert_eq!(verdict.actual, Some(10.0));
         assert_eq!(verdict.colour, Colour::Red);
-        assert_eq!(verdict.reasons, vec!["进度落后时序 40 个百分点"]);
+        assert_eq!(verdict.reasons, vec!["滞后序时进度40个百分点"]);
     }
 
     #[test]
@@ -210,7 +291,7 @@ mod tests {
         let verdict = judge(&facts, &thresholds());
         assert_eq!(
             (verdict.colour, verdict.reasons),
-            (Colour::Yellow, vec!["连续 4 周数据无变化".to_owned()])
+            (Colour::Yellow, vec!["连续4周数据无变化".to_owned()])
         );
     }
 

@@ -69,7 +69,7 @@ pub fn render(title: &str, bars: &[Bar]) -> anyhow::Result<Vec<u8>> {
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .x_desc("完成进度（%，竖线为时序进度）")
+            .x_desc("完成进度（%，竖线为序时进度）")
             .x_label_style(font(14))
             .y_label_style(font(14))
             .y_labels(bars.len().max(1))
@@ -183,7 +183,7 @@ mod tests {
         assert!(!titles.is_empty());
         assert!(font_covers(&titles), "a project title would show as boxes");
         assert!(font_covers(
-            "完成进度（%，竖线为时序进度）按进度跟踪蓝黄红调度旬"
+            "完成进度（%，竖线为序时进度）按进度跟踪蓝黄红调度旬"
         ));
     }
 }

@@ -44,14 +44,9 @@ pub async fn run_quarter_due(
 
 /// The words of a digest or a quarter's summary.
 pub fn text_of(issue: &Issue) -> String {
-    let text = match &issue.raised {
-        Some(raised) => say::quarter(&issue.digest, raised),
-        None => say::digest(&issue.digest),
-    };
-    if issue.late {
-        say::marked_late(&text)
-    } else {
-        text
+    match &issue.raised {
+        Some(raised) => say::quarter(&issue.digest, raised, issue.late),
+        None => say::briefing(&issue.digest, issue.late),
     }
 }
 

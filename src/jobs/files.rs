@@ -60,12 +60,13 @@ pub fn chart_for_sending(
 }
 
 /// The digest's bars, red and yellow first as in its text: each project's lowest metric
-/// against the share of its time elapsed.
+/// against the share of its time elapsed. A project without a report has no colour: no bar.
 pub fn bars(digest: &Digest) -> Vec<export::chart::Bar> {
     digest
         .projects
         .iter()
-        .map(|p| export::chart::Bar {
+        .filter_map(|p| p.colour().map(|colour| (p, colour)))
+        .map(|(p, colour)| export::chart::Bar {
             label: format!("{}. {}", p.no, p.title.chars().take(14).collect::<String>()),
             actual: p
                 .metrics
@@ -79,7 +80,7 @@ pub fn bars(digest: &Digest) -> Vec<export::chart::Bar> {
                     Some(0.0)
                 }),
             expected: p.expected,
-            colour: p.colour,
+            colour,
         })
         .collect()
 }

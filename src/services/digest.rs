@@ -12,97 +12,28 @@ use crate::config::Settings;
 use crate::db::cycle as cycle_db;
 use crate::db::digests::DifficultyRow;
 use crate::db::plan::{self, PlanRow};
-use crate::db::{calendar, digests, scopes};
-use crate::domain::colour::Colour;
+use crate::db::{assignments, calendar, digests, scopes};
+use crate::domain::colour::State;
 use crate::domain::cycle::to_utc;
 use crate::domain::dekad::{Kind, Period};
-use crate::domain::metric::Figure;
+use crate::domain::role::AssignmentRole;
 use crate::services::ledger::figure;
 use crate::services::reporting;
 
+mod data;
 mod due;
 
+pub use data::{
+    Change, Difficulty, Digest, Missed, Moved, ProjectState, ScopePart, Snapshot, snapshots,
+};
 pub use due::{
     CATCH_UP, DuePeriod, Reader, after_first_prompt, dekad_due, end_of, kind_and_step, quarter_due,
     readers,
 };
 
-/// One project's line in a digest.
-#[derive(Debug, Clone)]
-pub struct ProjectState {
-    pub no: i64,
-    pub title: String,
-    pub lead_unit: String,
-    pub colour: Colour,
-    pub reasons: Vec<String>,
-    pub expected: f64,
-    /// Each metric against its target, in the project's order.
-    pub metrics: Vec<Figure>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Missed {
-    pub deadline: NaiveDate,
-    pub no: i64,
-    pub unit: String,
-    pub contact: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Digest {
-    pub period: Period,
-    pub plan_name: String,
-    pub received: usize,
-    pub expected: usize,
-    pub projects: Vec<ProjectState>,
-    pub missed: Vec<Missed>,
-    /// Open difficulties, by project and day raised.
-    pub difficulties: Vec<Difficulty>,
-    /// Projects whose colour changed since the reader's previous digest.
-    pub changes: Vec<Change>,
-}
-
-/// A difficulty a project reported.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Difficulty {
-    pub no: i64,
-    pub text: String,
-    /// The day it was raised, as stored (UTC).
-    pub raised_on: Option<NaiveDate>,
-    pub resolved: bool,
-}
-
-impl From<DifficultyRow> for Difficulty {
-    fn from(row: DifficultyRow) -> Self {
-        Self {
-            no: row.no,
-            raised_on: Some(row.raised_at.date_naive()),
-            text: row.text,
-            resolved: row.resolved,
-        }
-    }
-}
-
-/// A project's colour before (in the reader's previous digest) and now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Change {
-    pub no: i64,
-    pub before: Colour,
-    pub now: Colour,
-}
-
-impl Digest {
-    /// Colours by project number, kept with the digest to compare the next one against.
-    pub fn colours(&self) -> BTreeMap<String, String> {
-        self.projects
-            .iter()
-            .map(|p| (p.no.to_string(), p.colour.label().to_owned()))
-            .collect()
-    }
-}
-
 /// Builds the digest of `period` as of `now`, for the projects in `scope` (all when `None`),
-/// against the colours of the reader's previous digest.
+/// against the reader's previous digest. 序时进度 is measured at the period's last day (or
+/// today, for the period so far).
 pub async fn build(
     conn: &mut SqliteConnection,
     settings: &Settings,
@@ -110,33 +41,44 @@ pub async fn build(
     scope: Option<&HashSet<i64>>,
     period: Period,
     now: DateTime<Utc>,
-    previous: &BTreeMap<String, String>,
+    previous: &BTreeMap<String, Snapshot>,
 ) -> anyhow::Result<Digest> {
     let calendar = calendar::load(conn, plan.id).await?;
     let in_scope = |id: i64| scope.is_none_or(|s| s.contains(&id));
-    let rows: Vec<_> = plan::projects_of_plan(conn, plan.id)
+    let all = plan::projects_of_plan(conn, plan.id).await?;
+    let rows: Vec<_> = all.iter().filter(|p| in_scope(p.id)).collect();
+    let today = now.with_timezone(&settings.timezone).date_naive();
+    let as_of = today.min(period.end);
+    let led: HashSet<i64> = assignments::of_plan(conn, plan.id)
         .await?
         .into_iter()
-        .filter(|p| in_scope(p.id))
+        .filter(|a| a.role == AssignmentRole::Lead)
+        .map(|a| a.project_id)
         .collect();
     let mut projects = Vec::new();
     for row in &rows {
-        let (facts, figures) =
+        let (mut facts, figures) =
             reporting::facts(conn, settings, &calendar, plan, row.id, now).await?;
+        facts.today = as_of;
         let verdict = reporting::verdict(settings, &facts);
+        let state = State::of(&verdict, facts.status.is_some(), led.contains(&row.id));
         let metrics = figures.iter().map(|(m, v)| figure(m, *v)).collect();
         projects.push(ProjectState {
             no: row.no,
             title: row.title.clone(),
             lead_unit: row.lead_unit.clone(),
-            colour: verdict.colour,
-            reasons: verdict.reasons,
+            state,
+            reasons: if state.colour().is_some() {
+                verdict.reasons
+            } else {
+                Vec::new()
+            },
             expected: verdict.expected,
             metrics,
+            missed_weeks: facts.missed_weeks,
         });
     }
-    // Red first, then yellow, then blue; by number within a colour.
-    projects.sort_by_key(|p| (std::cmp::Reverse(p.colour), p.no));
+    projects.sort_by_key(|p| (p.state.rank(), p.no));
 
     // Reports expected in the period: weeks whose deadline fell in it (and has passed).
     let contacts: Vec<_> = cycle_db::contacts_of_plan(conn, plan.id)
@@ -156,6 +98,12 @@ pub async fn build(
     .await?;
     let expected = due.len();
     let received = due.iter().filter(|e| e.reported).count();
+    let weeks_of = |no: i64| {
+        projects
+            .iter()
+            .find(|p| p.no == no)
+            .map_or(0, |p| p.missed_weeks)
+    };
     let missed = due
         .into_iter()
         .filter(|e| !e.reported)
@@ -164,40 +112,52 @@ pub async fn build(
             no: e.contact.project_no,
             unit: e.contact.unit.unwrap_or_default(),
             contact: e.contact.name,
+            weeks: weeks_of(e.contact.project_no),
         })
         .collect();
 
-    let difficulties = digests::open_difficulties(conn, plan.id).await?;
-    let numbers: HashSet<i64> = rows.iter().map(|r| r.no).collect();
-    let difficulties = difficulties
+    let units: BTreeMap<i64, &str> = rows.iter().map(|r| (r.no, r.lead_unit.as_str())).collect();
+    let difficulties = digests::open_difficulties(conn, plan.id)
+        .await?
         .into_iter()
-        .filter(|row| numbers.contains(&row.no))
-        .map(Difficulty::from)
+        .filter_map(|row| difficulty(settings, &units, row, today))
         .collect();
 
-    let changes = projects
-        .iter()
-        .filter_map(|p| {
-            previous
-                .get(&p.no.to_string())
-                .and_then(|before| Colour::from_label(before))
-                .filter(|before| *before != p.colour)
-                .map(|before| Change {
-                    no: p.no,
-                    before,
-                    now: p.colour,
-                })
-        })
-        .collect();
+    let (changes, moves) = data::compare(&projects, previous);
     Ok(Digest {
         period,
         plan_name: plan.name.clone(),
+        scope: scope.map(|_| data::scope_parts(&all, in_scope)),
+        as_of,
+        so_far: false,
         received,
         expected,
         projects,
         missed,
         difficulties,
         changes,
+        moves,
+        compared: !previous.is_empty(),
+    })
+}
+
+/// A difficulty of a project in `units` (the projects in scope, with their lead unit), with
+/// the local day it was raised and the days it has been open by `today`.
+fn difficulty(
+    settings: &Settings,
+    units: &BTreeMap<i64, &str>,
+    row: DifficultyRow,
+    today: NaiveDate,
+) -> Option<Difficulty> {
+    let unit = units.get(&row.no)?;
+    let raised_on = row.raised_at.with_timezone(&settings.timezone).date_naive();
+    Some(Difficulty {
+        no: row.no,
+        unit: (*unit).to_owned(),
+        text: row.text,
+        raised_on,
+        days_open: (today - raised_on).num_days().max(0),
+        resolved: row.resolved,
     })
 }
 
@@ -243,7 +203,7 @@ pub async fn issue_for(
     let scope = reader.scope.as_ref();
     match period.kind {
         Kind::Dekad => {
-            let previous = digests::last_colours(conn, reader.person).await?;
+            let previous = snapshots(digests::last_summary(conn, reader.person).await?.as_deref());
             let digest = build(conn, settings, plan, scope, period, now, &previous).await?;
             Ok(Issue {
                 digest,
@@ -255,7 +215,8 @@ pub async fn issue_for(
     }
 }
 
-/// Stores a digest as sent to `reader`: its text, and its colours for the next to compare.
+/// Stores a digest as sent to `reader`: its text, and its states and figures for the next to
+/// compare.
 pub async fn record(
     conn: &mut SqliteConnection,
     plan: &PlanRow,
@@ -265,7 +226,7 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let (kind, _) = kind_and_step(&issue.digest.period);
-    let colours = serde_json::json!(issue.digest.colours());
+    let colours = serde_json::json!(issue.digest.snapshot());
     digests::insert(
         conn,
         plan.id,
@@ -306,7 +267,7 @@ pub async fn quarter(
             &BTreeMap::new(),
         )
         .await?
-        .colours()
+        .snapshot()
     } else {
         BTreeMap::new()
     };
@@ -320,7 +281,6 @@ pub async fn quarter(
         &previous,
     )
     .await?;
-    let numbers: HashSet<i64> = digest.projects.iter().map(|p| p.no).collect();
     let start = period.start.and_hms_opt(0, 0, 0).expect("a valid time");
     let raised = digests::difficulties_raised(
         conn,
@@ -329,10 +289,14 @@ pub async fn quarter(
         end_of(period.end),
     )
     .await?;
+    let units: BTreeMap<i64, &str> = digest
+        .projects
+        .iter()
+        .map(|p| (p.no, p.lead_unit.as_str()))
+        .collect();
     let raised = raised
         .into_iter()
-        .filter(|row| numbers.contains(&row.no))
-        .map(Difficulty::from)
+        .filter_map(|row| difficulty(settings, &units, row, period.end))
         .collect();
     Ok(Issue {
         digest,
@@ -362,21 +326,23 @@ pub async fn on_demand(
         _ => None,
     };
     let previous = match person {
-        Some((id, _)) => digests::last_colours(conn, id).await?,
+        Some((id, _)) => snapshots(digests::last_summary(conn, id).await?.as_deref()),
         None => BTreeMap::new(),
     };
-    Ok(Some(
-        build(
-            conn,
-            settings,
-            &plan,
-            scope.as_ref(),
-            Period::dekad_of(today),
-            now,
-            &previous,
-        )
-        .await?,
-    ))
+    let digest = build(
+        conn,
+        settings,
+        &plan,
+        scope.as_ref(),
+        Period::dekad_of(today),
+        now,
+        &previous,
+    )
+    .await?;
+    Ok(Some(Digest {
+        so_far: true,
+        ..digest
+    }))
 }
 
 /// `minsheng digest --preview`: the digest as of `date` at the digest time (or `now`), for a
@@ -402,9 +368,6 @@ pub async fn preview(
         Period::dekad_of(today)
     };
     let mut conn = pool.acquire().await?;
-    let plan = plan_of(&mut conn, period)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("{}不在任何年度计划的起止日期内", period.label()))?;
     let (scope, previous) = match leader {
         Some(telegram_id) => {
             let person = crate::db::people::by_telegram_id(&mut conn, telegram_id)
@@ -417,13 +380,14 @@ pub async fn preview(
                 .await?
                 .into_iter()
                 .collect();
-            (
-                Some(scope),
-                digests::last_colours(&mut conn, person.id).await?,
-            )
+            let summary = digests::last_summary(&mut conn, person.id).await?;
+            (Some(scope), snapshots(summary.as_deref()))
         }
         None => (None, BTreeMap::new()),
     };
+    let plan = plan_of(&mut conn, period)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("{}不在任何年度计划的起止日期内", period.label()))?;
     if quarter_summary {
         return quarter(&mut conn, settings, &plan, scope.as_ref(), period).await;
     }
@@ -438,7 +402,10 @@ pub async fn preview(
     )
     .await?;
     Ok(Issue {
-        digest,
+        digest: Digest {
+            so_far: today <= period.end,
+            ..digest
+        },
         raised: None,
         late: false,
     })

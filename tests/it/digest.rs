@@ -43,49 +43,39 @@ async fn a_leader_reads_only_their_scope_with_red_and_yellow_first() {
         lines[0],
         "📊 济宁高新区2024年重点民生实事 · 2024年3月中旬调度（3月11日—3月20日）"
     );
-    assert_eq!(lines[1], "报送率：1/2（50%）");
-    let projects: Vec<&str> = lines
-        .iter()
-        .filter(|l| l.contains(" 项目 ") && l.contains('（'))
-        .copied()
-        .filter(|l| !l.starts_with('·'))
-        .collect();
-    let numbers: Vec<&str> = projects
-        .iter()
-        .map(|l| l.split_whitespace().nth(2).unwrap())
-        .collect();
-    assert_eq!(numbers.len(), 4, "{digest}");
+    assert_eq!(
+        lines[1],
+        "分管：三、基础教育优质提升项目；12. 新能源智慧充电站及智慧停车场项目"
+    );
+    assert_eq!(
+        lines[2],
+        "应报 2 · 实报 1 · 报送率 50%；红 0 · 黄 0 · 蓝 1 · 未报送 1 · 未指派 2；待协调问题 1；逾期 1",
+        "{digest}"
+    );
+    // 7 and 8 have no contact, 12 has not reported: no colour; 9 reported and is on track.
     assert!(
-        ["7", "8", "9", "12"].iter().all(|n| numbers.contains(n)),
+        digest.contains("\n需关注：\n⚪ 未报送：12；未指派联络员：7、8\n"),
+        "{digest}"
+    );
+    assert!(digest.contains("\n其余 1 项按序时推进（9）\n"), "{digest}");
+    assert!(
+        !["🔴", "🟡", "🔵"].iter().any(|c| digest.contains(c)),
         "{digest}"
     );
     assert!(
-        !digest.contains("项目 3 "),
-        "nothing outside the scope: {digest}"
-    );
-    let colours: Vec<char> = projects.iter().map(|l| l.chars().next().unwrap()).collect();
-    let rank = |c: &char| match c {
-        '🔴' => 0,
-        '🟡' => 1,
-        _ => 2,
-    };
-    assert!(
-        colours.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])),
-        "red, then yellow, then blue: {colours:?}"
-    );
-    assert!(digest.contains("建成公办幼儿园 2/7所（29%）"), "{digest}");
-    assert!(
-        digest.contains("· 3月15日截止 项目 12 — 发展改革局 赵六"),
+        digest.contains("\n未按时报送：\n· 12. 发展改革局 赵六，1周\n"),
         "{digest}"
     );
     assert!(
-        digest.contains("· 项目 9：第三所产权待确认（3月13日提出）"),
+        digest.contains("· 9. 发展软环境保障局：第三所产权待确认（3月13日提出，已8天）"),
         "{digest}"
     );
     let to_admin = app.next_reply_to(&ADMIN).await;
+    let whole: Vec<&str> = to_admin.lines().collect();
+    assert_eq!(whole[1], "全部项目", "the admins see the whole plan");
     assert!(
-        to_admin.contains("🔴 红") && to_admin.contains("项目 3 "),
-        "the admins see the whole plan"
+        whole[2].contains("红 0 · 黄 0 · 蓝 1 · 未报送 1 · 未指派 25"),
+        "{to_admin}"
     );
     assert!(
         app.api
@@ -133,10 +123,18 @@ async fn digest_on_demand_is_in_the_askers_scope() {
     let app = a_reported_week().await;
     app.says(&WANG, "/digest");
     let digest = app.next_reply_to(&WANG).await;
-    assert!(digest.contains("2024年3月中旬调度"), "{digest}");
     assert!(
-        digest.contains("项目 12 ") && !digest.contains("项目 3 "),
+        digest.contains("2024年3月中旬调度（3月11日—3月20日，截至3月13日）"),
         "{digest}"
+    );
+    let lines: Vec<&str> = digest.lines().collect();
+    assert_eq!(
+        lines[1],
+        "分管：三、基础教育优质提升项目；12. 新能源智慧充电站及智慧停车场项目"
+    );
+    assert!(
+        lines[2].contains("红 0 · 黄 0 · 蓝 1 · 未报送 1 · 未指派 2"),
+        "four projects in scope: {digest}"
     );
     app.says(&LI, "/digest");
     assert_eq!(
@@ -163,14 +161,27 @@ async fn the_quarter_summary_goes_out_on_the_first_working_day_after_the_quarter
         "{summary}"
     );
     assert!(
-        summary.contains("项目 9 建成公办幼儿园：建成公办幼儿园 2/7所（29%）"),
+        summary.contains("\n⚪ 未报送：12；未指派联络员：7、8\n"),
         "{summary}"
     );
     assert!(
-        summary.contains("· 项目 9：第三所产权待确认（3月13日提出，未解决）"),
+        summary.contains("\n· 9. 建成公办幼儿园：2/7所（29%）"),
         "{summary}"
     );
-    assert!(!summary.contains("项目 3 "), "in the leader's scope only");
+    assert!(
+        summary.contains("· 9. 发展软环境保障局：第三所产权待确认（3月13日提出，未解决）"),
+        "{summary}"
+    );
+    let lines: Vec<&str> = summary.lines().collect();
+    assert_eq!(
+        lines[1], "分管：三、基础教育优质提升项目；12. 新能源智慧充电站及智慧停车场项目",
+        "in the leader's scope only"
+    );
+    assert_eq!(
+        lines[2],
+        "季度末：红 1 · 黄 0 · 蓝 0 · 未报送 1 · 未指派 2；本季度提出困难问题 1（已解决 0）",
+        "9 missed two weeks; no colour without data: {summary}"
+    );
 
     // The third quarter ends in the National Day holiday: the summary waits for 8 October.
     app.set_time("2024-10-07T09:00:00+08:00");
@@ -197,7 +208,7 @@ async fn a_resolved_difficulty_leaves_the_digest_and_shows_as_resolved_in_the_qu
     assert_eq!(app.tick_quarter().await, 2);
     let summary = app.message_to_containing(&WANG, "📈").await;
     assert!(
-        summary.contains("· 项目 9：第三所产权待确认（3月13日提出，已解决）"),
+        summary.contains("· 9. 发展软环境保障局：第三所产权待确认（3月13日提出，已解决）"),
         "{summary}"
     );
     app.says(&WANG, "/digest");

@@ -2,6 +2,7 @@
 //! on a real SQLite database per test.
 
 mod answers;
+mod briefing;
 mod catchup;
 mod cli;
 mod cycle;

@@ -1,10 +1,31 @@
-//! The ten-day digest's words.
+//! The ten-day digest's words: a briefing a leader reads in two minutes (SPEC.md §6). A header
+//! with whose scope, one summary line, red and yellow with their reasons against 序时进度, open
+//! difficulties, missed deadlines, the rest on one line, and what changed. Long lists are cut
+//! and counted, so a plan of any size stays one or two messages.
 
+use crate::bot::outgoing::utf16_len;
 use crate::db::plan::MetricRow;
+use crate::domain::colour::{Colour, State};
 use crate::domain::metric::{Figure, MetricKind, format_number};
-use crate::services::digest::{Difficulty, Digest};
+use crate::services::digest::{Digest, Missed, ProjectState, ScopePart};
 
 use super::short_date as day;
+
+mod quarter;
+
+pub use quarter::quarter;
+
+/// A briefing fits one Telegram message (4,096 UTF-16 units, less a margin): the red and yellow
+/// projects listed in full get what the other sections leave, and the rest are counted.
+const MESSAGE_BUDGET: usize = 4000;
+/// The room the red and yellow projects get however long the other sections are.
+const MIN_LISTED: usize = 800;
+/// A difficulty's words shown in a briefing, in characters; the ledger has them whole.
+const DIFFICULTY_CHARS: usize = 40;
+/// Project numbers listed on one line before the rest are elided.
+const MAX_NUMBERS: usize = 30;
+/// Difficulties, missed deadlines and changes listed before the rest are counted.
+const MAX_ITEMS: usize = 10;
 
 /// A metric's figure as value/target with its unit ("4/6处"), 是/否, or 未填.
 pub fn figure(metric: &MetricRow, value: Option<f64>) -> String {
@@ -22,171 +43,384 @@ pub fn figure(metric: &MetricRow, value: Option<f64>) -> String {
     }
 }
 
-/// A project's metrics as "name value（percent%）".
-fn figures(metrics: &[Figure]) -> Vec<String> {
+/// A project's figures against its targets: "3/20名（15%）" alone, each with its name when the
+/// project has several.
+fn figures(metrics: &[Figure]) -> String {
+    let named = metrics.len() > 1;
     metrics
         .iter()
-        .map(|f| match f.percent {
-            Some(percent) => format!("{} {}（{percent:.0}%）", f.name, f.shown()),
-            None => format!("{} {}", f.name, f.shown()),
+        .map(|f| {
+            let shown = match f.percent {
+                Some(percent) if f.kind != MetricKind::YesNo => {
+                    format!("{}（{percent:.0}%）", f.shown())
+                }
+                _ => f.shown(),
+            };
+            if named {
+                format!("{} {shown}", f.name)
+            } else {
+                shown
+            }
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
-pub fn digest(d: &Digest) -> String {
-    let mut out = format!(
-        "📊 {} · {}调度（{}—{}）",
+/// The header: plan, period and dates (with the day measured at for a digest so far), 补发 when
+/// late, and whose scope in words.
+fn header(d: &Digest, icon: &str, kind: &str, late: bool) -> String {
+    let so_far = if d.so_far {
+        format!("，截至{}", day(d.as_of))
+    } else {
+        String::new()
+    };
+    format!(
+        "{icon} {} · {}{kind}（{}—{}{so_far}）{}\n{}",
         d.plan_name,
         d.period.label(),
         day(d.period.start),
-        day(d.period.end)
+        day(d.period.end),
+        if late { "（补发）" } else { "" },
+        scope(d.scope.as_deref())
+    )
+}
+
+/// "分管：一、助老扶老提升改造项目；12. 新能源智慧充电站及智慧停车场项目", or 全部项目.
+fn scope(parts: Option<&[ScopePart]>) -> String {
+    let Some(parts) = parts else {
+        return "全部项目".to_owned();
+    };
+    let words: Vec<String> = parts
+        .iter()
+        .map(|part| match part {
+            ScopePart::Category { numeral, name } => format!("{numeral}、{name}"),
+            ScopePart::Project { no, title } => format!("{no}. {title}"),
+        })
+        .collect();
+    if words.is_empty() {
+        "分管：无".to_owned()
+    } else {
+        format!("分管：{}", words.join("；"))
+    }
+}
+
+/// "红 1 · 黄 1 · 蓝 3 · 未报送 1 · 未指派 1" (未指派 only when there are some).
+fn states(d: &Digest) -> String {
+    tally(d.projects.iter().map(|p| p.state))
+}
+
+/// The states counted, in the summary line's words.
+fn tally(states: impl Iterator<Item = State> + Clone) -> String {
+    let count = |state: State| states.clone().filter(|s| *s == state).count();
+    let mut out = format!(
+        "红 {} · 黄 {} · 蓝 {} · 未报送 {}",
+        count(State::Colour(Colour::Red)),
+        count(State::Colour(Colour::Yellow)),
+        count(State::Colour(Colour::Blue)),
+        count(State::Unreported)
     );
+    let unassigned = count(State::NoContact);
+    if unassigned > 0 {
+        out.push_str(&format!(" · 未指派 {unassigned}"));
+    }
+    out
+}
+
+/// The summary line: reports expected and received, states, open difficulties, missed.
+fn summary(d: &Digest) -> String {
     let rate = if d.expected == 0 {
-        "本旬没有应报的周报".to_owned()
+        format!("应报 0 · 实报 {}", d.received)
     } else {
         format!(
-            "{}/{}（{:.0}%）",
-            d.received,
+            "应报 {} · 实报 {} · 报送率 {:.0}%",
             d.expected,
+            d.received,
             d.received as f64 * 100.0 / d.expected as f64
         )
     };
-    out.push_str(&format!("\n报送率：{rate}"));
-    let count = |c| d.projects.iter().filter(|p| p.colour == c).count();
-    use crate::domain::colour::Colour::{Blue, Red, Yellow};
-    out.push_str(&format!(
-        "\n🔴 红 {} · 🟡 黄 {} · 🔵 蓝 {}",
-        count(Red),
-        count(Yellow),
-        count(Blue)
-    ));
+    format!(
+        "{rate}；{}；待协调问题 {}；逾期 {}",
+        states(d),
+        d.difficulties.len(),
+        missed_lines(&d.missed).len()
+    )
+}
+
+/// Numbers joined with 、, elided after the first few.
+fn numbers<'a>(projects: impl Iterator<Item = &'a ProjectState>) -> String {
+    let all: Vec<String> = projects.map(|p| p.no.to_string()).collect();
+    let mut shown = all[..all.len().min(MAX_NUMBERS)].join("、");
+    if all.len() > MAX_NUMBERS {
+        shown.push_str("、…");
+    }
+    shown
+}
+
+/// A red or yellow project on two lines: number, title, lead unit; its reasons and figures
+/// against 序时进度.
+fn project_lines(p: &ProjectState) -> String {
+    let mut second = p.reasons.join("；");
+    if !p.metrics.is_empty() {
+        second.push_str(&format!(
+            "；{}，序时进度{:.0}%",
+            figures(&p.metrics),
+            p.expected
+        ));
+    }
+    format!(
+        "{} {}. {}（{}）\n   {second}",
+        p.state.emoji(),
+        p.no,
+        p.title,
+        p.lead_unit
+    )
+}
+
+/// The room left for the red and yellow projects once `others` are written.
+fn room(others: &[&str]) -> usize {
+    let used: usize = others.iter().map(|s| utf16_len(s)).sum();
+    MESSAGE_BUDGET.saturating_sub(used).max(MIN_LISTED)
+}
+
+/// Red, then yellow, within `budget` UTF-16 units, the rest counted; then the projects without
+/// a report on one line. `None` when nothing needs attention.
+fn attention(d: &Digest, budget: usize) -> Option<String> {
+    let unreported = d.projects.iter().filter(|p| p.state == State::Unreported);
+    let unassigned = d.projects.iter().filter(|p| p.state == State::NoContact);
+    let mut quiet = Vec::new();
+    if d.count(State::Unreported) > 0 {
+        quiet.push(format!(
+            "{}：{}",
+            State::Unreported.label(),
+            numbers(unreported)
+        ));
+    }
+    if d.count(State::NoContact) > 0 {
+        quiet.push(format!(
+            "{}：{}",
+            State::NoContact.label(),
+            numbers(unassigned)
+        ));
+    }
+    let quiet =
+        (!quiet.is_empty()).then(|| format!("{} {}", State::Unreported.emoji(), quiet.join("；")));
+    // Room for the quiet line and the count of those not listed.
+    let budget = budget.saturating_sub(quiet.as_deref().map_or(0, utf16_len) + 40);
+    let mut lines = Vec::new();
+    let mut used = 0;
+    let (mut red_left, mut yellow_left) = (0, 0);
     for p in &d.projects {
-        out.push_str(&format!(
-            "\n\n{} 项目 {} {}（{}）",
-            p.colour.emoji(),
-            p.no,
-            p.title,
-            p.lead_unit
-        ));
-        if p.colour != Blue || !p.reasons.is_empty() {
-            out.push_str(&format!("\n   {}", p.reasons.join("；")));
+        match p.state {
+            State::Colour(Colour::Red) | State::Colour(Colour::Yellow) => {}
+            _ => continue,
         }
-        let figures = figures(&p.metrics);
-        if !p.metrics.is_empty() {
-            out.push_str(&format!(
-                "\n   {}；时序 {:.0}%",
-                figures.join("；"),
-                p.expected
-            ));
+        let text = project_lines(p);
+        if used + utf16_len(&text) > budget || red_left + yellow_left > 0 {
+            match p.state {
+                State::Colour(Colour::Red) => red_left += 1,
+                _ => yellow_left += 1,
+            }
+            continue;
+        }
+        used += utf16_len(&text) + 1;
+        lines.push(text);
+    }
+    if red_left + yellow_left > 0 {
+        lines.push(format!(
+            "另有红色 {red_left} 项、黄色 {yellow_left} 项未列出，详见台账"
+        ));
+    }
+    lines.extend(quiet);
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// A section: its title, then its lines, or 无.
+fn section(out: &mut String, title: &str, body: Option<String>) {
+    out.push_str(&format!("\n\n{title}："));
+    match body {
+        Some(body) => {
+            out.push('\n');
+            out.push_str(&body);
+        }
+        None => out.push('无'),
+    }
+}
+
+/// Lines of a list, the first few, the rest counted ("另有 3 条").
+fn capped(items: Vec<String>, unit: &str) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let more = items.len().saturating_sub(MAX_ITEMS);
+    let mut lines: Vec<String> = items.into_iter().take(MAX_ITEMS).collect();
+    if more > 0 {
+        lines.push(format!("· 另有 {more} {unit}"));
+    }
+    Some(lines.join("\n"))
+}
+
+/// "· 1. 发展软环境保障局：部分老人不同意入户改造（6月12日提出，已9天）".
+fn open_difficulties(d: &Digest) -> Option<String> {
+    let items = d
+        .difficulties
+        .iter()
+        .map(|x| {
+            format!(
+                "· {}. {}：{}（{}提出，已{}天）",
+                x.no,
+                x.unit,
+                shortened(&x.text),
+                day(x.raised_on),
+                x.days_open
+            )
+        })
+        .collect();
+    capped(items, "条")
+}
+
+/// A difficulty's words cut to a few dozen characters, after a 、，；。 where there is one in
+/// the second half, else mid-phrase with an ellipsis.
+fn shortened(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= DIFFICULTY_CHARS {
+        return text.to_owned();
+    }
+    let cut = (DIFFICULTY_CHARS / 2..DIFFICULTY_CHARS)
+        .rev()
+        .find(|&i| "，。；、,;".contains(chars[i]))
+        .unwrap_or(DIFFICULTY_CHARS);
+    format!("{}…", chars[..cut].iter().collect::<String>())
+}
+
+/// The missed deadlines, one line per project and contact, with the weeks in a row.
+fn missed_lines(missed: &[Missed]) -> Vec<(i64, &str, &str, u32)> {
+    let mut lines: Vec<(i64, &str, &str, u32)> = Vec::new();
+    for m in missed {
+        match lines
+            .iter_mut()
+            .find(|l| (l.0, l.1, l.2) == (m.no, m.unit.as_str(), m.contact.as_str()))
+        {
+            Some(line) => line.3 = line.3.max(m.weeks),
+            None => lines.push((m.no, &m.unit, &m.contact, m.weeks)),
         }
     }
-    out.push_str("\n\n未按时报送：");
-    if d.missed.is_empty() {
-        out.push('无');
+    lines.sort_by_key(|l| l.0);
+    lines
+}
+
+/// "· 4. 发展软环境保障局 孙八，连续2周".
+fn late_units(d: &Digest) -> Option<String> {
+    let items = missed_lines(&d.missed)
+        .into_iter()
+        .map(|(no, unit, contact, weeks)| match weeks {
+            0 => format!("· {no}. {unit} {contact}"),
+            1 => format!("· {no}. {unit} {contact}，1周"),
+            n => format!("· {no}. {unit} {contact}，连续{n}周"),
+        })
+        .collect();
+    capped(items, "个单位")
+}
+
+/// "其余 3 项按序时推进（2、3、10）", or nothing when no project is blue.
+fn rest(d: &Digest) -> Option<String> {
+    let blue = State::Colour(Colour::Blue);
+    let count = d.count(blue);
+    (count > 0).then(|| {
+        let on_track = d.projects.iter().filter(|p| p.state == blue);
+        format!("其余 {count} 项按序时推进（{}）", numbers(on_track))
+    })
+}
+
+/// A figure's move: "2→3名", "否→是", with the metric's name when the project has several.
+fn moved(figure: &Figure, before: f64, named: bool) -> String {
+    let value = |v: f64| match figure.kind {
+        MetricKind::YesNo => (if v > 0.0 { "是" } else { "否" }).to_owned(),
+        _ => format_number(v),
+    };
+    let now = figure.value.map(value).unwrap_or_default();
+    let unit = match figure.kind {
+        MetricKind::YesNo => "",
+        _ => figure.unit.as_deref().unwrap_or(""),
+    };
+    let name = if named {
+        format!("{} ", figure.name)
+    } else {
+        String::new()
+    };
+    format!("{name}{}→{now}{unit}", value(before))
+}
+
+/// State changes a line each, then the figures that moved on one line.
+fn changes(d: &Digest) -> Option<String> {
+    if !d.compared {
+        return Some("首次调度，无可比较".to_owned());
     }
-    for m in &d.missed {
-        out.push_str(&format!(
-            "\n· {}截止 项目 {} — {} {}",
-            day(m.deadline),
-            m.no,
-            m.unit,
-            m.contact
-        ));
+    let items: Vec<String> = d
+        .changes
+        .iter()
+        .map(|c| {
+            format!(
+                "· {}. {} 由{}转{}",
+                c.no,
+                c.title,
+                c.before.label(),
+                c.now.label()
+            )
+        })
+        .collect();
+    let mut lines: Vec<String> = capped(items, "项状态变化").into_iter().collect();
+    if !d.moves.is_empty() {
+        let shown: Vec<String> = d
+            .moves
+            .iter()
+            .take(MAX_ITEMS)
+            .map(|m| {
+                let named = m.figures.len() > 1
+                    || d.projects
+                        .iter()
+                        .any(|p| p.no == m.no && p.metrics.len() > 1);
+                let figures: Vec<String> = m
+                    .figures
+                    .iter()
+                    .map(|(figure, before)| moved(figure, *before, named))
+                    .collect();
+                format!("{}. {}", m.no, figures.join("、"))
+            })
+            .collect();
+        let more = d.moves.len().saturating_sub(MAX_ITEMS);
+        let more = if more > 0 {
+            format!("；另有 {more} 项")
+        } else {
+            String::new()
+        };
+        lines.push(format!("· 数据变化：{}{more}", shown.join("；")));
     }
-    out.push_str("\n\n待协调的困难问题：");
-    if d.difficulties.is_empty() {
-        out.push('无');
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// The ten-day digest as a briefing (for /digest, a digest so far).
+pub fn digest(d: &Digest) -> String {
+    briefing(d, false)
+}
+
+/// The ten-day digest as a briefing; `late` when caught up after downtime (补发).
+pub fn briefing(d: &Digest, late: bool) -> String {
+    let head = format!("{}\n{}", header(d, "📊", "调度", late), summary(d));
+    let mut tail = String::new();
+    section(&mut tail, "待协调的困难问题", open_difficulties(d));
+    section(&mut tail, "未按时报送", late_units(d));
+    if let Some(rest) = rest(d) {
+        tail.push_str(&format!("\n\n{rest}"));
     }
-    for difficulty in &d.difficulties {
-        let raised = difficulty.raised_on.map(day).unwrap_or_default();
-        out.push_str(&format!(
-            "\n· 项目 {}：{}（{raised}提出）",
-            difficulty.no, difficulty.text
-        ));
-    }
-    out.push_str("\n\n与上次调度相比：");
-    push_changes(&mut out, d, "颜色无变化");
+    let changes = changes(d).unwrap_or_else(|| "无变化".to_owned());
+    let joiner = if changes.starts_with('·') { "\n" } else { "" };
+    tail.push_str(&format!("\n\n与上次调度相比：{joiner}{changes}"));
+    let mut out = head;
+    let listed = attention(d, room(&[&out, &tail]));
+    section(&mut out, "需关注", listed);
+    out.push_str(&tail);
     out
 }
 
-/// The quarter's summary: completion against the year's targets, colours against the
-/// quarter before, projects at risk, and the difficulties raised in the quarter.
-pub fn quarter(d: &Digest, raised: &[Difficulty]) -> String {
-    use crate::domain::colour::Colour::Blue;
-    let mut out = format!(
-        "📈 {} · {}专题（{}—{}）\n全年目标完成情况：",
-        d.plan_name,
-        d.period.label(),
-        day(d.period.start),
-        day(d.period.end)
-    );
-    for p in &d.projects {
-        let figures = figures(&p.metrics);
-        let figures = if figures.is_empty() {
-            "按进度跟踪".to_owned()
-        } else {
-            figures.join("；")
-        };
-        out.push_str(&format!(
-            "\n{} 项目 {} {}：{figures}",
-            p.colour.emoji(),
-            p.no,
-            p.title
-        ));
-    }
-    out.push_str("\n\n颜色变化（与上季度末相比）：");
-    push_changes(&mut out, d, "无");
-    out.push_str("\n\n可能无法按期完成的项目：");
-    let at_risk: Vec<_> = d.projects.iter().filter(|p| p.colour != Blue).collect();
-    if at_risk.is_empty() {
-        out.push('无');
-    }
-    for p in at_risk {
-        out.push_str(&format!(
-            "\n· 项目 {} {}：{}",
-            p.no,
-            p.title,
-            p.reasons.join("；")
-        ));
-    }
-    out.push_str("\n\n本季度提出的困难问题：");
-    if raised.is_empty() {
-        out.push('无');
-    }
-    for difficulty in raised {
-        let at = difficulty.raised_on.map(day).unwrap_or_default();
-        let state = if difficulty.resolved {
-            "已解决"
-        } else {
-            "未解决"
-        };
-        out.push_str(&format!(
-            "\n· 项目 {}：{}（{at}提出，{state}）",
-            difficulty.no, difficulty.text
-        ));
-    }
-    out
-}
-
-/// A digest sent after its due day: "（补发）" closes its header line.
-pub fn marked_late(text: &str) -> String {
-    match text.split_once('\n') {
-        Some((header, rest)) => format!("{header}（补发）\n{rest}"),
-        None => format!("{text}（补发）"),
-    }
-}
-
-/// The colour changes, a line each ("· 项目 3 由黄转蓝"), or `none` when there are none.
-fn push_changes(out: &mut String, d: &Digest, none: &str) {
-    if d.changes.is_empty() {
-        out.push_str(none);
-    }
-    for change in &d.changes {
-        out.push_str(&format!(
-            "\n· 项目 {} 由{}转{}",
-            change.no,
-            change.before.label(),
-            change.now.label()
-        ));
-    }
-}
+#[cfg(test)]
+mod tests;

@@ -264,7 +264,7 @@ pub fn receipt(
         }
     }
     out.push_str(&format!(
-        "\n\n时序进度：{:.0}%\n当前颜色：{}{}（{}）",
+        "\n\n序时进度：{:.0}%\n当前颜色：{}{}（{}）",
         verdict.expected,
         verdict.colour.emoji(),
         verdict.colour.label(),

@@ -10,7 +10,7 @@ use crate::services::views::{Card, Contact, MyWeek, PersonLine, ProjectLine};
 use super::{audit, local_moment, local_time, role_name, short_date};
 
 pub fn chart_caption(period: &str) -> String {
-    format!("{period}各项目进度：柱为完成进度，竖线为时序进度；红黄在前。")
+    format!("{period}各项目进度：柱为完成进度，竖线为序时进度；红黄在前。")
 }
 
 pub fn ledger_caption() -> &'static str {
