@@ -66,7 +66,8 @@ pub fn bars(digest: &Digest) -> Vec<export::chart::Bar> {
         .projects
         .iter()
         .map(|p| export::chart::Bar {
-            label: format!("{}. {}", p.no, p.title.chars().take(14).collect::<String>()),
+            no: p.no,
+            title: p.title.clone(),
             actual: p
                 .metrics
                 .iter()
@@ -79,7 +80,7 @@ pub fn bars(digest: &Digest) -> Vec<export::chart::Bar> {
                     Some(0.0)
                 }),
             expected: p.expected,
-            colour: p.colour,
+            colour: Some(p.colour),
         })
         .collect()
 }
