@@ -226,7 +226,7 @@ fn row(canvas: &mut Canvas<'_>, top: f32, index: usize, bar: &Bar) {
             STRIPE,
         );
     }
-    let lines = label_in(&font(), bar.no, &bar.title);
+    let lines = label_in(canvas.font(), bar.no, &bar.title);
     let indent = canvas.width(LABEL_SIZE, &format!("{}. ", bar.no));
     let mut y = top + (ROW as f32 - LINE * lines.len() as f32) / 2.0 + (LINE - LABEL_SIZE) / 2.0;
     for (n, line) in lines.iter().enumerate() {

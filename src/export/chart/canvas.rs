@@ -22,11 +22,22 @@ impl<'f> Canvas<'f> {
     /// Fills the rectangle from (x0, y0) up to, not including, (x1, y1), clipped to the canvas.
     pub fn fill(&mut self, (x0, y0): (i32, i32), (x1, y1): (i32, i32), colour: Rgb<u8>) {
         let (w, h) = (self.image.width() as i32, self.image.height() as i32);
-        for y in y0.max(0)..y1.min(h) {
-            for x in x0.max(0)..x1.min(w) {
-                self.image.put_pixel(x as u32, y as u32, colour);
+        let (x0, x1) = (x0.clamp(0, w) as usize, x1.clamp(0, w) as usize);
+        if x0 >= x1 {
+            return;
+        }
+        let stride = w as usize * 3;
+        let pixels: &mut [u8] = &mut self.image;
+        for y in y0.clamp(0, h) as usize..y1.clamp(0, h) as usize {
+            let row = &mut pixels[y * stride + x0 * 3..y * stride + x1 * 3];
+            for pixel in row.chunks_exact_mut(3) {
+                pixel.copy_from_slice(&colour.0);
             }
         }
+    }
+
+    pub fn font(&self) -> &FontRef<'f> {
+        &self.font
     }
 
     /// How wide `text` is at `size` pixels.
