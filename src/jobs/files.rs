@@ -60,14 +60,15 @@ pub fn chart_for_sending(
 }
 
 /// The digest's bars, red and yellow first as in its text: each project's lowest metric
-/// against the share of its time elapsed. A project without a report has no colour: no bar.
+/// against the share of its time elapsed. A project without a report has no colour: a grey
+/// 未报送 row without progress.
 pub fn bars(digest: &Digest) -> Vec<export::chart::Bar> {
     digest
         .projects
         .iter()
-        .filter_map(|p| p.colour().map(|colour| (p, colour)))
-        .map(|(p, colour)| export::chart::Bar {
-            label: format!("{}. {}", p.no, p.title.chars().take(14).collect::<String>()),
+        .map(|p| export::chart::Bar {
+            no: p.no,
+            title: p.title.clone(),
             actual: p
                 .metrics
                 .iter()
@@ -80,7 +81,7 @@ pub fn bars(digest: &Digest) -> Vec<export::chart::Bar> {
                     Some(0.0)
                 }),
             expected: p.expected,
-            colour,
+            colour: p.colour(),
         })
         .collect()
 }
