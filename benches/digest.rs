@@ -1,6 +1,7 @@
-//! The digest and the ledger at scale (issue 7): a plan of 1,000 projects with a year of weekly
-//! reports; the whole plan's digest on 2024-12-21 and the workbook. Reports the time of each,
-//! their size, and the peak memory of the process.
+//! The digest, its chart and the ledger at scale (issues 7 and 12): a plan of 1,000 projects
+//! with a year of weekly reports; the whole plan's digest on 2024-12-21, its chart and the
+//! workbook. Reports the time of each and of the three together, their size, the peak memory
+//! of those steps (apart from seeding), and then where each step's database time goes.
 //!
 //! `cargo bench --bench digest`. Everything happens in a temporary SQLite file.
 
@@ -11,15 +12,18 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use chrono::{Days, NaiveDate};
+use common::queries;
 use minsheng::bot::outgoing::split_text;
 use minsheng::bot::texts::digest as say;
 use minsheng::domain::calendar::Calendar;
 use minsheng::domain::cycle::{WeekPlan, to_utc};
 use minsheng::domain::dekad::Period;
+use minsheng::jobs::files;
 use minsheng::services::{digest, ledger};
 
 #[tokio::main]
 async fn main() {
+    queries::install();
     let (_dir, settings, pool) = common::plan_with_contacts().await;
 
     // A year of weekly reports from every project's lead contact, figures rising each week.
@@ -75,38 +79,85 @@ async fn main() {
     let plan = ledger::plan_for(&mut conn, &settings, Some(2024), now)
         .await
         .unwrap();
+    println!("  peak RSS while seeding: {} KiB", common::peak_kib());
+    common::reset_peak();
+
+    // Each step alone, then the three together as a digest goes out (text, chart, workbook).
+    let started = Instant::now();
+    let built = build_digest(&mut conn, &settings, &plan, now).await;
+    let text = say::digest(&built);
+    let digest_took = started.elapsed();
+    let messages = split_text(&text, minsheng::bot::outgoing::MAX_TEXT).len();
+    println!(
+        "  digest (build + text): {digest_took:?}, {} characters in {messages} messages",
+        text.chars().count()
+    );
 
     let started = Instant::now();
-    let built = digest::build(
-        &mut conn,
-        &settings,
-        &plan,
+    let png = chart(&built);
+    println!("  chart: {:?}, {} KiB", started.elapsed(), png.len() / 1024);
+
+    let started = Instant::now();
+    let (path, _) = files::ledger_for_sending(&mut conn, &settings, &plan, None, 0, now)
+        .await
+        .unwrap();
+    println!(
+        "  ledger workbook: {:?}, {} KiB",
+        started.elapsed(),
+        std::fs::metadata(&path).unwrap().len() / 1024
+    );
+
+    let started = Instant::now();
+    let built = build_digest(&mut conn, &settings, &plan, now).await;
+    let _ = say::digest(&built);
+    let _ = chart(&built);
+    files::ledger_for_sending(&mut conn, &settings, &plan, None, 1, now)
+        .await
+        .unwrap();
+    println!(
+        "  digest + chart + ledger together: {:?}",
+        started.elapsed()
+    );
+    println!(
+        "  peak RSS of the digest, chart and ledger: {} KiB",
+        common::peak_kib()
+    );
+
+    // The same steps again with every statement timed (slower: for where, not how long).
+    let built = queries::profile("digest", build_digest(&mut conn, &settings, &plan, now)).await;
+    drop(built);
+    queries::profile(
+        "ledger",
+        files::ledger_for_sending(&mut conn, &settings, &plan, None, 2, now),
+    )
+    .await
+    .unwrap();
+}
+
+async fn build_digest(
+    conn: &mut sqlx::SqliteConnection,
+    settings: &minsheng::config::Settings,
+    plan: &minsheng::db::plan::PlanRow,
+    now: chrono::DateTime<chrono::Utc>,
+) -> digest::Digest {
+    digest::build(
+        conn,
+        settings,
+        plan,
         None,
         Period::dekad_before("2024-12-21".parse().unwrap()),
         now,
         &BTreeMap::new(),
     )
     .await
-    .unwrap();
-    let text = say::digest(&built);
-    let took = started.elapsed();
-    let messages = split_text(&text, minsheng::bot::outgoing::MAX_TEXT).len();
-    println!(
-        "  whole-plan digest: {took:?}, {} characters in {messages} messages",
-        text.chars().count()
-    );
+    .unwrap()
+}
 
-    let started = Instant::now();
-    let data = ledger::collect(&mut conn, &settings, &plan, now)
-        .await
-        .unwrap();
-    let bytes = minsheng::export::ledger::workbook(&data).unwrap();
-    println!(
-        "  ledger workbook: {:?}, {} KiB, {} report rows, {} missed rows",
-        started.elapsed(),
-        bytes.len() / 1024,
-        data.reports.len(),
-        data.missed.len()
-    );
-    println!("  peak RSS of the process: {} KiB", common::peak_kib());
+/// The digest's chart as it is sent.
+fn chart(built: &digest::Digest) -> Vec<u8> {
+    minsheng::export::chart::render(
+        &format!("{} 进度", built.period.label()),
+        &files::bars(built),
+    )
+    .unwrap()
 }

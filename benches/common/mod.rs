@@ -127,3 +127,11 @@ pub async fn plan_with_contacts() -> (TempDir, Settings, SqlitePool) {
     admit_contacts(&pool).await;
     (dir, settings, pool)
 }
+
+pub mod queries;
+
+/// Forgets the peak resident memory so far (Linux: "5" into clear_refs resets VmHWM), so the
+/// next [`peak_kib`] is the peak of what follows.
+pub fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
