@@ -120,8 +120,8 @@ pub async fn write(
     Ok(counts)
 }
 
-/// Every project's line, by number, with its id: the plan's latest lead reports and open
-/// difficulties are read once, not project by project.
+/// Every project's line, by number, with its id: the facts behind the colours, the latest
+/// lead reports and the open difficulties are read for the whole plan, not project by project.
 async fn project_rows(
     conn: &mut SqliteConnection,
     settings: &Settings,
@@ -138,10 +138,12 @@ async fn project_rows(
     for (project, text) in ledger_db::open_difficulties(conn, plan.id).await? {
         open.entry(project).or_default().push(text);
     }
+    let mut facts = reporting::facts_of_plan(conn, settings, calendar, plan, now).await?;
     let mut rows = Vec::new();
     for project in ledger_db::projects(conn, plan.id).await? {
-        let (facts, figures) =
-            reporting::facts(conn, settings, calendar, plan, project.id, now).await?;
+        let (facts, figures) = facts
+            .remove(&project.id)
+            .ok_or_else(|| anyhow::anyhow!("项目 {} 的事实缺失", project.no))?;
         let verdict = reporting::verdict(settings, &facts);
         let latest = latest.remove(&project.id);
         rows.push((

@@ -5,7 +5,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use minsheng::bot::report::Press;
 use minsheng::export::ledger::LedgerBook;
-use minsheng::services::ledger;
+use minsheng::services::{ledger, reporting};
 
 use crate::helpers::{Person, TestApp, settings_of};
 
@@ -265,5 +265,88 @@ async fn export_sends_the_workbook_as_a_document() {
         app.next_reply_to(&LI).await,
         minsheng::bot::texts::not_admitted()
     );
+    app.stop().await;
+}
+
+/// The ledger reads every project's facts in a few plan-wide queries; they must be the facts
+/// the digest and the receipt read project by project.
+#[tokio::test]
+async fn the_plan_wide_facts_are_each_projects_facts() {
+    let app = TestApp::spawn().await;
+    app.set_time("2024-03-04T10:00:00+08:00");
+    app.contact_on(&LI, "发展软环境保障局", &[9, 6], "lead")
+        .await;
+    app.contact_on(&ZHAO, "发展改革局", &[12], "lead").await;
+    app.contact_on(&WANG, "发展改革局", &[12], "co").await;
+    let reports = [
+        (
+            "2024-03-06T10:00:00+08:00",
+            &LI,
+            "/report 9 1=2 进展:两所完成移交",
+        ),
+        (
+            "2024-03-06T11:00:00+08:00",
+            &ZHAO,
+            "/report 12 1=30 进展:开工",
+        ),
+        (
+            "2024-03-13T10:00:00+08:00",
+            &ZHAO,
+            "/report 12 1=31 进展:推进",
+        ),
+        (
+            "2024-03-13T11:00:00+08:00",
+            &ZHAO,
+            "/report 12 1=30 进展:推进",
+        ),
+        (
+            "2024-03-13T12:00:00+08:00",
+            &WANG,
+            "/report 12 1=99 进展:配合",
+        ),
+        (
+            "2024-03-13T13:00:00+08:00",
+            &LI,
+            "/report 6 1=120 2=是 3=80",
+        ),
+    ];
+    for (at, person, text) in reports {
+        app.set_time(at);
+        app.says(person, text);
+        app.next_reply_to(person).await;
+        app.presses(person, &Press::Submit.data());
+        assert!(app.next_reply_to(person).await.starts_with("✅"));
+    }
+    for at in ["2024-03-14T09:00:00+08:00", "2024-04-10T09:00:00+08:00"] {
+        app.set_time(at);
+        let settings = settings_of(&app);
+        let mut conn = app.pool.acquire().await.unwrap();
+        let now = app.clock_now();
+        let plan = ledger::plan_for(&mut conn, &settings, Some(2024), now)
+            .await
+            .unwrap();
+        let calendar = minsheng::db::calendar::load(&mut conn, plan.id)
+            .await
+            .unwrap();
+        let all = reporting::facts_of_plan(&mut conn, &settings, &calendar, &plan, now)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 27);
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM projects")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+        for id in ids {
+            let one = reporting::facts(&mut conn, &settings, &calendar, &plan, id, now)
+                .await
+                .unwrap();
+            let (facts, figures) = &all[&id];
+            assert_eq!(facts, &one.0, "project {id} at {at}");
+            let values = |f: &[(minsheng::db::plan::MetricRow, Option<f64>)]| {
+                f.iter().map(|(m, v)| (m.id, *v)).collect::<Vec<_>>()
+            };
+            assert_eq!(values(figures), values(&one.1), "project {id} at {at}");
+        }
+    }
     app.stop().await;
 }
