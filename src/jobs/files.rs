@@ -11,11 +11,13 @@ use crate::config::Settings;
 use crate::db::plan::PlanRow;
 use crate::export;
 use crate::export::ledger::LedgerBook;
+use crate::export::ledger::cells::day;
 use crate::services::digest::Digest;
 use crate::services::ledger::{self, exports_dir};
 
 /// Writes the ledger of `reader`'s scope (the whole plan when `None`) under the database's
-/// folder, for the sender to upload. Returns the file and the name people see.
+/// folder, for the sender to upload. Returns the file and the name people see
+/// ("2024年台账（3月21日）.xlsx").
 pub async fn ledger_for_sending(
     conn: &mut SqliteConnection,
     settings: &Settings,
@@ -37,7 +39,7 @@ pub async fn ledger_for_sending(
     book.save(&path)?;
     Ok((
         path,
-        format!("{}台账（{}）.xlsx", plan.year, local.format("%Y-%m-%d")),
+        format!("{}年台账（{}）.xlsx", plan.year, day(local.date_naive())),
     ))
 }
 

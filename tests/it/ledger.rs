@@ -237,6 +237,28 @@ async fn the_ledger_shows_a_yes_or_no_as_a_word() {
 }
 
 #[tokio::test]
+async fn the_ledger_file_is_named_in_words() {
+    let app = TestApp::spawn().await;
+    app.set_time("2024-03-21T09:00:00+08:00");
+    let settings = settings_of(&app);
+    let mut conn = app.pool.acquire().await.unwrap();
+    let now = app.clock_now();
+    let plan = ledger::plan_for(&mut conn, &settings, Some(2024), now)
+        .await
+        .unwrap();
+    let (path, name) =
+        minsheng::jobs::files::ledger_for_sending(&mut conn, &settings, &plan, None, 1, now)
+            .await
+            .unwrap();
+    assert_eq!(name, "2024年台账（3月21日）.xlsx");
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    assert_eq!(workbook.worksheet_range("台账").unwrap().height(), 1 + 27);
+    std::fs::remove_file(path).unwrap();
+    drop(conn);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn export_sends_the_workbook_as_a_document() {
     let app = TestApp::spawn().await;
     app.says(&crate::helpers::ADMIN, "/export");
