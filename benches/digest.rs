@@ -11,10 +11,12 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use common::queries;
 use minsheng::bot::outgoing::split_text;
 use minsheng::bot::texts::digest as say;
+use minsheng::config::Settings;
+use minsheng::db::plan::PlanRow;
 use minsheng::domain::calendar::Calendar;
 use minsheng::domain::cycle::{WeekPlan, to_utc};
 use minsheng::domain::dekad::Period;
@@ -24,12 +26,49 @@ use minsheng::services::{digest, ledger};
 #[tokio::main]
 async fn main() {
     queries::install();
-    let (_dir, settings, pool) = common::plan_with_contacts().await;
 
-    // A year of weekly reports from every project's lead contact, figures rising each week.
+    // The notice's own plan: 27 projects, three contacts each, a year of reports.
+    let (_notice_dir, settings, pool) = common::notice_plan_with_contacts().await;
+    let reports = seed_year(&pool, &settings).await;
+    println!("the notice's plan: 27 projects, {reports} reports");
+    let mut conn = pool.acquire().await.unwrap();
+    steps(&mut conn, &settings).await;
+    drop(conn);
+    pool.close().await;
+
+    let (_dir, settings, pool) = common::plan_with_contacts().await;
     let started = Instant::now();
+    let reports = seed_year(&pool, &settings).await;
+    println!(
+        "{} projects, {reports} reports, written in {:?}",
+        common::PROJECTS,
+        started.elapsed()
+    );
+    let mut conn = pool.acquire().await.unwrap();
+    println!("  peak RSS while seeding: {} KiB", common::peak_kib());
+    common::reset_peak();
+    let (plan, now) = steps(&mut conn, &settings).await;
+    println!(
+        "  peak RSS of the digest, chart and ledger: {} KiB",
+        common::peak_kib()
+    );
+
+    // The same steps again with every statement timed (slower: for where, not how long).
+    let built = queries::profile("digest", build_digest(&mut conn, &settings, &plan, now)).await;
+    drop(built);
+    queries::profile(
+        "ledger",
+        files::ledger_for_sending(&mut conn, &settings, &plan, None, 2, now),
+    )
+    .await
+    .unwrap();
+}
+
+/// A year of weekly reports from every project's lead contact, figures rising each week;
+/// returns how many reports there are.
+async fn seed_year(pool: &sqlx::SqlitePool, settings: &Settings) -> i64 {
     let calendar = Calendar::official();
-    let mut tx = minsheng::db::begin_write(&pool).await.unwrap();
+    let mut tx = minsheng::db::begin_write(pool).await.unwrap();
     let mut monday: NaiveDate = "2024-01-01".parse().unwrap();
     let mut week = 0;
     while monday < "2024-12-16".parse().unwrap() {
@@ -58,16 +97,15 @@ async fn main() {
         monday = monday + Days::new(7);
     }
     tx.commit().await.unwrap();
-    let reports: i64 = sqlx::query_scalar("SELECT count(*) FROM reports")
-        .fetch_one(&pool)
+    sqlx::query_scalar("SELECT count(*) FROM reports")
+        .fetch_one(pool)
         .await
-        .unwrap();
-    println!(
-        "{} projects, {reports} reports over {week} weeks, written in {:?}",
-        common::PROJECTS,
-        started.elapsed()
-    );
+        .unwrap()
+}
 
+/// The digest on 2024-12-21, its chart and the workbook: each alone, then the three together
+/// as a digest goes out. Returns the plan and the time they ran at.
+async fn steps(conn: &mut sqlx::SqliteConnection, settings: &Settings) -> (PlanRow, DateTime<Utc>) {
     let now = to_utc(
         settings.timezone,
         "2024-12-21"
@@ -75,16 +113,13 @@ async fn main() {
             .unwrap()
             .and_time(settings.digest.time),
     );
-    let mut conn = pool.acquire().await.unwrap();
-    let plan = ledger::plan_for(&mut conn, &settings, Some(2024), now)
+    let plan = ledger::plan_for(conn, settings, Some(2024), now)
         .await
         .unwrap();
-    println!("  peak RSS while seeding: {} KiB", common::peak_kib());
-    common::reset_peak();
 
     // Each step alone, then the three together as a digest goes out (text, chart, workbook).
     let started = Instant::now();
-    let built = build_digest(&mut conn, &settings, &plan, now).await;
+    let built = build_digest(conn, settings, &plan, now).await;
     let text = say::digest(&built);
     let digest_took = started.elapsed();
     let messages = split_text(&text, minsheng::bot::outgoing::MAX_TEXT).len();
@@ -98,7 +133,7 @@ async fn main() {
     println!("  chart: {:?}, {} KiB", started.elapsed(), png.len() / 1024);
 
     let started = Instant::now();
-    let (path, _) = files::ledger_for_sending(&mut conn, &settings, &plan, None, 0, now)
+    let (path, _) = files::ledger_for_sending(conn, settings, &plan, None, 0, now)
         .await
         .unwrap();
     println!(
@@ -108,30 +143,17 @@ async fn main() {
     );
 
     let started = Instant::now();
-    let built = build_digest(&mut conn, &settings, &plan, now).await;
+    let built = build_digest(conn, settings, &plan, now).await;
     let _ = say::digest(&built);
     let _ = chart(&built);
-    files::ledger_for_sending(&mut conn, &settings, &plan, None, 1, now)
+    files::ledger_for_sending(conn, settings, &plan, None, 1, now)
         .await
         .unwrap();
     println!(
         "  digest + chart + ledger together: {:?}",
         started.elapsed()
     );
-    println!(
-        "  peak RSS of the digest, chart and ledger: {} KiB",
-        common::peak_kib()
-    );
-
-    // The same steps again with every statement timed (slower: for where, not how long).
-    let built = queries::profile("digest", build_digest(&mut conn, &settings, &plan, now)).await;
-    drop(built);
-    queries::profile(
-        "ledger",
-        files::ledger_for_sending(&mut conn, &settings, &plan, None, 2, now),
-    )
-    .await
-    .unwrap();
+    (plan, now)
 }
 
 async fn build_digest(
