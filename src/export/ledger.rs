@@ -138,6 +138,9 @@ pub struct LedgerBook {
 impl LedgerBook {
     pub fn new(plan_name: &str, timezone: Tz) -> Result<Self, XlsxError> {
         let mut workbook = Workbook::new();
+        // The fastest deflate: most of a large workbook's saving time is compression, and a
+        // somewhat larger file is still far under what a chat accepts.
+        workbook.set_zip_compression_level(1);
         let sheets = [
             ("台账", &MAIN[..]),
             ("报送记录", &REPORTS[..]),
@@ -217,20 +220,27 @@ impl LedgerSink for LedgerBook {
         let timezone = self.timezone;
         let (sheet, r, formats) = self.row_on(1)?;
         let report = &line.record;
-        let texts = [
+        let (no, week, version) = (
             report.no.to_string(),
-            report.title.clone(),
             cells::week(report.week_start),
             report.version.to_string(),
-            report.person.clone(),
-            report.unit.clone().unwrap_or_default(),
-            report.role.label().to_owned(),
-            report.status.label().to_owned(),
-            cells::reported_all(&line.figures),
-            report.progress.clone(),
-            report.difficulties.clone(),
-            cells::yes_no(report.late).to_owned(),
-            cells::local_time(report.submitted_at, timezone),
+        );
+        let figures = cells::reported_all(&line.figures);
+        let submitted = cells::local_time(report.submitted_at, timezone);
+        let texts = [
+            no.as_str(),
+            &report.title,
+            &week,
+            &version,
+            &report.person,
+            report.unit.as_deref().unwrap_or_default(),
+            report.role.label(),
+            report.status.label(),
+            &figures,
+            &report.progress,
+            &report.difficulties,
+            cells::yes_no(report.late),
+            &submitted,
         ];
         write_texts(sheet, r, 0, &texts, &formats.cell)?;
         Ok(())
@@ -238,13 +248,18 @@ impl LedgerSink for LedgerBook {
 
     fn missed(&mut self, missed: &MissedRecord) -> anyhow::Result<()> {
         let (sheet, r, formats) = self.row_on(2)?;
-        let texts = [
+        let (week, deadline, no) = (
             cells::week(missed.week_start),
             cells::local_minute(missed.deadline),
             missed.no.to_string(),
-            missed.title.clone(),
-            missed.unit.clone(),
-            missed.contact.clone(),
+        );
+        let texts = [
+            week.as_str(),
+            &deadline,
+            &no,
+            &missed.title,
+            &missed.unit,
+            &missed.contact,
         ];
         write_texts(sheet, r, 0, &texts, &formats.cell)?;
         Ok(())

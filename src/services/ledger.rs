@@ -86,9 +86,9 @@ pub async fn write(
     let in_scope = |id: i64| scope.is_none_or(|s| s.contains(&id));
     let calendar = calendar::load(conn, plan.id).await?;
     let mut counts = LedgerCounts::default();
-    for row in project_rows(conn, settings, &calendar, plan, now).await? {
-        if in_scope(row.0) {
-            sink.project(&row.1)?;
+    for (id, row) in project_rows(conn, settings, &calendar, plan, now).await? {
+        if in_scope(id) {
+            sink.project(&row)?;
             counts.projects += 1;
         }
     }
