@@ -80,6 +80,8 @@ pub async fn open_difficulties(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ReportRecord {
+    /// The report's own id, to find its values; never shown.
+    pub id: i64,
     pub project_id: i64,
     pub no: i64,
     pub title: String,
@@ -89,28 +91,10 @@ pub struct ReportRecord {
     pub unit: Option<String>,
     pub role: AssignmentRole,
     pub status: Status,
-    /// The values reported, "metric_id:value" joined by ';' in the metrics' order; read them
-    /// with [`ReportRecord::values`].
-    values: Option<String>,
     pub progress: String,
     pub difficulties: String,
     pub late: bool,
     pub submitted_at: DateTime<Utc>,
-}
-
-impl ReportRecord {
-    /// The values reported, as (metric id, value), in the metrics' order.
-    pub fn values(&self) -> Vec<(i64, f64)> {
-        self.values
-            .as_deref()
-            .unwrap_or_default()
-            .split(';')
-            .filter_map(|pair| {
-                let (metric, value) = pair.split_once(':')?;
-                Some((metric.parse().ok()?, value.parse().ok()?))
-            })
-            .collect()
-    }
 }
 
 /// Every report of a plan, every version, oldest first, read as a stream so a year of a large
@@ -120,15 +104,28 @@ pub fn reports(
     plan_id: i64,
 ) -> BoxStream<'_, sqlx::Result<ReportRecord>> {
     sqlx::query_as(
-        "SELECT r.project_id, p.no, p.title, r.week_start, r.version, pe.display_name AS person, u.name AS unit, r.role, r.status,
-                (SELECT group_concat(metric_id || ':' || value, ';') FROM
-                    (SELECT v.metric_id, v.value FROM report_values v JOIN metrics m ON m.id = v.metric_id
-                     WHERE v.report_id = r.id ORDER BY m.position)) AS \"values\",
-                r.progress, r.difficulties, r.late, r.submitted_at
+        "SELECT r.id, r.project_id, p.no, p.title, r.week_start, r.version, pe.display_name AS person, u.name AS unit,
+                r.role, r.status, r.progress, r.difficulties, r.late, r.submitted_at
          FROM reports r JOIN projects p ON p.id = r.project_id JOIN people pe ON pe.id = r.person_id
          LEFT JOIN units u ON u.id = pe.unit_id
          WHERE p.plan_id = ? ORDER BY r.submitted_at, r.id",
     )
     .bind(plan_id)
     .fetch(conn)
+}
+
+/// Every value reported in the plan as (report, metric, value): three numbers a value, read
+/// once rather than a query a report.
+pub async fn report_values(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+) -> sqlx::Result<Vec<(i64, i64, f64)>> {
+    sqlx::query_as(
+        "SELECT v.report_id, v.metric_id, v.value FROM report_values v
+         JOIN reports r ON r.id = v.report_id JOIN projects p ON p.id = r.project_id
+         WHERE p.plan_id = ?",
+    )
+    .bind(plan_id)
+    .fetch_all(conn)
+    .await
 }

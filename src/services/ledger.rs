@@ -74,7 +74,8 @@ pub struct LedgerCounts {
 
 /// Writes the ledger of the projects in `scope` (the whole plan when `None`) into `sink`: a
 /// leader's workbook holds nothing they could not read in the bot. Reports stream from the
-/// database, so a year of a large plan is never held in memory.
+/// database (only their values, three numbers each, are read ahead), so a year of a large plan
+/// is never held in memory.
 pub async fn write(
     conn: &mut SqliteConnection,
     settings: &Settings,
@@ -98,15 +99,22 @@ pub async fn write(
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
+    let mut values: HashMap<i64, Vec<(&MetricRow, f64)>> = HashMap::new();
+    for (report, metric, value) in ledger_db::report_values(conn, plan.id).await? {
+        if let Some(metric) = metrics.get(&metric) {
+            values.entry(report).or_default().push((metric, value));
+        }
+    }
     let mut reports = ledger_db::reports(conn, plan.id);
     while let Some(record) = reports.try_next().await? {
         if !in_scope(record.project_id) {
             continue;
         }
-        let figures = record
-            .values()
+        let mut reported = values.remove(&record.id).unwrap_or_default();
+        reported.sort_by_key(|(m, _)| m.position);
+        let figures = reported
             .into_iter()
-            .filter_map(|(id, value)| Some(figure(metrics.get(&id)?, Some(value))))
+            .map(|(metric, value)| figure(metric, Some(value)))
             .collect();
         sink.report(&ReportLine { record, figures })?;
         counts.reports += 1;
