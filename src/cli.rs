@@ -230,18 +230,20 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 let mut conn = pool.acquire().await?;
                 let now = SystemClock.now();
                 let plan = ledger::plan_for(&mut conn, &settings, year, now).await?;
-                let ledger = ledger::collect(&mut conn, &settings, &plan, now).await?;
+                let mut book =
+                    crate::export::ledger::LedgerBook::new(&plan.name, settings.timezone)?;
+                let counts =
+                    ledger::write(&mut conn, &settings, &plan, None, now, &mut book).await?;
                 drop(conn);
-                let bytes = crate::export::ledger::workbook(&ledger)?;
-                std::fs::write(&out, bytes)
+                book.save(&out)
                     .with_context(|| format!("无法写入 {}", out.display()))?;
                 println!(
                     "已导出 {} 台账：{}（{} 个项目，{} 条报送记录，{} 条未按时报送）",
                     plan.year,
                     out.display(),
-                    ledger.rows.len(),
-                    ledger.reports.len(),
-                    ledger.missed.len()
+                    counts.projects,
+                    counts.reports,
+                    counts.missed
                 );
                 pool.close().await;
                 Ok(())

@@ -113,6 +113,16 @@ pub fn peak_kib() -> u64 {
 /// A temporary database holding the synthetic plan and its contacts, with settings that point
 /// at it.
 pub async fn plan_with_contacts() -> (TempDir, Settings, SqlitePool) {
+    let (dir, settings, pool) = empty_database().await;
+    seeding::load(&pool, &plan(), chrono::Utc::now())
+        .await
+        .unwrap();
+    admit_contacts(&pool).await;
+    (dir, settings, pool)
+}
+
+/// A temporary database with its schema, and settings that point at it.
+async fn empty_database() -> (TempDir, Settings, SqlitePool) {
     let dir = tempfile::tempdir().unwrap();
     let env: HashMap<String, String> = [(
         "MINSHENG_DATABASE".to_owned(),
@@ -121,9 +131,60 @@ pub async fn plan_with_contacts() -> (TempDir, Settings, SqlitePool) {
     .into();
     let settings = Settings::from_layers(None, &env).unwrap();
     let pool = minsheng::db::connect(&settings.database).await.unwrap();
-    seeding::load(&pool, &plan(), chrono::Utc::now())
+    (dir, settings, pool)
+}
+
+pub mod queries;
+
+/// A temporary database holding the notice's own plan (seeds/2024.toml, 27 projects) with
+/// three contacts a project, the first of its lead unit.
+pub async fn notice_plan_with_contacts() -> (TempDir, Settings, SqlitePool) {
+    let (dir, settings, pool) = empty_database().await;
+    let seed = seeding::read_file(std::path::Path::new("seeds/2024.toml")).unwrap();
+    seeding::load(&pool, &seed, chrono::Utc::now())
         .await
         .unwrap();
-    admit_contacts(&pool).await;
+    let mut tx = minsheng::db::begin_write(&pool).await.unwrap();
+    let projects: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT p.id, pu.unit_id FROM projects p JOIN project_units pu ON pu.project_id = p.id AND pu.role = 'lead'")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+    for (n, (project, unit)) in projects
+        .iter()
+        .flat_map(|p| std::iter::repeat_n(*p, CONTACTS_PER_PROJECT as usize))
+        .enumerate()
+    {
+        sqlx::query(
+            "INSERT INTO people (telegram_id, display_name, role, unit_id, joined_at)
+             VALUES (?, ?, 'contact', ?, '2023-12-01T00:00:00Z')",
+        )
+        .bind(2_000_000 + n as i64)
+        .bind(format!("联络员{n}"))
+        .bind(unit)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO assignments (project_id, person_id, role, assigned_at)
+             VALUES (?, last_insert_rowid(), ?, '2023-12-01T00:00:00Z')",
+        )
+        .bind(project)
+        .bind(if n % CONTACTS_PER_PROJECT as usize == 0 {
+            "lead"
+        } else {
+            "co"
+        })
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
     (dir, settings, pool)
+}
+
+/// Forgets the peak resident memory so far (Linux: "5" into clear_refs resets VmHWM), so the
+/// next [`peak_kib`] is the peak of what follows.
+pub fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

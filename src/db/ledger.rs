@@ -1,7 +1,8 @@
 //! What the ledger (台账) reads beyond the digest: the seed table's columns, each project's
 //! latest lead report and open difficulties, and every report in history.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use futures::stream::BoxStream;
 use sqlx::{FromRow, SqliteConnection};
 
 use crate::domain::report::Status;
@@ -37,64 +38,92 @@ pub async fn projects(
 /// What the ledger shows of a project's latest lead report.
 #[derive(Debug, Clone, FromRow)]
 pub struct LeadReport {
+    pub project_id: i64,
     pub progress: String,
     pub submitted_at: DateTime<Utc>,
 }
 
-/// The progress text and time of a project's latest report from its lead unit.
-pub async fn latest_lead_report(
+/// The progress text and time of each project's latest report from its lead unit, in one
+/// query for the plan.
+pub async fn latest_lead_reports(
     conn: &mut SqliteConnection,
-    project_id: i64,
-) -> sqlx::Result<Option<LeadReport>> {
+    plan_id: i64,
+) -> sqlx::Result<Vec<LeadReport>> {
     sqlx::query_as(
-        "SELECT progress, submitted_at FROM reports WHERE project_id = ? AND role = 'lead'
-         ORDER BY submitted_at DESC, id DESC LIMIT 1",
+        "SELECT project_id, progress, submitted_at FROM (
+             SELECT r.project_id, r.progress, r.submitted_at,
+                    row_number() OVER (PARTITION BY r.project_id ORDER BY r.submitted_at DESC, r.id DESC) AS n
+             FROM reports r JOIN projects p ON p.id = r.project_id
+             WHERE p.plan_id = ? AND r.role = 'lead')
+         WHERE n = 1",
     )
-    .bind(project_id)
-    .fetch_optional(conn)
+    .bind(plan_id)
+    .fetch_all(conn)
     .await
 }
 
+/// Every open difficulty of the plan as (project, text), each text once a project, oldest
+/// first.
 pub async fn open_difficulties(
     conn: &mut SqliteConnection,
-    project_id: i64,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
-        "SELECT DISTINCT text FROM difficulties WHERE project_id = ? AND resolved_at IS NULL ORDER BY id",
+    plan_id: i64,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT d.project_id, d.text FROM difficulties d JOIN projects p ON p.id = d.project_id
+         WHERE p.plan_id = ? AND d.resolved_at IS NULL
+         GROUP BY d.project_id, d.text ORDER BY min(d.id)",
     )
-    .bind(project_id)
+    .bind(plan_id)
     .fetch_all(conn)
     .await
 }
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ReportRecord {
+    /// The report's own id, to find its values; never shown.
+    pub id: i64,
     pub project_id: i64,
     pub no: i64,
     pub title: String,
-    pub week_start: String,
+    pub week_start: NaiveDate,
     pub version: i64,
     pub person: String,
     pub unit: Option<String>,
     pub role: AssignmentRole,
     pub status: Status,
-    pub figures: Option<String>,
     pub progress: String,
     pub difficulties: String,
     pub late: bool,
-    pub submitted_at: String,
+    pub submitted_at: DateTime<Utc>,
 }
 
-/// Every report of a plan, every version, oldest first.
-pub async fn reports(conn: &mut SqliteConnection, plan_id: i64) -> sqlx::Result<Vec<ReportRecord>> {
+/// Every report of a plan, every version, oldest first, read as a stream so a year of a large
+/// plan is never held in memory at once.
+pub fn reports(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+) -> BoxStream<'_, sqlx::Result<ReportRecord>> {
     sqlx::query_as(
-        "SELECT r.project_id, p.no, p.title, r.week_start, r.version, pe.display_name AS person, u.name AS unit, r.role, r.status,
-                (SELECT group_concat(m.name || '=' || v.value, '；') FROM report_values v JOIN metrics m ON m.id = v.metric_id
-                 WHERE v.report_id = r.id) AS figures,
-                r.progress, r.difficulties, r.late, r.submitted_at
+        "SELECT r.id, r.project_id, p.no, p.title, r.week_start, r.version, pe.display_name AS person, u.name AS unit,
+                r.role, r.status, r.progress, r.difficulties, r.late, r.submitted_at
          FROM reports r JOIN projects p ON p.id = r.project_id JOIN people pe ON pe.id = r.person_id
          LEFT JOIN units u ON u.id = pe.unit_id
          WHERE p.plan_id = ? ORDER BY r.submitted_at, r.id",
+    )
+    .bind(plan_id)
+    .fetch(conn)
+}
+
+/// Every value reported in the plan as (report, metric, value): three numbers a value, read
+/// once rather than a query a report.
+pub async fn report_values(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+) -> sqlx::Result<Vec<(i64, i64, f64)>> {
+    sqlx::query_as(
+        "SELECT v.report_id, v.metric_id, v.value FROM report_values v
+         JOIN reports r ON r.id = v.report_id JOIN projects p ON p.id = r.project_id
+         WHERE p.plan_id = ?",
     )
     .bind(plan_id)
     .fetch_all(conn)

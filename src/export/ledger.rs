@@ -1,13 +1,58 @@
 //! The ledger (台账) as an .xlsx workbook a leader would print: A4 landscape, frozen header,
-//! columns wide enough for Chinese text, the colour cell filled.
+//! columns wide enough for Chinese text, the colour cell filled. Every sheet is written in
+//! constant-memory mode (rows go to a temporary file as they come), so a plan of a thousand
+//! projects and a year of reports costs no more memory than a small one.
 
+pub mod cells;
+
+use chrono_tz::Tz;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use crate::domain::colour::Colour;
-use crate::domain::metric::Figure;
-use crate::services::ledger::{Ledger, LedgerRow};
+use crate::services::ledger::{LedgerRow, LedgerSink, MissedRecord, ReportLine};
 
 const A4: u8 = 9;
+
+/// The 台账 sheet: the notice annex's columns in its order, then the progress.
+const MAIN: [(&str, f64); 12] = [
+    ("实事项目", 14.0),
+    ("序号", 6.0),
+    ("具体事项", 18.0),
+    ("内容概述", 30.0),
+    ("实施内容及工作目标", 40.0),
+    ("承办单位", 16.0),
+    ("量化指标进度", 30.0),
+    ("颜色", 6.0),
+    ("颜色说明", 20.0),
+    ("最新进展", 30.0),
+    ("待协调问题", 24.0),
+    ("最近报送", 12.0),
+];
+
+const REPORTS: [(&str, f64); 13] = [
+    ("序号", 6.0),
+    ("具体事项", 18.0),
+    ("周次", 20.0),
+    ("版本", 6.0),
+    ("报送人", 10.0),
+    ("单位", 16.0),
+    ("角色", 6.0),
+    ("状态", 10.0),
+    ("指标数值", 28.0),
+    ("本周进展", 30.0),
+    ("困难问题", 24.0),
+    ("逾期", 6.0),
+    ("提交时间", 18.0),
+];
+
+const MISSED: [(&str, f64); 6] = [
+    ("周次", 20.0),
+    ("截止时间", 18.0),
+    ("序号", 6.0),
+    ("具体事项", 24.0),
+    ("单位", 18.0),
+    ("联络员", 12.0),
+];
 
 fn fill(colour: Colour) -> Color {
     match colour {
@@ -17,13 +62,13 @@ fn fill(colour: Colour) -> Color {
     }
 }
 
-/// Sets up a sheet for printing and writes its header row.
-fn new_sheet<'a>(
-    workbook: &'a mut Workbook,
+/// Sets up a constant-memory sheet for printing and writes its header row.
+fn new_sheet(
+    workbook: &mut Workbook,
     name: &str,
     title: &str,
     columns: &[(&str, f64)],
-) -> Result<&'a mut Worksheet, XlsxError> {
+) -> Result<(), XlsxError> {
     let header = Format::new()
         .set_bold()
         .set_text_wrap()
@@ -31,7 +76,7 @@ fn new_sheet<'a>(
         .set_align(FormatAlign::VerticalCenter)
         .set_border(FormatBorder::Thin)
         .set_background_color(Color::RGB(0xD9_D9_D9));
-    let sheet = workbook.add_worksheet();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name(name)?;
     sheet
         .set_paper_size(A4)
@@ -44,157 +89,179 @@ fn new_sheet<'a>(
         sheet.write_string_with_format(0, column as u16, *label, &header)?;
         sheet.set_column_width(column as u16, *width)?;
     }
-    Ok(sheet)
+    Ok(())
 }
 
-/// The 量化指标进度 cell: each metric as "name：figure（percent%）", one a line.
-fn progress(figures: &[Figure]) -> String {
-    if figures.is_empty() {
-        return "—（按进度跟踪）".to_owned();
-    }
-    figures
-        .iter()
-        .map(|f| match f.percent {
-            Some(percent) => format!("{}：{}（{percent:.0}%）", f.name, f.shown()),
-            None => format!("{}：{}", f.name, f.shown()),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The text cells of a project's line after its colour: 颜色说明, 最新进展, 待协调问题, 最近报送.
-fn after_colour(row: &LedgerRow) -> [String; 4] {
-    [
-        row.reasons.join("；"),
-        row.latest_progress.clone(),
-        row.difficulties.join("\n"),
-        row.last_report
-            .map(|day| day.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
-    ]
-}
-
-pub fn workbook(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = Workbook::new();
-    let cell = Format::new()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_border(FormatBorder::Thin);
-
-    let columns = [
-        ("类别", 14.0),
-        ("序号", 6.0),
-        ("具体事项", 18.0),
-        ("内容概述", 30.0),
-        ("实施内容及工作目标", 40.0),
-        ("承办单位", 16.0),
-        ("量化指标进度", 30.0),
-        ("颜色", 6.0),
-        ("颜色说明", 20.0),
-        ("最新进展", 30.0),
-        ("待协调问题", 24.0),
-        ("最近报送", 12.0),
-    ];
-    let title = format!("{} 台账", ledger.plan_name);
-    let sheet = new_sheet(&mut workbook, "台账", &title, &columns)?;
-    for (index, row) in ledger.rows.iter().enumerate() {
-        let r = index as u32 + 1;
-        let texts = [
-            &row.category,
-            &row.no.to_string(),
-            &row.title,
-            &row.summary,
-            &row.goals,
-            &row.units.replace('、', "\n"),
-            &progress(&row.figures),
-        ];
-        for (column, text) in texts.iter().enumerate() {
-            sheet.write_string_with_format(r, column as u16, text.as_str(), &cell)?;
+/// Writes one row of text cells from column `first`.
+fn write_texts<S: AsRef<str>>(
+    sheet: &mut Worksheet,
+    row: u32,
+    first: u16,
+    texts: &[S],
+    format: &Format,
+) -> Result<(), XlsxError> {
+    for (column, text) in texts.iter().enumerate() {
+        let text = text.as_ref();
+        if !text.is_empty() {
+            sheet.write_string_with_format(row, first + column as u16, text, format)?;
+        } else {
+            sheet.write_blank(row, first + column as u16, format)?;
         }
-        sheet.write_string_with_format(
-            r,
-            7,
-            row.colour.label(),
-            &cell
+    }
+    Ok(())
+}
+
+/// A text cell, and a colour cell filled with its colour.
+struct Formats {
+    cell: Format,
+    colours: [(Colour, Format); 3],
+}
+
+impl Formats {
+    fn colour(&self, colour: Colour) -> &Format {
+        self.colours
+            .iter()
+            .find(|(c, _)| *c == colour)
+            .map_or(&self.cell, |(_, f)| f)
+    }
+}
+
+/// The ledger workbook, filled line by line as a [`LedgerSink`]: 台账, 报送记录, 未按时报送.
+pub struct LedgerBook {
+    workbook: Workbook,
+    timezone: Tz,
+    formats: Formats,
+    /// The next row of each sheet.
+    next: [u32; 3],
+}
+
+impl LedgerBook {
+    pub fn new(plan_name: &str, timezone: Tz) -> Result<Self, XlsxError> {
+        let mut workbook = Workbook::new();
+        // The fastest deflate: most of a large workbook's saving time is compression, and a
+        // somewhat larger file is still far under what a chat accepts.
+        workbook.set_zip_compression_level(1);
+        let sheets = [
+            ("台账", &MAIN[..]),
+            ("报送记录", &REPORTS[..]),
+            ("未按时报送", &MISSED[..]),
+        ];
+        for (name, columns) in sheets {
+            new_sheet(&mut workbook, name, &format!("{plan_name} {name}"), columns)?;
+        }
+        let cell = Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin);
+        let coloured = |colour: Colour| {
+            let format = cell
                 .clone()
-                .set_background_color(fill(row.colour))
-                .set_align(FormatAlign::Center),
-        )?;
-        for (column, text) in after_colour(row).iter().enumerate() {
-            sheet.write_string_with_format(r, column as u16 + 8, text.as_str(), &cell)?;
-        }
+                .set_background_color(fill(colour))
+                .set_align(FormatAlign::Center);
+            (colour, format)
+        };
+        let colours = [
+            coloured(Colour::Blue),
+            coloured(Colour::Yellow),
+            coloured(Colour::Red),
+        ];
+        Ok(Self {
+            workbook,
+            timezone,
+            formats: Formats { cell, colours },
+            next: [1; 3],
+        })
     }
 
-    let columns = [
-        ("序号", 6.0),
-        ("具体事项", 18.0),
-        ("周次", 12.0),
-        ("版本", 6.0),
-        ("报送人", 10.0),
-        ("单位", 16.0),
-        ("角色", 6.0),
-        ("状态", 10.0),
-        ("指标数值", 28.0),
-        ("本周进展", 30.0),
-        ("困难问题", 24.0),
-        ("逾期", 6.0),
-        ("提交时间", 20.0),
-    ];
-    let sheet = new_sheet(
-        &mut workbook,
-        "报送记录",
-        &format!("{} 报送记录", ledger.plan_name),
-        &columns,
-    )?;
-    for (index, report) in ledger.reports.iter().enumerate() {
-        let r = index as u32 + 1;
-        let texts = [
+    /// The sheet at `index`, the row to write next on it, and the formats.
+    fn row_on(&mut self, index: usize) -> Result<(&mut Worksheet, u32, &Formats), XlsxError> {
+        let row = self.next[index];
+        self.next[index] += 1;
+        let sheet = self.workbook.worksheet_from_index(index)?;
+        Ok((sheet, row, &self.formats))
+    }
+
+    /// The finished workbook's bytes.
+    pub fn into_bytes(mut self) -> Result<Vec<u8>, XlsxError> {
+        self.workbook.save_to_buffer()
+    }
+
+    /// Writes the finished workbook to `path`.
+    pub fn save(mut self, path: &std::path::Path) -> Result<(), XlsxError> {
+        self.workbook.save(path)
+    }
+}
+
+impl LedgerSink for LedgerBook {
+    fn project(&mut self, row: &LedgerRow) -> anyhow::Result<()> {
+        let (sheet, r, formats) = self.row_on(0)?;
+        let annex = [
+            row.category.clone(),
+            row.no.to_string(),
+            row.title.clone(),
+            row.summary.clone(),
+            row.goals.clone(),
+            row.units.replace('、', "\n"),
+            cells::progress(&row.figures),
+        ];
+        write_texts(sheet, r, 0, &annex, &formats.cell)?;
+        sheet.write_string_with_format(r, 7, row.colour.label(), formats.colour(row.colour))?;
+        let after = [
+            row.reasons.join("；"),
+            row.latest_progress.clone(),
+            row.difficulties.join("\n"),
+            row.last_report.map(cells::day).unwrap_or_default(),
+        ];
+        write_texts(sheet, r, 8, &after, &formats.cell)?;
+        Ok(())
+    }
+
+    fn report(&mut self, line: &ReportLine) -> anyhow::Result<()> {
+        let timezone = self.timezone;
+        let (sheet, r, formats) = self.row_on(1)?;
+        let report = &line.record;
+        let (no, week, version) = (
             report.no.to_string(),
-            report.title.clone(),
-            report.week_start.clone(),
+            cells::week(report.week_start),
             report.version.to_string(),
-            report.person.clone(),
-            report.unit.clone().unwrap_or_default(),
-            report.role.label().to_owned(),
-            report.status.label().to_owned(),
-            report.figures.clone().unwrap_or_default(),
-            report.progress.clone(),
-            report.difficulties.clone(),
-            if report.late { "是" } else { "" }.to_owned(),
-            report.submitted_at.clone(),
+        );
+        let figures = cells::reported_all(&line.figures);
+        let submitted = cells::local_time(report.submitted_at, timezone);
+        let texts = [
+            no.as_str(),
+            &report.title,
+            &week,
+            &version,
+            &report.person,
+            report.unit.as_deref().unwrap_or_default(),
+            report.role.label(),
+            report.status.label(),
+            &figures,
+            &report.progress,
+            &report.difficulties,
+            cells::yes_no(report.late),
+            &submitted,
         ];
-        for (column, text) in texts.iter().enumerate() {
-            sheet.write_string_with_format(r, column as u16, text.as_str(), &cell)?;
-        }
+        write_texts(sheet, r, 0, &texts, &formats.cell)?;
+        Ok(())
     }
 
-    let columns = [
-        ("周次", 12.0),
-        ("截止时间", 18.0),
-        ("序号", 6.0),
-        ("具体事项", 24.0),
-        ("单位", 18.0),
-        ("联络员", 12.0),
-    ];
-    let sheet = new_sheet(
-        &mut workbook,
-        "未按时报送",
-        &format!("{} 未按时报送", ledger.plan_name),
-        &columns,
-    )?;
-    for (index, missed) in ledger.missed.iter().enumerate() {
-        let r = index as u32 + 1;
-        let texts = [
-            missed.week_start.to_string(),
-            missed.deadline.format("%Y-%m-%d %H:%M").to_string(),
+    fn missed(&mut self, missed: &MissedRecord) -> anyhow::Result<()> {
+        let (sheet, r, formats) = self.row_on(2)?;
+        let (week, deadline, no) = (
+            cells::week(missed.week_start),
+            cells::local_minute(missed.deadline),
             missed.no.to_string(),
-            missed.title.clone(),
-            missed.unit.clone(),
-            missed.contact.clone(),
+        );
+        let texts = [
+            week.as_str(),
+            &deadline,
+            &no,
+            &missed.title,
+            &missed.unit,
+            &missed.contact,
         ];
-        for (column, text) in texts.iter().enumerate() {
-            sheet.write_string_with_format(r, column as u16, text.as_str(), &cell)?;
-        }
+        write_texts(sheet, r, 0, &texts, &formats.cell)?;
+        Ok(())
     }
-    workbook.save_to_buffer()
 }

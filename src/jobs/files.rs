@@ -10,11 +10,14 @@ use sqlx::SqliteConnection;
 use crate::config::Settings;
 use crate::db::plan::PlanRow;
 use crate::export;
+use crate::export::ledger::LedgerBook;
+use crate::export::ledger::cells::day;
 use crate::services::digest::Digest;
-use crate::services::ledger::{collect_for, exports_dir};
+use crate::services::ledger::{self, exports_dir};
 
 /// Writes the ledger of `reader`'s scope (the whole plan when `None`) under the database's
-/// folder, for the sender to upload. Returns the file and the name people see.
+/// folder, for the sender to upload. Returns the file and the name people see
+/// ("2024年台账（3月21日）.xlsx").
 pub async fn ledger_for_sending(
     conn: &mut SqliteConnection,
     settings: &Settings,
@@ -23,8 +26,8 @@ pub async fn ledger_for_sending(
     reader: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(PathBuf, String)> {
-    let ledger = collect_for(conn, settings, plan, scope, now).await?;
-    let bytes = export::ledger::workbook(&ledger)?;
+    let mut book = LedgerBook::new(&plan.name, settings.timezone)?;
+    ledger::write(conn, settings, plan, scope, now, &mut book).await?;
     let dir = exports_dir(settings);
     std::fs::create_dir_all(&dir)?;
     let local = now.with_timezone(&settings.timezone);
@@ -33,10 +36,10 @@ pub async fn ledger_for_sending(
         plan.year,
         now.timestamp_millis()
     ));
-    std::fs::write(&path, bytes)?;
+    book.save(&path)?;
     Ok((
         path,
-        format!("{}台账（{}）.xlsx", plan.year, local.format("%Y-%m-%d")),
+        format!("{}年台账（{}）.xlsx", plan.year, day(local.date_naive())),
     ))
 }
 

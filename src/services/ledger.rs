@@ -1,16 +1,18 @@
-//! What the ledger (台账) holds: the seed table's columns with the year's progress, every
-//! report in history, every missed deadline.
+//! What the ledger (台账) holds: the notice annex's columns with the year's progress, every
+//! report in history, every missed deadline; written line by line into a [`LedgerSink`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use futures::TryStreamExt;
 use sqlx::SqliteConnection;
 
 use crate::config::Settings;
 use crate::db::calendar;
 use crate::db::cycle as cycle_db;
-use crate::db::ledger as ledger_db;
+use crate::db::ledger::{self as ledger_db, LeadReport};
 use crate::db::plan::{self, MetricRow, PlanRow};
+use crate::domain::calendar::Calendar;
 use crate::domain::colour::Colour;
 use crate::domain::metric::Figure;
 use crate::services::reporting;
@@ -47,64 +49,142 @@ pub struct MissedRecord {
     pub contact: String,
 }
 
-pub struct Ledger {
-    pub plan_name: String,
-    pub rows: Vec<LedgerRow>,
-    pub reports: Vec<ReportRecord>,
-    pub missed: Vec<MissedRecord>,
+/// One report of the 报送记录 sheet: the stored row and its figures against their metrics.
+pub struct ReportLine {
+    pub record: ReportRecord,
+    pub figures: Vec<Figure>,
 }
 
-/// The whole plan's ledger, for admins and the command line.
-pub async fn collect(
-    conn: &mut SqliteConnection,
-    settings: &Settings,
-    plan: &PlanRow,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Ledger> {
-    collect_for(conn, settings, plan, None, now).await
+/// Where the ledger's lines go as they are read, sheet by sheet and each sheet in order (the
+/// workbook writes rows straight to disk): every project, then every report, then every
+/// missed deadline.
+pub trait LedgerSink {
+    fn project(&mut self, row: &LedgerRow) -> anyhow::Result<()>;
+    fn report(&mut self, line: &ReportLine) -> anyhow::Result<()>;
+    fn missed(&mut self, missed: &MissedRecord) -> anyhow::Result<()>;
 }
 
-/// The ledger of the projects in `scope` (the whole plan when `None`): a leader's workbook
-/// holds nothing they could not read in the bot.
-pub async fn collect_for(
+/// How many lines of each kind a ledger held.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerCounts {
+    pub projects: usize,
+    pub reports: usize,
+    pub missed: usize,
+}
+
+/// Writes the ledger of the projects in `scope` (the whole plan when `None`) into `sink`: a
+/// leader's workbook holds nothing they could not read in the bot. Reports stream from the
+/// database (only their values, three numbers each, are read ahead), so a year of a large plan
+/// is never held in memory.
+pub async fn write(
     conn: &mut SqliteConnection,
     settings: &Settings,
     plan: &PlanRow,
     scope: Option<&HashSet<i64>>,
     now: DateTime<Utc>,
-) -> anyhow::Result<Ledger> {
+    sink: &mut impl LedgerSink,
+) -> anyhow::Result<LedgerCounts> {
     let in_scope = |id: i64| scope.is_none_or(|s| s.contains(&id));
     let calendar = calendar::load(conn, plan.id).await?;
-    let projects = ledger_db::projects(conn, plan.id).await?;
-    let mut rows = Vec::new();
-    for project in projects.into_iter().filter(|p| in_scope(p.id)) {
-        let (facts, figures) =
-            reporting::facts(conn, settings, &calendar, plan, project.id, now).await?;
-        let verdict = reporting::verdict(settings, &facts);
-        let latest = ledger_db::latest_lead_report(conn, project.id).await?;
-        let open = ledger_db::open_difficulties(conn, project.id).await?;
-        let last = latest.as_ref().map(|r| local_day(r.submitted_at, settings));
-        rows.push(LedgerRow {
-            category: project.category,
-            no: project.no,
-            title: project.title,
-            summary: project.summary,
-            goals: project.goals,
-            units: project.units,
-            figures: figures.iter().map(|(m, v)| figure(m, *v)).collect(),
-            colour: verdict.colour,
-            reasons: verdict.reasons,
-            latest_progress: latest.map(|r| r.progress).unwrap_or_default(),
-            difficulties: open,
-            last_report: last,
-        });
+    let mut counts = LedgerCounts::default();
+    for (id, row) in project_rows(conn, settings, &calendar, plan, now).await? {
+        if in_scope(id) {
+            sink.project(&row)?;
+            counts.projects += 1;
+        }
     }
-    let reports = ledger_db::reports(conn, plan.id).await?;
-    let reports = reports
-        .into_iter()
-        .filter(|r| in_scope(r.project_id))
-        .collect();
 
+    let metrics: HashMap<i64, MetricRow> = plan::metrics_of_plan(conn, plan.id)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let mut values: HashMap<i64, Vec<(&MetricRow, f64)>> = HashMap::new();
+    for (report, metric, value) in ledger_db::report_values(conn, plan.id).await? {
+        if let Some(metric) = metrics.get(&metric) {
+            values.entry(report).or_default().push((metric, value));
+        }
+    }
+    let mut reports = ledger_db::reports(conn, plan.id);
+    while let Some(record) = reports.try_next().await? {
+        if !in_scope(record.project_id) {
+            continue;
+        }
+        let mut reported = values.remove(&record.id).unwrap_or_default();
+        reported.sort_by_key(|(m, _)| m.position);
+        let figures = reported
+            .into_iter()
+            .map(|(metric, value)| figure(metric, Some(value)))
+            .collect();
+        sink.report(&ReportLine { record, figures })?;
+        counts.reports += 1;
+    }
+    drop(reports);
+
+    for missed in missed(conn, settings, &calendar, plan, scope, now).await? {
+        sink.missed(&missed)?;
+        counts.missed += 1;
+    }
+    Ok(counts)
+}
+
+/// Every project's line, by number, with its id: the facts behind the colours, the latest
+/// lead reports and the open difficulties are read for the whole plan, not project by project.
+async fn project_rows(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    calendar: &Calendar,
+    plan: &PlanRow,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<(i64, LedgerRow)>> {
+    let mut latest: HashMap<i64, LeadReport> = ledger_db::latest_lead_reports(conn, plan.id)
+        .await?
+        .into_iter()
+        .map(|r| (r.project_id, r))
+        .collect();
+    let mut open: HashMap<i64, Vec<String>> = HashMap::new();
+    for (project, text) in ledger_db::open_difficulties(conn, plan.id).await? {
+        open.entry(project).or_default().push(text);
+    }
+    let mut facts = reporting::facts_of_plan(conn, settings, calendar, plan, now).await?;
+    let mut rows = Vec::new();
+    for project in ledger_db::projects(conn, plan.id).await? {
+        let (facts, figures) = facts
+            .remove(&project.id)
+            .ok_or_else(|| anyhow::anyhow!("项目 {} 的事实缺失", project.no))?;
+        let verdict = reporting::verdict(settings, &facts);
+        let latest = latest.remove(&project.id);
+        rows.push((
+            project.id,
+            LedgerRow {
+                category: project.category,
+                no: project.no,
+                title: project.title,
+                summary: project.summary,
+                goals: project.goals,
+                units: project.units,
+                figures: figures.iter().map(|(m, v)| figure(m, *v)).collect(),
+                colour: verdict.colour,
+                reasons: verdict.reasons,
+                last_report: latest.as_ref().map(|r| local_day(r.submitted_at, settings)),
+                latest_progress: latest.map(|r| r.progress).unwrap_or_default(),
+                difficulties: open.remove(&project.id).unwrap_or_default(),
+            },
+        ));
+    }
+    Ok(rows)
+}
+
+/// Every lead contact's missed deadline in the plan's dates, by week.
+async fn missed(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    calendar: &Calendar,
+    plan: &PlanRow,
+    scope: Option<&HashSet<i64>>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<MissedRecord>> {
+    let in_scope = |id: i64| scope.is_none_or(|s| s.contains(&id));
     let contacts: Vec<_> = cycle_db::contacts_of_plan(conn, plan.id)
         .await?
         .into_iter()
@@ -113,14 +193,14 @@ pub async fn collect_for(
     let due = crate::services::cycle::expected_reports(
         conn,
         settings,
-        &calendar,
+        calendar,
         plan,
         &contacts,
         (plan.starts_on, plan.ends_on),
         now,
     )
     .await?;
-    let missed = due
+    Ok(due
         .into_iter()
         .filter(|e| !e.reported)
         .map(|e| MissedRecord {
@@ -131,13 +211,7 @@ pub async fn collect_for(
             unit: e.contact.unit.unwrap_or_default(),
             contact: e.contact.name,
         })
-        .collect();
-    Ok(Ledger {
-        plan_name: plan.name.clone(),
-        rows,
-        reports,
-        missed,
-    })
+        .collect())
 }
 
 fn local_day(at: DateTime<Utc>, settings: &Settings) -> NaiveDate {

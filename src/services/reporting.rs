@@ -17,6 +17,9 @@ use crate::domain::report::Status;
 use crate::domain::role::AssignmentRole;
 use crate::services::people;
 
+mod plan_facts;
+pub use plan_facts::{PlanFacts, facts_of_plan};
+
 /// The week a report answers: the week's Monday, whether the cycle expects a report for it,
 /// and whether this one is late.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
