@@ -9,7 +9,6 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::config::Settings;
-use crate::db::cycle as cycle_db;
 use crate::db::digests::DifficultyRow;
 use crate::db::plan::{self, PlanRow};
 use crate::db::{self, calendar, digests, scopes};
@@ -18,7 +17,7 @@ use crate::domain::cycle::to_utc;
 use crate::domain::dekad::{Kind, Period};
 use crate::domain::metric::Figure;
 use crate::services::ledger::figure;
-use crate::services::reporting;
+use crate::services::{expected, reporting};
 
 mod due;
 
@@ -41,8 +40,12 @@ pub struct ProjectState {
 pub struct Missed {
     pub deadline: NaiveDate,
     pub no: i64,
+    /// The project's lead unit.
     pub unit: String,
+    /// Its lead contacts ("张三、李四").
     pub contact: String,
+    /// Weeks in a row without a lead report, up to this one.
+    pub weeks: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -135,32 +138,24 @@ pub async fn build(
     // Red first, then yellow, then blue; by number within a colour.
     projects.sort_by_key(|p| (std::cmp::Reverse(p.colour), p.no));
 
-    // Reports expected in the period: weeks whose deadline fell in it (and has passed).
-    let contacts: Vec<_> = cycle_db::contacts_of_plan(conn, plan.id)
+    // Reports expected in the period (weeks whose deadline falls in it), from the one record
+    // of who was expected when (`services::expected`): reported or overdue weeks count.
+    let due: Vec<_> = expected::of_plan(conn, settings, &calendar, plan, None, now)
         .await?
         .into_iter()
-        .filter(|c| in_scope(c.project_id))
+        .filter(|e| in_scope(e.project_id) && e.due_in(period.start, period.end) && e.counted())
         .collect();
-    let due = crate::services::cycle::expected_reports(
-        conn,
-        settings,
-        &calendar,
-        plan,
-        &contacts,
-        (period.start, period.end),
-        now,
-    )
-    .await?;
     let expected = due.len();
     let received = due.iter().filter(|e| e.reported).count();
     let missed = due
         .into_iter()
-        .filter(|e| !e.reported)
+        .filter(|e| e.overdue)
         .map(|e| Missed {
             deadline: e.week.deadline.date(),
-            no: e.contact.project_no,
-            unit: e.contact.unit.unwrap_or_default(),
-            contact: e.contact.name,
+            no: e.no,
+            contact: e.contacts(),
+            unit: e.lead_unit.unwrap_or_default(),
+            weeks: e.missed_in_row,
         })
         .collect();
 

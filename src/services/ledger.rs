@@ -8,7 +8,6 @@ use sqlx::SqliteConnection;
 
 use crate::config::Settings;
 use crate::db::calendar;
-use crate::db::cycle as cycle_db;
 use crate::db::ledger as ledger_db;
 use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::domain::colour::Colour;
@@ -105,31 +104,18 @@ pub async fn collect_for(
         .filter(|r| in_scope(r.project_id))
         .collect();
 
-    let contacts: Vec<_> = cycle_db::contacts_of_plan(conn, plan.id)
+    // The weeks no lead contact reported for, from the one record of who was expected when.
+    let missed = crate::services::expected::of_plan(conn, settings, &calendar, plan, None, now)
         .await?
         .into_iter()
-        .filter(|c| in_scope(c.project_id))
-        .collect();
-    let due = crate::services::cycle::expected_reports(
-        conn,
-        settings,
-        &calendar,
-        plan,
-        &contacts,
-        (plan.starts_on, plan.ends_on),
-        now,
-    )
-    .await?;
-    let missed = due
-        .into_iter()
-        .filter(|e| !e.reported)
+        .filter(|e| in_scope(e.project_id) && e.overdue)
         .map(|e| MissedRecord {
             week_start: e.week.week_start,
             deadline: e.week.deadline,
-            no: e.contact.project_no,
-            title: e.contact.title,
-            unit: e.contact.unit.unwrap_or_default(),
-            contact: e.contact.name,
+            no: e.no,
+            contact: e.contacts(),
+            title: e.title,
+            unit: e.lead_unit.unwrap_or_default(),
         })
         .collect();
     Ok(Ledger {

@@ -308,11 +308,11 @@ async fn leave_quiet_and_the_admins_cover_for_absence() {
     app.set_time("2024-03-20T09:00:00+08:00");
     let queued = app.tick().await;
     assert_eq!(
-        (queued.prompts, queued.uncovered),
-        (0, 1),
-        "nobody to ask: the admin is told"
+        (queued.prompts, queued.uncovered, queued.escalations),
+        (0, 1, 0),
+        "nobody to ask: the admin is told; last week is excused (the lead contact was on leave \
+         at the deadline) and 李四, a co-unit contact, is never escalated"
     );
-    // (The admin also gets last week's escalation: 李四 never reported.)
     let cover = app.message_to_containing(&ADMIN, "联络员都在请假").await;
     assert!(
         cover.contains("项目 3「建设老年人食堂」的联络员都在请假"),
