@@ -268,7 +268,8 @@ async fn prompts_and_reminders(
     Ok(())
 }
 
-/// A project whose every contact is away: the admins arrange cover.
+/// A project whose every lead contact is away: nobody can answer for it (a co-unit contact's
+/// report is a contribution), so the admins arrange cover.
 async fn uncovered(
     conn: &mut SqliteConnection,
     w: &WeekOf<'_>,
@@ -276,7 +277,7 @@ async fn uncovered(
     due: &mut Vec<Due>,
 ) -> anyhow::Result<()> {
     let mut by_project: BTreeMap<i64, Vec<&ContactRow>> = BTreeMap::new();
-    for contact in w.contacts {
+    for contact in w.contacts.iter().filter(|c| c.role == AssignmentRole::Lead) {
         by_project
             .entry(contact.project_no)
             .or_default()

@@ -51,7 +51,7 @@ pub fn reminder(no: i64, title: &str, week: &WeekPlan) -> String {
 
 pub fn uncovered(no: i64, title: &str, week: &WeekPlan) -> String {
     format!(
-        "⚠️ 项目 {no}「{title}」的联络员都在请假，{}当周无人报送。请安排其他人员，或用 /assign 指派。",
+        "⚠️ 项目 {no}「{title}」的牵头单位联络员都在请假，{}当周无人报送。请安排其他人员，或用 /assign 指派。",
         day(week.week_start)
     )
 }
