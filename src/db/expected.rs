@@ -22,22 +22,31 @@ pub struct LeadSpan {
     pub removed_at: Option<DateTime<Utc>>,
 }
 
-/// Every lead assignment, past and current, of a plan's projects (of one project when given).
-pub async fn lead_spans(
-    conn: &mut SqliteConnection,
-    plan_id: i64,
-    project_id: Option<i64>,
-) -> sqlx::Result<Vec<LeadSpan>> {
-    sqlx::query_as(
-        "SELECT a.project_id, p.no AS project_no, p.title,
-                (SELECT u.name FROM project_units pu JOIN units u ON u.id = pu.unit_id
-                 WHERE pu.project_id = p.id AND pu.role = 'lead') AS lead_unit,
-                a.person_id, pe.display_name AS name, a.assigned_at, a.removed_at
-         FROM assignments a JOIN projects p ON p.id = a.project_id JOIN people pe ON pe.id = a.person_id
-         WHERE a.role = 'lead' AND p.plan_id = ?1 AND (?2 IS NULL OR a.project_id = ?2)
-         ORDER BY p.no, a.assigned_at, a.id",
-    )
+const SPANS: &str = "SELECT a.project_id, p.no AS project_no, p.title,
+        (SELECT u.name FROM project_units pu JOIN units u ON u.id = pu.unit_id
+         WHERE pu.project_id = p.id AND pu.role = 'lead') AS lead_unit,
+        a.person_id, pe.display_name AS name, a.assigned_at, a.removed_at
+ FROM assignments a JOIN projects p ON p.id = a.project_id JOIN people pe ON pe.id = a.person_id
+ WHERE a.role = 'lead'";
+
+/// Every lead assignment, past and current, of a plan's projects.
+pub async fn lead_spans(conn: &mut SqliteConnection, plan_id: i64) -> sqlx::Result<Vec<LeadSpan>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SPANS} AND p.plan_id = ? ORDER BY p.no, a.assigned_at, a.id"
+    )))
     .bind(plan_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Every lead assignment, past and current, of one project.
+pub async fn lead_spans_of_project(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+) -> sqlx::Result<Vec<LeadSpan>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SPANS} AND a.project_id = ? ORDER BY a.assigned_at, a.id"
+    )))
     .bind(project_id)
     .fetch_all(conn)
     .await
@@ -52,19 +61,30 @@ pub struct LeadReport {
     pub status: Status,
 }
 
-/// Every lead report of a plan's projects (of one project when given), oldest first.
+/// Every lead report of a plan's projects, oldest first.
 pub async fn lead_reports(
     conn: &mut SqliteConnection,
     plan_id: i64,
-    project_id: Option<i64>,
 ) -> sqlx::Result<Vec<LeadReport>> {
     sqlx::query_as(
         "SELECT r.project_id, r.week_start, r.submitted_at, r.status
          FROM reports r JOIN projects p ON p.id = r.project_id
-         WHERE r.role = 'lead' AND p.plan_id = ?1 AND (?2 IS NULL OR r.project_id = ?2)
-         ORDER BY r.submitted_at, r.id",
+         WHERE r.role = 'lead' AND p.plan_id = ? ORDER BY r.submitted_at, r.id",
     )
     .bind(plan_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Every lead report of one project, oldest first (by the `reports_by_week` index).
+pub async fn lead_reports_of_project(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+) -> sqlx::Result<Vec<LeadReport>> {
+    sqlx::query_as(
+        "SELECT project_id, week_start, submitted_at, status FROM reports
+         WHERE project_id = ? AND role = 'lead' ORDER BY submitted_at, id",
+    )
     .bind(project_id)
     .fetch_all(conn)
     .await

@@ -20,7 +20,7 @@
 //! rate, a week counts once it is overdue or reported ([`Expected::counted`]), so a week whose
 //! prompt went out and whose deadline has not passed yet counts the reports already in.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -127,9 +127,19 @@ pub async fn load(
     plan: &PlanRow,
     project_id: Option<i64>,
 ) -> sqlx::Result<Record> {
+    let (spans, reports) = match project_id {
+        Some(id) => (
+            expected_db::lead_spans_of_project(conn, id).await?,
+            expected_db::lead_reports_of_project(conn, id).await?,
+        ),
+        None => (
+            expected_db::lead_spans(conn, plan.id).await?,
+            expected_db::lead_reports(conn, plan.id).await?,
+        ),
+    };
     Ok(Record {
-        spans: expected_db::lead_spans(conn, plan.id, project_id).await?,
-        reports: expected_db::lead_reports(conn, plan.id, project_id).await?,
+        spans,
+        reports,
         leaves: expected_db::leaves(conn).await?,
     })
 }
@@ -159,13 +169,17 @@ pub fn compute(weeks: &[WeekPlan], record: &Record, tz: Tz, now: DateTime<Utc>) 
         .iter()
         .map(|r| (r.project_id, r.week_start))
         .collect();
+    // Each project's lead reports, oldest first as loaded.
+    let mut reports_of: HashMap<i64, Vec<&LeadReport>> = HashMap::new();
+    for report in &record.reports {
+        reports_of
+            .entry(report.project_id)
+            .or_default()
+            .push(report);
+    }
     let mut out = Vec::new();
     for ((no, project_id), spans) in by_project {
-        let reports: Vec<&LeadReport> = record
-            .reports
-            .iter()
-            .filter(|r| r.project_id == project_id)
-            .collect();
+        let reports = reports_of.remove(&project_id).unwrap_or_default();
         let mut streak = 0;
         for week in weeks {
             let at = to_utc(tz, week.prompt).min(now);

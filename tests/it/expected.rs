@@ -230,6 +230,9 @@ async fn one_of_two_lead_contacts_reporting_answers_for_the_project() {
     app.says(&ADMIN, "/missing");
     let missing = app.next_reply_to(&ADMIN).await;
     assert!(!missing.contains("项目 9"), "{missing}");
+    app.says(&LI, "/my");
+    let mine = app.message_to_containing(&LI, "您负责报送的项目").await;
+    assert!(mine.contains("本周已报送 ✅"), "{mine}");
 
     app.set_time("2024-03-19T09:00:00+08:00");
     assert_eq!(app.tick().await.escalations, 0);
