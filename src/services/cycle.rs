@@ -63,7 +63,7 @@ pub enum Step {
     },
     /// 提醒 to a contact who has not reported yet (before the deadline, or an admin's /remind).
     Reminder { contact: ContactRow },
-    /// To an admin: every contact of a project is away this week.
+    /// To an admin: every lead contact of a project is away this week.
     Uncovered { no: i64, title: String },
     /// 督办 to an admin or a leader: the projects in their view whose lead contacts did not
     /// report by the deadline.
