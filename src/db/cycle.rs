@@ -8,6 +8,7 @@ use sqlx::{FromRow, SqliteConnection};
 use super::instant;
 
 use super::people::Recipient;
+use crate::domain::role::AssignmentRole;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ContactRow {
@@ -21,6 +22,8 @@ pub struct ContactRow {
     pub quiet: bool,
     pub reachable: bool,
     pub assigned_at: DateTime<Utc>,
+    /// Lead contacts answer for the project; co-unit contacts add their contribution.
+    pub role: AssignmentRole,
 }
 
 /// Every current assignment of an active contact in a plan.
@@ -30,7 +33,7 @@ pub async fn contacts_of_plan(
 ) -> sqlx::Result<Vec<ContactRow>> {
     sqlx::query_as(
         "SELECT p.id AS project_id, p.no AS project_no, p.title, pe.id AS person_id, pe.telegram_id,
-                pe.display_name AS name, u.name AS unit, pe.quiet, pe.reachable, a.assigned_at
+                pe.display_name AS name, u.name AS unit, pe.quiet, pe.reachable, a.assigned_at, a.role
          FROM assignments a JOIN projects p ON p.id = a.project_id JOIN people pe ON pe.id = a.person_id
          LEFT JOIN units u ON u.id = pe.unit_id
          WHERE a.removed_at IS NULL AND pe.active = 1 AND pe.role = 'contact' AND p.plan_id = ?

@@ -1,7 +1,6 @@
 //! What the colour rule reads (reporting::facts), for every project of a plan at once: one
 //! query each instead of seven a project, for the digest and the ledger of a large plan.
 
-use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection};
 
 use crate::domain::report::Status;
@@ -63,18 +62,4 @@ pub async fn deadlines(
         .bind(plan_id)
         .fetch_all(conn)
         .await
-}
-
-/// When each project first had a contact.
-pub async fn first_assigned(
-    conn: &mut SqliteConnection,
-    plan_id: i64,
-) -> sqlx::Result<Vec<(i64, DateTime<Utc>)>> {
-    sqlx::query_as(
-        "SELECT a.project_id, min(a.assigned_at) FROM assignments a JOIN projects p ON p.id = a.project_id
-         WHERE p.plan_id = ? GROUP BY a.project_id",
-    )
-    .bind(plan_id)
-    .fetch_all(conn)
-    .await
 }

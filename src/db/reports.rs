@@ -214,19 +214,6 @@ pub async fn values_of(
     Ok(rows.into_iter().collect())
 }
 
-/// Weeks for which any lead contact reported on the project.
-pub async fn weeks_reported(
-    conn: &mut SqliteConnection,
-    project_id: i64,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
-        "SELECT DISTINCT week_start FROM reports WHERE project_id = ? AND role = 'lead'",
-    )
-    .bind(project_id)
-    .fetch_all(conn)
-    .await
-}
-
 /// Weeks for which this person reported on the project, in any role.
 pub async fn weeks_of_person(
     conn: &mut SqliteConnection,
@@ -248,17 +235,6 @@ pub async fn deadline_of_project(
     project_id: i64,
 ) -> sqlx::Result<String> {
     sqlx::query_scalar("SELECT deadline FROM projects WHERE id = ?")
-        .bind(project_id)
-        .fetch_one(conn)
-        .await
-}
-
-/// When the project first had a contact: weeks before it cannot have been missed.
-pub async fn first_assigned(
-    conn: &mut SqliteConnection,
-    project_id: i64,
-) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar("SELECT min(assigned_at) FROM assignments WHERE project_id = ?")
         .bind(project_id)
         .fetch_one(conn)
         .await

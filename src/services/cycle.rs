@@ -7,25 +7,26 @@
 //! deadline, an escalation always. What is due is worded and queued one layer up
 //! (`crate::jobs::cycle`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 use crate::config::Settings;
 use crate::db::cycle::{self as cycle_db, ContactRow};
+use crate::db::expected as expected_db;
 use crate::db::outbox::StepKey;
 use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::db::{self, calendar};
 use crate::domain::calendar::Calendar;
-use crate::domain::cycle::{WeekPlan, to_utc, week_start};
+use crate::domain::cycle::{WeekPlan, week_start};
+use crate::domain::role::AssignmentRole;
+use crate::services::expected::{self, Expected};
 use crate::services::reporting;
 
-mod expected;
 mod weeks;
 
-pub use expected::{Expected, expected_reports};
-use weeks::{Weeks, weeks_missing};
+use weeks::Weeks;
 
 /// What one call queued.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,18 +63,22 @@ pub enum Step {
     },
     /// 提醒 to a contact who has not reported yet (before the deadline, or an admin's /remind).
     Reminder { contact: ContactRow },
-    /// To an admin: every contact of a project is away this week.
+    /// To an admin: every lead contact of a project is away this week.
     Uncovered { no: i64, title: String },
-    /// 督办 to an admin or a leader: the projects in their view not reported by the deadline.
+    /// 督办 to an admin or a leader: the projects in their view whose lead contacts did not
+    /// report by the deadline.
     Escalation { overdue: Vec<Overdue> },
 }
 
-/// One project a contact did not report for by the deadline.
+/// One project whose lead contacts did not report for it by the deadline.
 #[derive(Debug, Clone)]
 pub struct Overdue {
+    pub project_id: i64,
     pub no: i64,
     pub title: String,
+    /// The project's lead unit.
     pub unit: Option<String>,
+    /// Its lead contacts, by name ("张三、李四").
     pub contact: String,
     /// Expected weeks in a row, up to this one, without a report.
     pub weeks: u32,
@@ -169,19 +174,21 @@ async fn due_in_week(
         .filter(|c| !done.contains(&c.project_id))
         .collect();
     let reported = weeks.reported(conn, plan, week.week_start).await?.clone();
+    let lead_reported = expected_db::lead_reported_in_week(conn, plan.id, week.week_start).await?;
     let away = cycle_db::on_leave(conn, local.date()).await?;
     let week_of = WeekOf {
         plan,
         week,
         contacts: &contacts,
         reported: &reported,
+        lead_reported: &lead_reported,
     };
     if asks.prompt || asks.reminder {
         prompts_and_reminders(conn, &week_of, asks, &away, due).await?;
         uncovered(conn, &week_of, &away, due).await?;
     }
     if escalation_due {
-        escalations(conn, settings, &week_of, weeks, due).await?;
+        escalations(conn, settings, &week_of, now, due).await?;
     }
     Ok(())
 }
@@ -193,13 +200,28 @@ struct Asks {
     reminder: bool,
 }
 
-/// One week of the plan as a beat sees it: its contacts (of projects not done yet) and who of
-/// them reported.
+/// One week of the plan as a beat sees it: its contacts (of projects not done yet), who of
+/// them reported, and which projects a lead report answers for.
 struct WeekOf<'a> {
     plan: &'a PlanRow,
     week: &'a WeekPlan,
     contacts: &'a [ContactRow],
     reported: &'a HashSet<(i64, i64)>,
+    lead_reported: &'a HashSet<i64>,
+}
+
+/// Whether a contact still owes this week's report: a lead contact until any lead report
+/// answers for the project, a co-unit contact until they sent their own contribution.
+fn owes(
+    contact: &ContactRow,
+    reported: &HashSet<(i64, i64)>,
+    lead_reported: &HashSet<i64>,
+) -> bool {
+    let answered = match contact.role {
+        AssignmentRole::Lead => lead_reported.contains(&contact.project_id),
+        AssignmentRole::Co => false,
+    };
+    !answered && !reported.contains(&(contact.project_id, contact.person_id))
 }
 
 /// Each reachable contact's prompt and reminder not queued yet.
@@ -235,7 +257,7 @@ async fn prompts_and_reminders(
         if asks.reminder
             && !contact.quiet
             && !reminded.contains(&pair)
-            && !w.reported.contains(&pair)
+            && owes(contact, w.reported, w.lead_reported)
         {
             let step = Step::Reminder {
                 contact: contact.clone(),
@@ -246,7 +268,8 @@ async fn prompts_and_reminders(
     Ok(())
 }
 
-/// A project whose every contact is away: the admins arrange cover.
+/// A project whose every lead contact is away: nobody can answer for it (a co-unit contact's
+/// report is a contribution), so the admins arrange cover.
 async fn uncovered(
     conn: &mut SqliteConnection,
     w: &WeekOf<'_>,
@@ -254,7 +277,7 @@ async fn uncovered(
     due: &mut Vec<Due>,
 ) -> anyhow::Result<()> {
     let mut by_project: BTreeMap<i64, Vec<&ContactRow>> = BTreeMap::new();
-    for contact in w.contacts {
+    for contact in w.contacts.iter().filter(|c| c.role == AssignmentRole::Lead) {
         by_project
             .entry(contact.project_no)
             .or_default()
@@ -286,12 +309,12 @@ async fn uncovered(
 }
 
 /// The week's escalation to every admin (all projects) and leader (their scope) who has not
-/// had it, when some contact asked in time did not report.
+/// had it, when some project expected this week was not reported by its lead contacts.
 async fn escalations(
     conn: &mut SqliteConnection,
     settings: &Settings,
     w: &WeekOf<'_>,
-    weeks: &mut Weeks<'_>,
+    now: DateTime<Utc>,
     due: &mut Vec<Due>,
 ) -> anyhow::Result<()> {
     // Once every admin and leader has this week's escalation, there is nothing left to work out.
@@ -302,7 +325,7 @@ async fn escalations(
     if escalated >= recipients {
         return Ok(());
     }
-    let overdue = overdue(conn, settings, w, weeks).await?;
+    let overdue = overdue(conn, settings, w, now).await?;
     if overdue.is_empty() {
         return Ok(());
     }
@@ -311,15 +334,10 @@ async fn escalations(
         .into_iter()
         .map(|admin| (admin.person_id, admin.chat_id, overdue.clone()))
         .collect();
-    let project_ids: HashMap<i64, i64> = w
-        .contacts
-        .iter()
-        .map(|c| (c.project_no, c.project_id))
-        .collect();
     for (leader, (chat, scope)) in cycle_db::leader_scopes(conn, w.plan.id).await? {
         let theirs: Vec<Overdue> = overdue
             .iter()
-            .filter(|m| project_ids.get(&m.no).is_some_and(|id| scope.contains(id)))
+            .filter(|m| scope.contains(&m.project_id))
             .cloned()
             .collect();
         if !theirs.is_empty() {
@@ -337,35 +355,28 @@ async fn escalations(
     Ok(())
 }
 
-/// The contacts asked in time, not excused on the deadline, who did not report for the week.
+/// The projects expected this week that no lead contact reported for by the deadline (and not
+/// excused by leave), each with its lead contacts and weeks in a row.
 async fn overdue(
     conn: &mut SqliteConnection,
     settings: &Settings,
     w: &WeekOf<'_>,
-    weeks: &mut Weeks<'_>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Overdue>> {
-    let asked = to_utc(settings.timezone, w.week.prompt);
-    let excused = cycle_db::on_leave(conn, w.week.deadline.date()).await?;
-    let mut overdue = Vec::new();
-    for contact in w.contacts {
-        let assigned_in_time = contact.assigned_at <= asked;
-        if !assigned_in_time
-            || excused.contains(&contact.person_id)
-            || w.reported
-                .contains(&(contact.project_id, contact.person_id))
-        {
-            continue;
-        }
-        let weeks = weeks_missing(conn, settings, w.plan, w.week, contact, weeks).await?;
-        overdue.push(Overdue {
-            no: contact.project_no,
-            title: contact.title.clone(),
-            unit: contact.unit.clone(),
-            contact: contact.name.clone(),
-            weeks,
-        });
-    }
-    Ok(overdue)
+    let calendar = calendar::load(conn, w.plan.id).await?;
+    let all = expected::of_plan(conn, settings, &calendar, w.plan, None, now).await?;
+    Ok(all
+        .into_iter()
+        .filter(|e| e.week.week_start == w.week.week_start && e.overdue)
+        .map(|e| Overdue {
+            project_id: e.project_id,
+            no: e.no,
+            contact: e.contacts(),
+            title: e.title,
+            unit: e.lead_unit,
+            weeks: e.missed_in_row,
+        })
+        .collect())
 }
 
 /// The week people are working towards now: this week until its deadline, then the next. `Err`
@@ -387,13 +398,12 @@ pub fn coming_week(
     }
 }
 
-/// Contacts who have not reported for the current week, with the plan and the week. `Err` when
-/// this week expects no report.
-pub async fn missing_now(
+/// This week's plan, or `Err` with its Monday when it expects no report.
+async fn this_week(
     conn: &mut SqliteConnection,
     settings: &Settings,
     now: DateTime<Utc>,
-) -> anyhow::Result<Result<(PlanRow, WeekPlan, Vec<ContactRow>), NaiveDate>> {
+) -> anyhow::Result<Result<(PlanRow, Calendar, WeekPlan), NaiveDate>> {
     let today = now.with_timezone(&settings.timezone).date_naive();
     let Some(plan) = plan::plan_on(conn, today).await? else {
         return Ok(Err(week_start(today)));
@@ -402,38 +412,58 @@ pub async fn missing_now(
     let Some(week) = WeekPlan::of_plan(&calendar, today, &settings.cycle, plan.dates()) else {
         return Ok(Err(week_start(today)));
     };
-    let done = cycle_db::done_projects(conn, plan.id).await?;
-    let reported = cycle_db::reported_in_week(conn, plan.id, &week.week_start.to_string()).await?;
-    let missing = cycle_db::contacts_of_plan(conn, plan.id)
-        .await?
+    Ok(Ok((plan, calendar, week)))
+}
+
+/// The projects expected this week (before the prompt: as their lead assignments stand now)
+/// that no lead contact has reported for yet, with the plan and the week. `Err` when this week
+/// expects no report.
+pub async fn missing_now(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(PlanRow, WeekPlan, Vec<Expected>), NaiveDate>> {
+    let (plan, calendar, week) = match this_week(conn, settings, now).await? {
+        Ok(found) => found,
+        Err(monday) => return Ok(Err(monday)),
+    };
+    let weeks = expected::plan_weeks(&calendar, settings, &plan, week.week_start);
+    let record = expected::load(conn, &plan, None).await?;
+    let missing = expected::compute(&weeks, &record, settings.timezone, now)
         .into_iter()
-        .filter(|c| {
-            !done.contains(&c.project_id) && !reported.contains(&(c.project_id, c.person_id))
-        })
+        .filter(|e| e.week.week_start == week.week_start && !e.reported)
         .collect();
     Ok(Ok((plan, week, missing)))
 }
 
-/// An admin's reminder now to the contacts who have not reported this week (of one project, or
-/// all), each under a key of this moment; a contact reminded within the last minute is left
-/// out, so a second tap sends nothing more. `None` when this week expects no report.
+/// An admin's reminder now to the contacts who still owe this week's report (of one project,
+/// or all): lead contacts of projects no lead report answered for yet, co-unit contacts who
+/// sent nothing; each under a key of this moment. A contact reminded within the last minute
+/// is left out, so a second tap sends nothing more. `None` when this week expects no report.
 pub async fn reminders_now(
     conn: &mut SqliteConnection,
     settings: &Settings,
     project_no: Option<i64>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Vec<Due>>> {
-    let Ok((plan, week, missing)) = missing_now(conn, settings, now).await? else {
+    let Ok((plan, _, week)) = this_week(conn, settings, now).await? else {
         return Ok(None);
     };
+    let done = cycle_db::done_projects(conn, plan.id).await?;
+    let reported = cycle_db::reported_in_week(conn, plan.id, &week.week_start.to_string()).await?;
+    let lead_reported = expected_db::lead_reported_in_week(conn, plan.id, week.week_start).await?;
     // The step name carries the instant in its stored form, as the keys already queued do.
     let stamp = db::instant(now);
     let minute_ago = now - chrono::TimeDelta::seconds(60);
     let mut due = Vec::new();
-    for contact in missing
-        .iter()
-        .filter(|c| project_no.is_none_or(|no| c.project_no == no) && c.reachable)
-    {
+    for contact in cycle_db::contacts_of_plan(conn, plan.id).await? {
+        if done.contains(&contact.project_id)
+            || !owes(&contact, &reported, &lead_reported)
+            || project_no.is_some_and(|no| contact.project_no != no)
+            || !contact.reachable
+        {
+            continue;
+        }
         if cycle_db::reminded_since(conn, contact.project_id, contact.person_id, minute_ago).await?
         {
             continue;
@@ -442,7 +472,7 @@ pub async fn reminders_now(
             contact: contact.clone(),
         };
         let name = format!("remind:{stamp}");
-        due.push(to_contact(contact, &plan, &week, &name, step));
+        due.push(to_contact(&contact, &plan, &week, &name, step));
     }
     Ok(Some(due))
 }

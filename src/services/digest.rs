@@ -9,7 +9,6 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::config::Settings;
-use crate::db::cycle as cycle_db;
 use crate::db::digests::DifficultyRow;
 use crate::db::plan::{self, PlanRow};
 use crate::db::{assignments, calendar, digests, scopes};
@@ -18,7 +17,7 @@ use crate::domain::cycle::to_utc;
 use crate::domain::dekad::{Kind, Period};
 use crate::domain::role::AssignmentRole;
 use crate::services::ledger::figure;
-use crate::services::reporting;
+use crate::services::{expected, reporting};
 
 mod data;
 mod due;
@@ -55,10 +54,13 @@ pub async fn build(
         .filter(|a| a.role == AssignmentRole::Lead)
         .map(|a| a.project_id)
         .collect();
+    // Every project's facts from a few plan-wide reads, not seven queries a project.
+    let mut facts_of = reporting::facts_of_plan(conn, settings, &calendar, plan, now).await?;
     let mut projects = Vec::new();
     for row in &rows {
-        let (mut facts, figures) =
-            reporting::facts(conn, settings, &calendar, plan, row.id, now).await?;
+        let (mut facts, figures) = facts_of
+            .remove(&row.id)
+            .ok_or_else(|| anyhow::anyhow!("项目 {} 的事实缺失", row.no))?;
         facts.today = as_of;
         let verdict = reporting::verdict(settings, &facts);
         let state = State::of(&verdict, facts.status.is_some(), led.contains(&row.id));
@@ -80,39 +82,24 @@ pub async fn build(
     }
     projects.sort_by_key(|p| (p.state.rank(), p.no));
 
-    // Reports expected in the period: weeks whose deadline fell in it (and has passed).
-    let contacts: Vec<_> = cycle_db::contacts_of_plan(conn, plan.id)
+    // Reports expected in the period (weeks whose deadline falls in it), from the one record
+    // of who was expected when (`services::expected`): reported or overdue weeks count.
+    let due: Vec<_> = expected::of_plan(conn, settings, &calendar, plan, None, now)
         .await?
         .into_iter()
-        .filter(|c| in_scope(c.project_id))
+        .filter(|e| in_scope(e.project_id) && e.due_in(period.start, period.end) && e.counted())
         .collect();
-    let due = crate::services::cycle::expected_reports(
-        conn,
-        settings,
-        &calendar,
-        plan,
-        &contacts,
-        (period.start, period.end),
-        now,
-    )
-    .await?;
     let expected = due.len();
     let received = due.iter().filter(|e| e.reported).count();
-    let weeks_of = |no: i64| {
-        projects
-            .iter()
-            .find(|p| p.no == no)
-            .map_or(0, |p| p.missed_weeks)
-    };
     let missed = due
         .into_iter()
-        .filter(|e| !e.reported)
+        .filter(|e| e.overdue)
         .map(|e| Missed {
             deadline: e.week.deadline.date(),
-            no: e.contact.project_no,
-            unit: e.contact.unit.unwrap_or_default(),
-            contact: e.contact.name,
-            weeks: weeks_of(e.contact.project_no),
+            no: e.no,
+            contact: e.contacts(),
+            unit: e.lead_unit.unwrap_or_default(),
+            weeks: e.missed_in_row,
         })
         .collect();
 

@@ -9,7 +9,6 @@ use sqlx::SqliteConnection;
 
 use crate::config::Settings;
 use crate::db::calendar;
-use crate::db::cycle as cycle_db;
 use crate::db::ledger::{self as ledger_db, LeadReport};
 use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::domain::calendar::Calendar;
@@ -185,33 +184,22 @@ async fn missed(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<MissedRecord>> {
     let in_scope = |id: i64| scope.is_none_or(|s| s.contains(&id));
-    let contacts: Vec<_> = cycle_db::contacts_of_plan(conn, plan.id)
-        .await?
-        .into_iter()
-        .filter(|c| in_scope(c.project_id))
-        .collect();
-    let due = crate::services::cycle::expected_reports(
-        conn,
-        settings,
-        calendar,
-        plan,
-        &contacts,
-        (plan.starts_on, plan.ends_on),
-        now,
+    // The weeks no lead contact reported for, from the one record of who was expected when.
+    Ok(
+        crate::services::expected::of_plan(conn, settings, calendar, plan, None, now)
+            .await?
+            .into_iter()
+            .filter(|e| in_scope(e.project_id) && e.overdue)
+            .map(|e| MissedRecord {
+                week_start: e.week.week_start,
+                deadline: e.week.deadline,
+                no: e.no,
+                contact: e.contacts(),
+                title: e.title,
+                unit: e.lead_unit.unwrap_or_default(),
+            })
+            .collect(),
     )
-    .await?;
-    Ok(due
-        .into_iter()
-        .filter(|e| !e.reported)
-        .map(|e| MissedRecord {
-            week_start: e.week.week_start,
-            deadline: e.week.deadline,
-            no: e.contact.project_no,
-            title: e.contact.title,
-            unit: e.contact.unit.unwrap_or_default(),
-            contact: e.contact.name,
-        })
-        .collect())
 }
 
 fn local_day(at: DateTime<Utc>, settings: &Settings) -> NaiveDate {

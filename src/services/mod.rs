@@ -2,6 +2,7 @@
 
 pub mod cycle;
 pub mod digest;
+pub mod expected;
 pub mod groups;
 pub mod ledger;
 pub mod notify;

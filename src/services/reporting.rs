@@ -15,7 +15,7 @@ use crate::domain::cycle::{PlanDates, WeekPlan, week_start};
 use crate::domain::metric::MetricKind;
 use crate::domain::report::Status;
 use crate::domain::role::AssignmentRole;
-use crate::services::people;
+use crate::services::{expected, people};
 
 mod plan_facts;
 pub use plan_facts::{PlanFacts, facts_of_plan};
@@ -153,21 +153,10 @@ pub async fn facts(
         _ => 0,
     };
     let today = now.with_timezone(&settings.timezone).date_naive();
-    let reported: HashSet<String> = reports::weeks_reported(conn, project_id)
-        .await?
-        .into_iter()
-        .collect();
-    let since = reports::first_assigned(conn, project_id)
-        .await?
-        .map(|at| at.with_timezone(&settings.timezone).date_naive());
-    let missed_weeks = missed_weeks(
-        calendar,
-        settings,
-        plan.dates(),
-        now,
-        plan.starts_on.max(since.unwrap_or(today)),
-        &reported,
-    );
+    // Missed weeks come from the one record of who was expected when (`services::expected`),
+    // as the digest's 未按时报送, `/missing` and the escalation count them.
+    let due = expected::of_plan(conn, settings, calendar, plan, Some(project_id), now).await?;
+    let missed_weeks = expected::missed_now(&due, project_id);
     let facts = Facts {
         today,
         plan_start: plan.starts_on,
@@ -181,36 +170,6 @@ pub async fn facts(
         unchanged_weeks,
     };
     Ok((facts, latest))
-}
-
-/// Weeks in a row, counting back from now, whose deadline passed with no lead report; a week
-/// whose prompt went out before `since` (no contact yet) or outside the plan does not count.
-fn missed_weeks(
-    calendar: &Calendar,
-    settings: &Settings,
-    dates: PlanDates,
-    now: DateTime<Utc>,
-    since: NaiveDate,
-    reported: &HashSet<String>,
-) -> u32 {
-    let local = now.with_timezone(&settings.timezone).naive_local();
-    let mut monday = week_start(local.date());
-    let mut missed = 0;
-    for _ in 0..60 {
-        if let Some(plan) = WeekPlan::of_plan(calendar, monday, &settings.cycle, dates)
-            && plan.deadline < local
-        {
-            if plan.prompt.date() < since || reported.contains(&plan.week_start.to_string()) {
-                break;
-            }
-            missed += 1;
-        }
-        let Some(previous) = monday.checked_sub_days(Days::new(7)) else {
-            break;
-        };
-        monday = previous;
-    }
-    missed
 }
 
 pub fn verdict(settings: &Settings, facts: &Facts) -> Verdict {

@@ -140,14 +140,18 @@ pub async fn my_week(
 ) -> sqlx::Result<MyWeek> {
     let today: NaiveDate = now.with_timezone(&settings.timezone).date_naive();
     let week = WeekPlan::of_plan(calendar, today, &settings.cycle, plan.dates());
-    let week_start = crate::domain::cycle::week_start(today).to_string();
+    let monday = crate::domain::cycle::week_start(today);
+    let week_start = monday.to_string();
+    // Any lead contact's report answers for the project (`services::expected`).
+    let lead_reported = crate::db::expected::lead_reported_in_week(conn, plan.id, monday).await?;
     let mut projects = Vec::new();
     for a in assignments::of_plan(conn, plan.id)
         .await?
         .into_iter()
         .filter(|a| a.person_id == person.id)
     {
-        let reported = reports::has_reported(conn, a.project_id, person.id, &week_start).await?;
+        let reported = (a.role == AssignmentRole::Lead && lead_reported.contains(&a.project_id))
+            || reports::has_reported(conn, a.project_id, person.id, &week_start).await?;
         projects.push(MyProject {
             no: a.project_no,
             title: a.title,

@@ -292,7 +292,12 @@ async fn leave_quiet_and_the_admins_cover_for_absence() {
     app.says(&LI, "/quiet");
     assert_eq!(app.next_reply_to(&LI).await, schedule::quiet(true));
     app.set_time("2024-03-13T09:00:00+08:00");
-    assert_eq!(app.tick().await.prompts, 1, "the other contact is asked");
+    let queued = app.tick().await;
+    assert_eq!(
+        (queued.prompts, queued.uncovered),
+        (1, 1),
+        "the co-unit contact is asked for their part; with the lead contact away the admin is told"
+    );
     assert!(app.next_reply_to(&LI).await.starts_with("📋"));
     app.set_time("2024-03-14T09:00:00+08:00");
     assert_eq!(
@@ -308,14 +313,16 @@ async fn leave_quiet_and_the_admins_cover_for_absence() {
     app.set_time("2024-03-20T09:00:00+08:00");
     let queued = app.tick().await;
     assert_eq!(
-        (queued.prompts, queued.uncovered),
-        (0, 1),
-        "nobody to ask: the admin is told"
+        (queued.prompts, queued.uncovered, queued.escalations),
+        (0, 1, 0),
+        "nobody to ask: the admin is told; last week is excused (the lead contact was on leave \
+         at the deadline) and 李四, a co-unit contact, is never escalated"
     );
-    // (The admin also gets last week's escalation: 李四 never reported.)
-    let cover = app.message_to_containing(&ADMIN, "联络员都在请假").await;
+    let cover = app
+        .message_to_containing(&ADMIN, "3月18日当周无人报送")
+        .await;
     assert!(
-        cover.contains("项目 3「建设老年人食堂」的联络员都在请假"),
+        cover.contains("项目 3「建设老年人食堂」的牵头单位联络员都在请假"),
         "{cover}"
     );
     app.says(&ZHANG, "/back");

@@ -8,6 +8,7 @@ mod cli;
 mod cycle;
 mod delivery;
 mod digest;
+mod expected;
 mod fake_api;
 mod handlers;
 mod helpers;

@@ -77,7 +77,7 @@ pub async fn resume(ctx: &BotContext, turn: &Turn, actor: &Person) -> anyhow::Re
 pub async fn missing(ctx: &BotContext, turn: &Turn) -> anyhow::Result<String> {
     let found = cycle::missing_now(&mut *turn.conn().await, &ctx.settings, turn.now()).await?;
     Ok(match found {
-        Ok((_, week, contacts)) => schedule::missing(&week, &contacts),
+        Ok((_, week, projects)) => schedule::missing(&week, &projects),
         Err(monday) => say::no_report_week(monday),
     })
 }

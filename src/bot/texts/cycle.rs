@@ -51,17 +51,18 @@ pub fn reminder(no: i64, title: &str, week: &WeekPlan) -> String {
 
 pub fn uncovered(no: i64, title: &str, week: &WeekPlan) -> String {
     format!(
-        "⚠️ 项目 {no}「{title}」的联络员都在请假，{}当周无人报送。请安排其他人员，或用 /assign 指派。",
+        "⚠️ 项目 {no}「{title}」的牵头单位联络员都在请假，{}当周无人报送。请安排其他人员，或用 /assign 指派。",
         day(week.week_start)
     )
 }
 
-/// One line of an escalation.
+/// One line of an escalation: a project, its lead unit and lead contacts.
 #[derive(Debug, Clone)]
 pub struct Missing {
     pub no: i64,
     pub title: String,
     pub unit: Option<String>,
+    /// The lead contacts, by name ("张三、李四").
     pub contact: String,
     pub weeks: u32,
 }
@@ -106,8 +107,8 @@ pub fn no_report_week(monday: NaiveDate) -> String {
 pub mod schedule {
     use chrono::NaiveDate;
 
-    use crate::db::cycle::ContactRow;
     use crate::domain::cycle::WeekPlan;
+    use crate::services::expected::Expected;
 
     pub const PAUSE_USAGE: &str =
         "用法：/pause 开始日期 结束日期，例如：/pause 7-1 7-5（期间不催报、不督办）";
@@ -132,24 +133,27 @@ pub mod schedule {
         "当前没有暂停。"
     }
 
-    pub fn missing(week: &WeekPlan, contacts: &[ContactRow]) -> String {
-        if contacts.is_empty() {
+    /// The projects not reported this week, each with its lead unit and lead contacts: a lead
+    /// contact's report answers for the project, co-units are not counted.
+    pub fn missing(week: &WeekPlan, projects: &[Expected]) -> String {
+        if projects.is_empty() {
             return format!("{}当周：全部已报送 ✅", day(week.week_start));
         }
         let mut out = format!(
             "{}当周尚未报送（{} 项）：",
             day(week.week_start),
-            contacts.len()
+            projects.len()
         );
-        for c in contacts {
+        for p in projects {
             out.push_str(&format!(
                 "\n· 项目 {}「{}」— {} {}",
-                c.project_no,
-                c.title,
-                c.unit.as_deref().unwrap_or("—"),
-                c.name
+                p.no,
+                p.title,
+                p.lead_unit.as_deref().unwrap_or("—"),
+                p.contacts()
             ));
         }
+        out.push_str("\n（按牵头单位统计：牵头单位任一联络员报送即为已报送，协办单位不计入。）");
         out
     }
 

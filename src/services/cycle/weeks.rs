@@ -1,13 +1,13 @@
-//! Weeks looked at in one run of the cycle, and how many a contact missed in a row.
+//! Weeks looked at in one run of the cycle.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use crate::config::Settings;
-use crate::db::cycle::{self as cycle_db, ContactRow};
+use crate::db::cycle as cycle_db;
 use crate::db::plan::PlanRow;
 use crate::domain::calendar::Calendar;
 use crate::domain::cycle::{PlanDates, WeekPlan};
@@ -51,41 +51,4 @@ impl<'a> Weeks<'a> {
         }
         Ok(&self.reported[&monday])
     }
-}
-
-/// Expected weeks in a row, up to and including `week`, that this contact did not report.
-pub(super) async fn weeks_missing(
-    conn: &mut SqliteConnection,
-    settings: &Settings,
-    plan: &PlanRow,
-    week: &WeekPlan,
-    contact: &ContactRow,
-    weeks: &mut Weeks<'_>,
-) -> sqlx::Result<u32> {
-    let assigned = contact
-        .assigned_at
-        .with_timezone(&settings.timezone)
-        .naive_local();
-    let mut count = 0;
-    let mut monday = week.week_start;
-    for _ in 0..12 {
-        if let Some(earlier) = weeks.plan(settings, monday) {
-            if assigned > earlier.prompt {
-                break;
-            }
-            if weeks
-                .reported(conn, plan, monday)
-                .await?
-                .contains(&(contact.project_id, contact.person_id))
-            {
-                break;
-            }
-            count += 1;
-        }
-        let Some(previous) = monday.checked_sub_days(Days::new(7)) else {
-            break;
-        };
-        monday = previous;
-    }
-    Ok(count.max(1))
 }

@@ -2,17 +2,18 @@
 //! the same facts, in the time of a few queries rather than seven a project. A test holds
 //! the two equal project by project (tests/it/ledger.rs).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::{missed_weeks, percent};
+use super::percent;
 use crate::config::Settings;
 use crate::db::facts as facts_db;
 use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::domain::calendar::Calendar;
 use crate::domain::colour::Facts;
+use crate::services::expected::{self, Expected};
 
 /// Each project's facts and latest figures, by project id.
 pub type PlanFacts = HashMap<i64, (Facts, Vec<(MetricRow, Option<f64>)>)>;
@@ -40,10 +41,11 @@ pub async fn facts_of_plan(
     {
         values.entry(report).or_default().insert(metric, value);
     }
-    let first: HashMap<i64, DateTime<Utc>> = facts_db::first_assigned(conn, plan.id)
-        .await?
-        .into_iter()
-        .collect();
+    // Missed weeks from the one record of who was expected when, as `facts` reads them.
+    let mut due: HashMap<i64, Vec<Expected>> = HashMap::new();
+    for expected in expected::of_plan(conn, settings, calendar, plan, None, now).await? {
+        due.entry(expected.project_id).or_default().push(expected);
+    }
     let today = now.with_timezone(&settings.timezone).date_naive();
     let no_values = HashMap::new();
     let mut all = PlanFacts::new();
@@ -69,18 +71,9 @@ pub async fn facts_of_plan(
             }
             _ => 0,
         };
-        let reported: HashSet<String> = weekly.iter().map(|w| w.week_start.clone()).collect();
-        let since = first
+        let missed_weeks = due
             .get(&project)
-            .map(|at| at.with_timezone(&settings.timezone).date_naive());
-        let missed_weeks = missed_weeks(
-            calendar,
-            settings,
-            plan.dates(),
-            now,
-            plan.starts_on.max(since.unwrap_or(today)),
-            &reported,
-        );
+            .map_or(0, |due| expected::missed_now(due, project));
         let facts = Facts {
             today,
             plan_start: plan.starts_on,
