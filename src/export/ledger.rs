@@ -8,7 +8,7 @@ pub mod cells;
 use chrono_tz::Tz;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use crate::domain::colour::Colour;
+use crate::domain::colour::{Colour, State};
 use crate::services::ledger::{LedgerRow, LedgerSink, MissedRecord, ReportLine};
 
 const A4: u8 = 9;
@@ -22,7 +22,7 @@ const MAIN: [(&str, f64); 12] = [
     ("实施内容及工作目标", 40.0),
     ("承办单位", 16.0),
     ("量化指标进度", 30.0),
-    ("颜色", 6.0),
+    ("颜色", 12.0),
     ("颜色说明", 20.0),
     ("最新进展", 30.0),
     ("待协调问题", 24.0),
@@ -118,10 +118,11 @@ struct Formats {
 }
 
 impl Formats {
-    fn colour(&self, colour: Colour) -> &Format {
+    /// A colour's cell filled with it; a project with no colour (no report) left plain.
+    fn state(&self, state: State) -> &Format {
         self.colours
             .iter()
-            .find(|(c, _)| *c == colour)
+            .find(|(c, _)| Some(*c) == state.colour())
             .map_or(&self.cell, |(_, f)| f)
     }
 }
@@ -205,7 +206,7 @@ impl LedgerSink for LedgerBook {
             cells::progress(&row.figures),
         ];
         write_texts(sheet, r, 0, &annex, &formats.cell)?;
-        sheet.write_string_with_format(r, 7, row.colour.label(), formats.colour(row.colour))?;
+        sheet.write_string_with_format(r, 7, row.state.label(), formats.state(row.state))?;
         let after = [
             row.reasons.join("；"),
             row.latest_progress.clone(),

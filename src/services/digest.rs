@@ -11,11 +11,10 @@ use sqlx::{SqliteConnection, SqlitePool};
 use crate::config::Settings;
 use crate::db::digests::DifficultyRow;
 use crate::db::plan::{self, PlanRow};
-use crate::db::{assignments, calendar, digests, scopes};
+use crate::db::{calendar, digests, scopes};
 use crate::domain::colour::State;
 use crate::domain::cycle::to_utc;
 use crate::domain::dekad::{Kind, Period};
-use crate::domain::role::AssignmentRole;
 use crate::services::ledger::figure;
 use crate::services::{expected, reporting};
 
@@ -48,12 +47,7 @@ pub async fn build(
     let rows: Vec<_> = all.iter().filter(|p| in_scope(p.id)).collect();
     let today = now.with_timezone(&settings.timezone).date_naive();
     let as_of = today.min(period.end);
-    let led: HashSet<i64> = assignments::of_plan(conn, plan.id)
-        .await?
-        .into_iter()
-        .filter(|a| a.role == AssignmentRole::Lead)
-        .map(|a| a.project_id)
-        .collect();
+    let led = reporting::led_projects(conn, plan).await?;
     // Every project's facts from a few plan-wide reads, not seven queries a project.
     let mut facts_of = reporting::facts_of_plan(conn, settings, &calendar, plan, now).await?;
     let mut projects = Vec::new();

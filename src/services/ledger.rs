@@ -12,7 +12,7 @@ use crate::db::calendar;
 use crate::db::ledger::{self as ledger_db, LeadReport};
 use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::domain::calendar::Calendar;
-use crate::domain::colour::Colour;
+use crate::domain::colour::State;
 use crate::domain::metric::Figure;
 use crate::services::reporting;
 
@@ -29,7 +29,9 @@ pub struct LedgerRow {
     pub units: String,
     /// Each metric against its target; empty for a project tracked by progress alone.
     pub figures: Vec<Figure>,
-    pub colour: Colour,
+    /// A colour only with a report behind it.
+    pub state: State,
+    /// Why the colour; none without one.
     pub reasons: Vec<String>,
     pub latest_progress: String,
     /// Open difficulties, oldest first.
@@ -146,12 +148,14 @@ async fn project_rows(
         open.entry(project).or_default().push(text);
     }
     let mut facts = reporting::facts_of_plan(conn, settings, calendar, plan, now).await?;
+    let led = reporting::led_projects(conn, plan).await?;
     let mut rows = Vec::new();
     for project in ledger_db::projects(conn, plan.id).await? {
         let (facts, figures) = facts
             .remove(&project.id)
             .ok_or_else(|| anyhow::anyhow!("项目 {} 的事实缺失", project.no))?;
         let verdict = reporting::verdict(settings, &facts);
+        let state = State::of(&verdict, facts.status.is_some(), led.contains(&project.id));
         let latest = latest.remove(&project.id);
         rows.push((
             project.id,
@@ -163,8 +167,12 @@ async fn project_rows(
                 goals: project.goals,
                 units: project.units,
                 figures: figures.iter().map(|(m, v)| figure(m, *v)).collect(),
-                colour: verdict.colour,
-                reasons: verdict.reasons,
+                state,
+                reasons: if state.colour().is_some() {
+                    verdict.reasons
+                } else {
+                    Vec::new()
+                },
                 last_report: latest.as_ref().map(|r| local_day(r.submitted_at, settings)),
                 latest_progress: latest.map(|r| r.progress).unwrap_or_default(),
                 difficulties: open.remove(&project.id).unwrap_or_default(),

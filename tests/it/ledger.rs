@@ -62,6 +62,17 @@ async fn the_ledger_holds_the_plan_every_report_and_every_missed_deadline() {
     assert_eq!(cell(&main, row9, 9), "两所完成移交");
     assert_eq!(cell(&main, row9, 10), "第三所产权待确认");
     assert_eq!(cell(&main, row9, 11), "3月13日");
+    // No colour without a report: 赵六 never reported on 12, and nobody was assigned to 1.
+    let row_of = |no: &str| (1..=27).find(|r| cell(&main, *r, 1) == no).unwrap();
+    let (row12, row1) = (row_of("12"), row_of("1"));
+    assert_eq!(
+        (cell(&main, row12, 7), cell(&main, row12, 8)),
+        ("未报送".to_owned(), String::new())
+    );
+    assert_eq!(
+        (cell(&main, row1, 7), cell(&main, row1, 8)),
+        ("未指派联络员".to_owned(), String::new())
+    );
 
     let reports = workbook.worksheet_range("报送记录").unwrap();
     assert_eq!(reports.height(), 2);

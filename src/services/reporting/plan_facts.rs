@@ -2,21 +2,37 @@
 //! the same facts, in the time of a few queries rather than seven a project. A test holds
 //! the two equal project by project (tests/it/ledger.rs).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 use super::percent;
 use crate::config::Settings;
+use crate::db::assignments;
 use crate::db::facts as facts_db;
 use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::domain::calendar::Calendar;
 use crate::domain::colour::Facts;
+use crate::domain::role::AssignmentRole;
 use crate::services::expected::{self, Expected};
 
 /// Each project's facts and latest figures, by project id.
 pub type PlanFacts = HashMap<i64, (Facts, Vec<(MetricRow, Option<f64>)>)>;
+
+/// The projects of `plan` with a lead contact today: without one, a project with no report is
+/// 未指派联络员 rather than 未报送.
+pub async fn led_projects(
+    conn: &mut SqliteConnection,
+    plan: &PlanRow,
+) -> sqlx::Result<HashSet<i64>> {
+    Ok(assignments::of_plan(conn, plan.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.role == AssignmentRole::Lead)
+        .map(|a| a.project_id)
+        .collect())
+}
 
 /// The facts of every project of `plan` on `now`, as [`super::facts`] gives them one by one.
 pub async fn facts_of_plan(
