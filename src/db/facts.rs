@@ -15,17 +15,26 @@ pub struct LeadWeek {
     pub status: Status,
 }
 
-/// Every project's latest lead report of each week, by project, latest week first.
-pub async fn lead_weeks(conn: &mut SqliteConnection, plan_id: i64) -> sqlx::Result<Vec<LeadWeek>> {
+/// Each project's latest lead report of each of its latest `weeks` weeks, by project, latest
+/// week first: what the colour rule reads (status now, figures unchanged for weeks).
+pub async fn lead_weeks(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    weeks: i64,
+) -> sqlx::Result<Vec<LeadWeek>> {
     sqlx::query_as(
         "SELECT project_id, id, week_start, status FROM (
-             SELECT r.project_id, r.id, r.week_start, r.status,
-                    rank() OVER (PARTITION BY r.project_id, r.week_start ORDER BY r.submitted_at DESC) AS newest
-             FROM reports r JOIN projects p ON p.id = r.project_id
-             WHERE p.plan_id = ? AND r.role = 'lead')
-         WHERE newest = 1 ORDER BY project_id, week_start DESC, id DESC",
+             SELECT project_id, id, week_start, status,
+                    row_number() OVER (PARTITION BY project_id ORDER BY week_start DESC, id DESC) AS k
+             FROM (SELECT r.project_id, r.id, r.week_start, r.status,
+                          rank() OVER (PARTITION BY r.project_id, r.week_start ORDER BY r.submitted_at DESC) AS newest
+                   FROM reports r JOIN projects p ON p.id = r.project_id
+                   WHERE p.plan_id = ? AND r.role = 'lead')
+             WHERE newest = 1)
+         WHERE k <= ? ORDER BY project_id, week_start DESC, id DESC",
     )
     .bind(plan_id)
+    .bind(weeks)
     .fetch_all(conn)
     .await
 }

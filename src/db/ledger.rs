@@ -97,7 +97,8 @@ pub struct ReportRecord {
     pub submitted_at: DateTime<Utc>,
 }
 
-/// Every report of a plan, every version, oldest first, read as a stream so a year of a large
+/// Every report of a plan, every version, oldest first (ids grow as reports are stored, so
+/// the primary key gives the order without a sort), read as a stream so a year of a large
 /// plan is never held in memory at once.
 pub fn reports(
     conn: &mut SqliteConnection,
@@ -108,7 +109,7 @@ pub fn reports(
                 r.role, r.status, r.progress, r.difficulties, r.late, r.submitted_at
          FROM reports r JOIN projects p ON p.id = r.project_id JOIN people pe ON pe.id = r.person_id
          LEFT JOIN units u ON u.id = pe.unit_id
-         WHERE p.plan_id = ? ORDER BY r.submitted_at, r.id",
+         WHERE p.plan_id = ? ORDER BY r.id",
     )
     .bind(plan_id)
     .fetch(conn)

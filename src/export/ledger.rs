@@ -68,6 +68,7 @@ fn new_sheet(
     name: &str,
     title: &str,
     columns: &[(&str, f64)],
+    cell: &Format,
 ) -> Result<(), XlsxError> {
     let header = Format::new()
         .set_bold()
@@ -82,30 +83,32 @@ fn new_sheet(
         .set_paper_size(A4)
         .set_landscape()
         .set_print_fit_to_pages(1, 0)
-        .set_header(format!("&C{title}"));
+        .set_header(format!("&C{title}"))
+        // Printed gridlines rather than a border on every cell: a cell written without a
+        // format then takes its column's, and a large sheet is written much faster.
+        .set_print_gridlines(true);
     sheet.set_repeat_rows(0, 0)?;
     sheet.set_freeze_panes(1, 0)?;
     for (column, (label, width)) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, column as u16, *label, &header)?;
         sheet.set_column_width(column as u16, *width)?;
+        sheet.set_column_format(column as u16, cell)?;
     }
     Ok(())
 }
 
-/// Writes one row of text cells from column `first`.
+/// Writes one row of text cells from column `first`, in their columns' format; an empty
+/// text leaves its cell empty.
 fn write_texts<S: AsRef<str>>(
     sheet: &mut Worksheet,
     row: u32,
     first: u16,
     texts: &[S],
-    format: &Format,
 ) -> Result<(), XlsxError> {
     for (column, text) in texts.iter().enumerate() {
         let text = text.as_ref();
         if !text.is_empty() {
-            sheet.write_string_with_format(row, first + column as u16, text, format)?;
-        } else {
-            sheet.write_blank(row, first + column as u16, format)?;
+            sheet.write_string(row, first + column as u16, text)?;
         }
     }
     Ok(())
@@ -142,18 +145,21 @@ impl LedgerBook {
         // The fastest deflate: most of a large workbook's saving time is compression, and a
         // somewhat larger file is still far under what a chat accepts.
         workbook.set_zip_compression_level(1);
+        let cell = Format::new().set_text_wrap().set_align(FormatAlign::Top);
         let sheets = [
             ("台账", &MAIN[..]),
             ("报送记录", &REPORTS[..]),
             ("未按时报送", &MISSED[..]),
         ];
         for (name, columns) in sheets {
-            new_sheet(&mut workbook, name, &format!("{plan_name} {name}"), columns)?;
+            new_sheet(
+                &mut workbook,
+                name,
+                &format!("{plan_name} {name}"),
+                columns,
+                &cell,
+            )?;
         }
-        let cell = Format::new()
-            .set_text_wrap()
-            .set_align(FormatAlign::Top)
-            .set_border(FormatBorder::Thin);
         let coloured = |colour: Colour| {
             let format = cell
                 .clone()
@@ -205,7 +211,7 @@ impl LedgerSink for LedgerBook {
             row.units.replace('、', "\n"),
             cells::progress(&row.figures),
         ];
-        write_texts(sheet, r, 0, &annex, &formats.cell)?;
+        write_texts(sheet, r, 0, &annex)?;
         sheet.write_string_with_format(r, 7, row.state.label(), formats.state(row.state))?;
         let after = [
             row.reasons.join("；"),
@@ -213,13 +219,13 @@ impl LedgerSink for LedgerBook {
             row.difficulties.join("\n"),
             row.last_report.map(cells::day).unwrap_or_default(),
         ];
-        write_texts(sheet, r, 8, &after, &formats.cell)?;
+        write_texts(sheet, r, 8, &after)?;
         Ok(())
     }
 
     fn report(&mut self, line: &ReportLine) -> anyhow::Result<()> {
         let timezone = self.timezone;
-        let (sheet, r, formats) = self.row_on(1)?;
+        let (sheet, r, _) = self.row_on(1)?;
         let report = &line.record;
         let (no, week, version) = (
             report.no.to_string(),
@@ -243,12 +249,12 @@ impl LedgerSink for LedgerBook {
             cells::yes_no(report.late),
             &submitted,
         ];
-        write_texts(sheet, r, 0, &texts, &formats.cell)?;
+        write_texts(sheet, r, 0, &texts)?;
         Ok(())
     }
 
     fn missed(&mut self, missed: &MissedRecord) -> anyhow::Result<()> {
-        let (sheet, r, formats) = self.row_on(2)?;
+        let (sheet, r, _) = self.row_on(2)?;
         let (week, deadline, no) = (
             cells::week(missed.week_start),
             cells::local_minute(missed.deadline),
@@ -262,7 +268,7 @@ impl LedgerSink for LedgerBook {
             &missed.unit,
             &missed.contact,
         ];
-        write_texts(sheet, r, 0, &texts, &formats.cell)?;
+        write_texts(sheet, r, 0, &texts)?;
         Ok(())
     }
 }

@@ -49,7 +49,8 @@ pub async fn build(
     let as_of = today.min(period.end);
     let led = reporting::led_projects(conn, plan).await?;
     // Every project's facts from a few plan-wide reads, not seven queries a project.
-    let mut facts_of = reporting::facts_of_plan(conn, settings, &calendar, plan, now).await?;
+    let record = expected::of_plan(conn, settings, &calendar, plan, None, now).await?;
+    let mut facts_of = reporting::facts_given(conn, settings, plan, &record, now).await?;
     let mut projects = Vec::new();
     for row in &rows {
         let (mut facts, figures) = facts_of
@@ -78,8 +79,7 @@ pub async fn build(
 
     // Reports expected in the period (weeks whose deadline falls in it), from the one record
     // of who was expected when (`services::expected`): reported or overdue weeks count.
-    let due: Vec<_> = expected::of_plan(conn, settings, &calendar, plan, None, now)
-        .await?
+    let due: Vec<_> = record
         .into_iter()
         .filter(|e| in_scope(e.project_id) && e.due_in(period.start, period.end) && e.counted())
         .collect();

@@ -146,9 +146,13 @@ pub async fn load(
 
 /// Weeks in a row a project has left unreported as of `now`: the run of its latest week that
 /// was reported or overdue (0 when that one was reported, or nothing was ever expected).
-pub fn missed_now(expected: &[Expected], project_id: i64) -> u32 {
+pub fn missed_now<'a, I>(expected: I, project_id: i64) -> u32
+where
+    I: IntoIterator<Item = &'a Expected>,
+    I::IntoIter: DoubleEndedIterator,
+{
     expected
-        .iter()
+        .into_iter()
         .rev()
         .find(|e| e.project_id == project_id && e.counted())
         .map_or(0, |e| e.missed_in_row)

@@ -11,9 +11,9 @@ use crate::config::Settings;
 use crate::db::calendar;
 use crate::db::ledger::{self as ledger_db, LeadReport};
 use crate::db::plan::{self, MetricRow, PlanRow};
-use crate::domain::calendar::Calendar;
 use crate::domain::colour::State;
 use crate::domain::metric::Figure;
+use crate::services::expected::{self, Expected};
 use crate::services::reporting;
 
 pub use crate::db::ledger::ReportRecord;
@@ -87,8 +87,10 @@ pub async fn write(
 ) -> anyhow::Result<LedgerCounts> {
     let in_scope = |id: i64| scope.is_none_or(|s| s.contains(&id));
     let calendar = calendar::load(conn, plan.id).await?;
+    // Who was expected when, read once: the colours' missed weeks and the 未按时报送 sheet.
+    let expected = expected::of_plan(conn, settings, &calendar, plan, None, now).await?;
     let mut counts = LedgerCounts::default();
-    for (id, row) in project_rows(conn, settings, &calendar, plan, now).await? {
+    for (id, row) in project_rows(conn, settings, plan, &expected, now).await? {
         if in_scope(id) {
             sink.project(&row)?;
             counts.projects += 1;
@@ -122,7 +124,7 @@ pub async fn write(
     }
     drop(reports);
 
-    for missed in missed(conn, settings, &calendar, plan, scope, now).await? {
+    for missed in missed(expected, scope) {
         sink.missed(&missed)?;
         counts.missed += 1;
     }
@@ -134,8 +136,8 @@ pub async fn write(
 async fn project_rows(
     conn: &mut SqliteConnection,
     settings: &Settings,
-    calendar: &Calendar,
     plan: &PlanRow,
+    expected: &[Expected],
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<(i64, LedgerRow)>> {
     let mut latest: HashMap<i64, LeadReport> = ledger_db::latest_lead_reports(conn, plan.id)
@@ -147,7 +149,7 @@ async fn project_rows(
     for (project, text) in ledger_db::open_difficulties(conn, plan.id).await? {
         open.entry(project).or_default().push(text);
     }
-    let mut facts = reporting::facts_of_plan(conn, settings, calendar, plan, now).await?;
+    let mut facts = reporting::facts_given(conn, settings, plan, expected, now).await?;
     let led = reporting::led_projects(conn, plan).await?;
     let mut rows = Vec::new();
     for project in ledger_db::projects(conn, plan.id).await? {
@@ -182,32 +184,21 @@ async fn project_rows(
     Ok(rows)
 }
 
-/// Every lead contact's missed deadline in the plan's dates, by week.
-async fn missed(
-    conn: &mut SqliteConnection,
-    settings: &Settings,
-    calendar: &Calendar,
-    plan: &PlanRow,
-    scope: Option<&HashSet<i64>>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Vec<MissedRecord>> {
+/// The weeks no lead contact reported for by the deadline, in the plan's dates, by week.
+fn missed(expected: Vec<Expected>, scope: Option<&HashSet<i64>>) -> Vec<MissedRecord> {
     let in_scope = |id: i64| scope.is_none_or(|s| s.contains(&id));
-    // The weeks no lead contact reported for, from the one record of who was expected when.
-    Ok(
-        crate::services::expected::of_plan(conn, settings, calendar, plan, None, now)
-            .await?
-            .into_iter()
-            .filter(|e| in_scope(e.project_id) && e.overdue)
-            .map(|e| MissedRecord {
-                week_start: e.week.week_start,
-                deadline: e.week.deadline,
-                no: e.no,
-                contact: e.contacts(),
-                title: e.title,
-                unit: e.lead_unit.unwrap_or_default(),
-            })
-            .collect(),
-    )
+    expected
+        .into_iter()
+        .filter(|e| in_scope(e.project_id) && e.overdue)
+        .map(|e| MissedRecord {
+            week_start: e.week.week_start,
+            deadline: e.week.deadline,
+            no: e.no,
+            contact: e.contacts(),
+            title: e.title,
+            unit: e.lead_unit.unwrap_or_default(),
+        })
+        .collect()
 }
 
 fn local_day(at: DateTime<Utc>, settings: &Settings) -> NaiveDate {

@@ -18,7 +18,7 @@ use crate::domain::role::AssignmentRole;
 use crate::services::{expected, people};
 
 mod plan_facts;
-pub use plan_facts::{PlanFacts, facts_of_plan, led_projects};
+pub use plan_facts::{PlanFacts, facts_given, facts_of_plan, led_projects};
 
 /// The week a report answers: the week's Monday, whether the cycle expects a report for it,
 /// and whether this one is late.

@@ -42,13 +42,26 @@ pub async fn facts_of_plan(
     plan: &PlanRow,
     now: DateTime<Utc>,
 ) -> anyhow::Result<PlanFacts> {
+    let due = expected::of_plan(conn, settings, calendar, plan, None, now).await?;
+    facts_given(conn, settings, plan, &due, now).await
+}
+
+/// The same, from the plan's record of who was expected when (`expected::of_plan` at `now`),
+/// for a caller that needs that record too and reads it once.
+pub async fn facts_given(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    plan: &PlanRow,
+    expected: &[Expected],
+    now: DateTime<Utc>,
+) -> anyhow::Result<PlanFacts> {
     let stagnant = settings.colours.stagnant_weeks.max(1) as usize;
     let mut metrics: HashMap<i64, Vec<MetricRow>> = HashMap::new();
     for metric in plan::metrics_of_plan(conn, plan.id).await? {
         metrics.entry(metric.project_id).or_default().push(metric);
     }
     let mut weekly: HashMap<i64, Vec<facts_db::LeadWeek>> = HashMap::new();
-    for week in facts_db::lead_weeks(conn, plan.id).await? {
+    for week in facts_db::lead_weeks(conn, plan.id, stagnant as i64).await? {
         weekly.entry(week.project_id).or_default().push(week);
     }
     let mut values: HashMap<i64, HashMap<i64, f64>> = HashMap::new();
@@ -58,8 +71,8 @@ pub async fn facts_of_plan(
         values.entry(report).or_default().insert(metric, value);
     }
     // Missed weeks from the one record of who was expected when, as `facts` reads them.
-    let mut due: HashMap<i64, Vec<Expected>> = HashMap::new();
-    for expected in expected::of_plan(conn, settings, calendar, plan, None, now).await? {
+    let mut due: HashMap<i64, Vec<&Expected>> = HashMap::new();
+    for expected in expected {
         due.entry(expected.project_id).or_default().push(expected);
     }
     let today = now.with_timezone(&settings.timezone).date_naive();
@@ -89,7 +102,7 @@ pub async fn facts_of_plan(
         };
         let missed_weeks = due
             .get(&project)
-            .map_or(0, |due| expected::missed_now(due, project));
+            .map_or(0, |due| expected::missed_now(due.iter().copied(), project));
         let facts = Facts {
             today,
             plan_start: plan.starts_on,
