@@ -61,15 +61,44 @@ pub struct LeadReport {
     pub status: Status,
 }
 
-/// Every lead report of a plan's projects, oldest first.
-pub async fn lead_reports(
+/// Every (project, week) of a plan that a lead report answered: one row a project, its weeks
+/// joined, so a year of a large plan costs a thousand rows rather than fifty thousand.
+pub async fn lead_weeks_reported(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+) -> sqlx::Result<HashSet<(i64, NaiveDate)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT r.project_id, group_concat(DISTINCT r.week_start)
+         FROM reports r JOIN projects p ON p.id = r.project_id
+         WHERE r.role = 'lead' AND p.plan_id = ? GROUP BY r.project_id",
+    )
+    .bind(plan_id)
+    .fetch_all(conn)
+    .await?;
+    let mut weeks = HashSet::new();
+    for (project, joined) in rows {
+        for week in joined.split(',') {
+            let monday = week
+                .parse()
+                .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+            weeks.insert((project, monday));
+        }
+    }
+    Ok(weeks)
+}
+
+/// Every lead report, oldest first, of the plan's projects that a lead report ever called
+/// 已完成: only they can have been done by a week's prompt.
+pub async fn lead_reports_of_done(
     conn: &mut SqliteConnection,
     plan_id: i64,
 ) -> sqlx::Result<Vec<LeadReport>> {
     sqlx::query_as(
         "SELECT r.project_id, r.week_start, r.submitted_at, r.status
          FROM reports r JOIN projects p ON p.id = r.project_id
-         WHERE r.role = 'lead' AND p.plan_id = ? ORDER BY r.submitted_at, r.id",
+         WHERE r.role = 'lead' AND p.plan_id = ?
+           AND r.project_id IN (SELECT project_id FROM reports WHERE role = 'lead' AND status = 'done')
+         ORDER BY r.submitted_at, r.id",
     )
     .bind(plan_id)
     .fetch_all(conn)

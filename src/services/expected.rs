@@ -78,8 +78,27 @@ impl Expected {
 /// What the computation reads, loaded once.
 pub struct Record {
     pub spans: Vec<LeadSpan>,
+    /// Every (project, week) a lead report answered.
+    pub reported: HashSet<(i64, NaiveDate)>,
+    /// The lead reports that can show a project done by a prompt, oldest first: those of
+    /// projects that some lead report called 已完成 (a project never called done never was).
     pub reports: Vec<LeadReport>,
     pub leaves: Vec<Leave>,
+}
+
+impl Record {
+    /// A record from the lead reports themselves (one project's few, or a test's).
+    pub fn of_reports(spans: Vec<LeadSpan>, reports: Vec<LeadReport>, leaves: Vec<Leave>) -> Self {
+        Self {
+            spans,
+            reported: reports
+                .iter()
+                .map(|r| (r.project_id, r.week_start))
+                .collect(),
+            reports,
+            leaves,
+        }
+    }
 }
 
 /// The weeks of a plan with a report plan, from its first up to the one of `last_monday`.
@@ -127,20 +146,21 @@ pub async fn load(
     plan: &PlanRow,
     project_id: Option<i64>,
 ) -> sqlx::Result<Record> {
-    let (spans, reports) = match project_id {
-        Some(id) => (
+    let leaves = expected_db::leaves(conn).await?;
+    Ok(match project_id {
+        Some(id) => Record::of_reports(
             expected_db::lead_spans_of_project(conn, id).await?,
             expected_db::lead_reports_of_project(conn, id).await?,
+            leaves,
         ),
-        None => (
-            expected_db::lead_spans(conn, plan.id).await?,
-            expected_db::lead_reports(conn, plan.id).await?,
-        ),
-    };
-    Ok(Record {
-        spans,
-        reports,
-        leaves: expected_db::leaves(conn).await?,
+        // A whole plan's year of reports is read as the weeks each project reported, plus the
+        // reports of projects ever called done: a thousand rows, not fifty thousand.
+        None => Record {
+            spans: expected_db::lead_spans(conn, plan.id).await?,
+            reported: expected_db::lead_weeks_reported(conn, plan.id).await?,
+            reports: expected_db::lead_reports_of_done(conn, plan.id).await?,
+            leaves,
+        },
     })
 }
 
@@ -168,11 +188,7 @@ pub fn compute(weeks: &[WeekPlan], record: &Record, tz: Tz, now: DateTime<Utc>) 
             .or_default()
             .push(span);
     }
-    let reported: HashSet<(i64, NaiveDate)> = record
-        .reports
-        .iter()
-        .map(|r| (r.project_id, r.week_start))
-        .collect();
+    let reported = &record.reported;
     // Each project's lead reports, oldest first as loaded.
     let mut reports_of: HashMap<i64, Vec<&LeadReport>> = HashMap::new();
     for report in &record.reports {
@@ -313,11 +329,7 @@ mod tests {
     }
 
     fn record(spans: Vec<LeadSpan>, reports: Vec<LeadReport>, leaves: Vec<Leave>) -> Record {
-        Record {
-            spans,
-            reports,
-            leaves,
-        }
+        Record::of_reports(spans, reports, leaves)
     }
 
     fn weeks() -> Vec<WeekPlan> {
