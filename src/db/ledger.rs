@@ -44,18 +44,17 @@ pub struct LeadReport {
 }
 
 /// The progress text and time of each project's latest report from its lead unit, in one
-/// query for the plan.
+/// query for the plan (each project's few reports found by `reports_by_week`).
 pub async fn latest_lead_reports(
     conn: &mut SqliteConnection,
     plan_id: i64,
 ) -> sqlx::Result<Vec<LeadReport>> {
     sqlx::query_as(
-        "SELECT project_id, progress, submitted_at FROM (
-             SELECT r.project_id, r.progress, r.submitted_at,
-                    row_number() OVER (PARTITION BY r.project_id ORDER BY r.submitted_at DESC, r.id DESC) AS n
-             FROM reports r JOIN projects p ON p.id = r.project_id
-             WHERE p.plan_id = ? AND r.role = 'lead')
-         WHERE n = 1",
+        "SELECT r.project_id, r.progress, r.submitted_at
+         FROM projects p JOIN reports r ON r.id = (
+             SELECT x.id FROM reports x WHERE x.project_id = p.id AND x.role = 'lead'
+             ORDER BY x.submitted_at DESC, x.id DESC LIMIT 1)
+         WHERE p.plan_id = ?",
     )
     .bind(plan_id)
     .fetch_all(conn)
@@ -83,18 +82,33 @@ pub struct ReportRecord {
     /// The report's own id, to find its values; never shown.
     pub id: i64,
     pub project_id: i64,
-    pub no: i64,
-    pub title: String,
     pub week_start: NaiveDate,
     pub version: i64,
-    pub person: String,
-    pub unit: Option<String>,
+    pub person_id: i64,
     pub role: AssignmentRole,
     pub status: Status,
     pub progress: String,
     pub difficulties: String,
     pub late: bool,
     pub submitted_at: DateTime<Utc>,
+}
+
+/// Who may have written a report: a person's name and unit, read once rather than with every
+/// report of a year.
+#[derive(Debug, Clone, FromRow)]
+pub struct Author {
+    pub person_id: i64,
+    pub person: String,
+    pub unit: Option<String>,
+}
+
+pub async fn authors(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Author>> {
+    sqlx::query_as(
+        "SELECT pe.id AS person_id, pe.display_name AS person, u.name AS unit
+         FROM people pe LEFT JOIN units u ON u.id = pe.unit_id",
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// Every report of a plan, every version, oldest first (ids grow as reports are stored, so
@@ -105,10 +119,9 @@ pub fn reports(
     plan_id: i64,
 ) -> BoxStream<'_, sqlx::Result<ReportRecord>> {
     sqlx::query_as(
-        "SELECT r.id, r.project_id, p.no, p.title, r.week_start, r.version, pe.display_name AS person, u.name AS unit,
+        "SELECT r.id, r.project_id, r.week_start, r.version, r.person_id,
                 r.role, r.status, r.progress, r.difficulties, r.late, r.submitted_at
-         FROM reports r JOIN projects p ON p.id = r.project_id JOIN people pe ON pe.id = r.person_id
-         LEFT JOIN units u ON u.id = pe.unit_id
+         FROM reports r JOIN projects p ON p.id = r.project_id
          WHERE p.plan_id = ? ORDER BY r.id",
     )
     .bind(plan_id)

@@ -223,12 +223,12 @@ impl LedgerSink for LedgerBook {
         Ok(())
     }
 
-    fn report(&mut self, line: &ReportLine) -> anyhow::Result<()> {
+    fn report(&mut self, line: &ReportLine<'_>) -> anyhow::Result<()> {
         let timezone = self.timezone;
         let (sheet, r, _) = self.row_on(1)?;
         let report = &line.record;
         let (no, week, version) = (
-            report.no.to_string(),
+            line.no.to_string(),
             cells::week(report.week_start),
             report.version.to_string(),
         );
@@ -236,11 +236,11 @@ impl LedgerSink for LedgerBook {
         let submitted = cells::local_time(report.submitted_at, timezone);
         let texts = [
             no.as_str(),
-            &report.title,
+            line.title,
             &week,
             &version,
-            &report.person,
-            report.unit.as_deref().unwrap_or_default(),
+            line.person,
+            line.unit.unwrap_or_default(),
             report.role.label(),
             report.status.label(),
             &figures,

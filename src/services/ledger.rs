@@ -50,9 +50,14 @@ pub struct MissedRecord {
     pub contact: String,
 }
 
-/// One report of the 报送记录 sheet: the stored row and its figures against their metrics.
-pub struct ReportLine {
+/// One report of the 报送记录 sheet: the stored row, its project and author, and its figures
+/// against their metrics.
+pub struct ReportLine<'a> {
     pub record: ReportRecord,
+    pub no: i64,
+    pub title: &'a str,
+    pub person: &'a str,
+    pub unit: Option<&'a str>,
     pub figures: Vec<Figure>,
 }
 
@@ -61,7 +66,7 @@ pub struct ReportLine {
 /// missed deadline.
 pub trait LedgerSink {
     fn project(&mut self, row: &LedgerRow) -> anyhow::Result<()>;
-    fn report(&mut self, line: &ReportLine) -> anyhow::Result<()>;
+    fn report(&mut self, line: &ReportLine<'_>) -> anyhow::Result<()>;
     fn missed(&mut self, missed: &MissedRecord) -> anyhow::Result<()>;
 }
 
@@ -90,7 +95,9 @@ pub async fn write(
     // Who was expected when, read once: the colours' missed weeks and the 未按时报送 sheet.
     let expected = expected::of_plan(conn, settings, &calendar, plan, None, now).await?;
     let mut counts = LedgerCounts::default();
+    let mut titles: HashMap<i64, (i64, String)> = HashMap::new();
     for (id, row) in project_rows(conn, settings, plan, &expected, now).await? {
+        titles.insert(id, (row.no, row.title.clone()));
         if in_scope(id) {
             sink.project(&row)?;
             counts.projects += 1;
@@ -108,6 +115,11 @@ pub async fn write(
             values.entry(report).or_default().push((metric, value));
         }
     }
+    let authors: HashMap<i64, ledger_db::Author> = ledger_db::authors(conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.person_id, a))
+        .collect();
     let mut reports = ledger_db::reports(conn, plan.id);
     while let Some(record) = reports.try_next().await? {
         if !in_scope(record.project_id) {
@@ -119,7 +131,18 @@ pub async fn write(
             .into_iter()
             .map(|(metric, value)| figure(metric, Some(value)))
             .collect();
-        sink.report(&ReportLine { record, figures })?;
+        let (no, title) = titles
+            .get(&record.project_id)
+            .map_or((0, ""), |(no, title)| (*no, title.as_str()));
+        let author = authors.get(&record.person_id);
+        sink.report(&ReportLine {
+            no,
+            title,
+            person: author.map_or("", |a| a.person.as_str()),
+            unit: author.and_then(|a| a.unit.as_deref()),
+            record,
+            figures,
+        })?;
         counts.reports += 1;
     }
     drop(reports);
