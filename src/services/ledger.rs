@@ -121,29 +121,31 @@ pub async fn write(
         .map(|a| (a.person_id, a))
         .collect();
     let mut reports = ledger_db::reports(conn, plan.id);
-    while let Some(record) = reports.try_next().await? {
-        if !in_scope(record.project_id) {
-            continue;
+    while let Some(week) = reports.try_next().await? {
+        for record in week {
+            if !in_scope(record.project_id) {
+                continue;
+            }
+            let mut reported = values.remove(&record.id).unwrap_or_default();
+            reported.sort_by_key(|(m, _)| m.position);
+            let figures = reported
+                .into_iter()
+                .map(|(metric, value)| figure(metric, Some(value)))
+                .collect();
+            let (no, title) = titles
+                .get(&record.project_id)
+                .map_or((0, ""), |(no, title)| (*no, title.as_str()));
+            let author = authors.get(&record.person_id);
+            sink.report(&ReportLine {
+                no,
+                title,
+                person: author.map_or("", |a| a.person.as_str()),
+                unit: author.and_then(|a| a.unit.as_deref()),
+                record,
+                figures,
+            })?;
+            counts.reports += 1;
         }
-        let mut reported = values.remove(&record.id).unwrap_or_default();
-        reported.sort_by_key(|(m, _)| m.position);
-        let figures = reported
-            .into_iter()
-            .map(|(metric, value)| figure(metric, Some(value)))
-            .collect();
-        let (no, title) = titles
-            .get(&record.project_id)
-            .map_or((0, ""), |(no, title)| (*no, title.as_str()));
-        let author = authors.get(&record.person_id);
-        sink.report(&ReportLine {
-            no,
-            title,
-            person: author.map_or("", |a| a.person.as_str()),
-            unit: author.and_then(|a| a.unit.as_deref()),
-            record,
-            figures,
-        })?;
-        counts.reports += 1;
     }
     drop(reports);
 
