@@ -1,0 +1,154 @@
+//! Numbers in a clause and the metric each goes to: the unit narrows, the name decides, and
+//! two metrics that fit alike are left to ask about.
+
+use super::numeral::{scan, starts_with};
+use super::words::{self, rfind, unit_at};
+use super::{PlainMetric, PlainProject, Said};
+use crate::domain::metric::MetricKind;
+
+/// A number found in a clause with its unit, and where it and its unit end.
+pub struct Spot {
+    pub start: usize,
+    pub end: usize,
+    pub value: f64,
+    pub percent: bool,
+    pub unit: Option<&'static str>,
+}
+
+pub enum Choice {
+    One(usize),
+    Several(Vec<usize>),
+    None(Vec<usize>),
+}
+
+pub fn positions(project: &PlainProject, keep: impl Fn(&PlainMetric) -> bool) -> Vec<usize> {
+    (0..project.metrics.len())
+        .filter(|&i| keep(&project.metrics[i]))
+        .collect()
+}
+
+/// The unit narrows, then the name decides; with neither, the only metric left, or the one
+/// the previous clause was about (充电桩本周新增5，累计45).
+pub fn choose(
+    project: &PlainProject,
+    spot: &Spot,
+    window: &[char],
+    carry: Option<usize>,
+) -> Choice {
+    let numeric = positions(project, |m| m.kind != MetricKind::YesNo);
+    let fitting: Vec<usize> = match spot.unit {
+        Some(unit) => numeric
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let m = &project.metrics[i];
+                m.unit.as_deref() == Some(unit) || (unit == "%" && m.kind == MetricKind::Percent)
+            })
+            .collect(),
+        None => numeric.clone(),
+    };
+    if fitting.is_empty() {
+        return Choice::None(numeric);
+    }
+    let scores: Vec<usize> = fitting
+        .iter()
+        .map(|&i| words::coverage(window, &[&project.metrics[i].name]))
+        .collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    if best > 0 {
+        let named: Vec<usize> = fitting
+            .iter()
+            .zip(&scores)
+            .filter(|(_, s)| **s == best)
+            .map(|(i, _)| *i)
+            .collect();
+        return match named.as_slice() {
+            [one] => Choice::One(*one),
+            _ => Choice::Several(named),
+        };
+    }
+    match (fitting.as_slice(), carry) {
+        ([one], _) => Choice::One(*one),
+        (_, Some(metric)) if fitting.contains(&metric) => Choice::One(metric),
+        _ => Choice::Several(fitting),
+    }
+}
+
+pub fn number_said(spot: &Spot, prefix: &[char]) -> Said {
+    Said::Number {
+        value: spot.value,
+        added: is_added(prefix, None),
+        percent: spot.percent,
+    }
+}
+
+/// 新增/本周 before the number, nearer than any 累计/共/已完成. A metric named 新增托位 makes
+/// 新增 part of its name.
+pub fn is_added(prefix: &[char], name: Option<&str>) -> bool {
+    let total = words::TOTAL
+        .iter()
+        .filter_map(|w| {
+            rfind(prefix, w).filter(|&at| !(*w == "共" && at > 0 && prefix[at - 1] == '公'))
+        })
+        .max();
+    let added = words::ADDED
+        .iter()
+        .filter(|w| !(**w == "新增" && name.is_some_and(|n| n.contains("新增"))))
+        .filter_map(|w| {
+            let at = rfind(prefix, w)?;
+            let since_start = *w == "新增"
+                && words::SINCE_START.iter().any(|s| {
+                    at >= s.chars().count()
+                        && rfind(&prefix[..at], s) == Some(at - s.chars().count())
+                });
+            (!since_start).then_some(at)
+        })
+        .max();
+    match (added, total) {
+        (Some(a), Some(t)) => a > t,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// The numbers of a clause that are values: not dates, ordinals or names (5G), and a Chinese
+/// numeral only before a unit, or alone at the end after a marker (累计四十五).
+pub fn spots(clause: &[char]) -> Vec<Spot> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < clause.len() {
+        let Some((number, end)) = scan(clause, i) else {
+            i += 1;
+            continue;
+        };
+        let unit = if number.percent {
+            Some("%")
+        } else {
+            unit_at(clause, end)
+        };
+        let ordinal = i > 0 && clause[i - 1] == '第';
+        let date = words::NOT_A_COUNT
+            .iter()
+            .any(|w| starts_with(clause, end, w));
+        let marked = words::TOTAL.iter().chain(words::ADDED).any(|w| {
+            let length = w.chars().count();
+            i >= length && starts_with(clause, i - length, w)
+        });
+        let chinese_ok = !number.chinese || unit.is_some() || (marked && end == clause.len());
+        let unit_end = end
+            + unit
+                .filter(|_| !number.percent)
+                .map_or(0, |u| u.chars().count());
+        if !ordinal && !date && chinese_ok {
+            found.push(Spot {
+                start: i,
+                end: unit_end,
+                value: number.value,
+                percent: number.percent,
+                unit,
+            });
+        }
+        i = unit_end.max(end);
+    }
+    found
+}
