@@ -27,12 +27,13 @@ pub fn positions(project: &PlainProject, keep: impl Fn(&PlainMetric) -> bool) ->
         .collect()
 }
 
-/// The unit narrows, then the name decides; with neither, the only metric left, or the one
-/// the previous clause was about (充电桩本周新增5，累计45).
+/// The unit narrows, then the name decides (the words before the number, else those after:
+/// 充电桩45停车场8, 新增5台充电桩); with neither, the only metric left, or the one the
+/// previous clause was about (充电桩本周新增5，累计45).
 pub fn choose(
     project: &PlainProject,
     spot: &Spot,
-    window: &[char],
+    (before, after): (&[char], &[char]),
     carry: Option<usize>,
 ) -> Choice {
     let numeric = positions(project, |m| m.kind != MetricKind::YesNo);
@@ -50,10 +51,16 @@ pub fn choose(
     if fitting.is_empty() {
         return Choice::None(numeric);
     }
-    let scores: Vec<usize> = fitting
-        .iter()
-        .map(|&i| words::coverage(window, &[&project.metrics[i].name]))
-        .collect();
+    let score = |window: &[char]| -> Vec<usize> {
+        fitting
+            .iter()
+            .map(|&i| words::coverage(window, &[&project.metrics[i].name]))
+            .collect()
+    };
+    let mut scores = score(before);
+    if scores.iter().all(|&s| s == 0) {
+        scores = score(after);
+    }
     let best = scores.iter().copied().max().unwrap_or(0);
     if best > 0 {
         let named: Vec<usize> = fitting
@@ -77,18 +84,32 @@ pub fn choose(
 pub fn number_said(spot: &Spot, prefix: &[char]) -> Said {
     Said::Number {
         value: spot.value,
-        added: is_added(prefix, None),
+        added: marker(prefix, None) == Marker::Added,
         percent: spot.percent,
     }
 }
 
-/// 新增/本周 before the number, nearer than any 累计/共/已完成. A metric named 新增托位 makes
-/// 新增 part of its name.
-pub fn is_added(prefix: &[char], name: Option<&str>) -> bool {
+/// What the nearest marker before a number makes of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// 累计/共/已完成, or none: the value itself.
+    Total,
+    /// 新增/本周完成: on top of last week's.
+    Added,
+    /// 上周: last week's figure restated, not a value for this week.
+    Last,
+}
+
+/// The marker that ends nearest the number wins. A metric named 新增托位 makes 新增 part of
+/// its name; 本周 right before the number is the week's figure (本周45台), not an addition.
+pub fn marker(prefix: &[char], name: Option<&str>) -> Marker {
+    let end = |at: usize, word: &str| at + word.chars().count();
     let total = words::TOTAL
         .iter()
         .filter_map(|w| {
-            rfind(prefix, w).filter(|&at| !(*w == "共" && at > 0 && prefix[at - 1] == '公'))
+            let at = rfind(prefix, w)?;
+            let in_gonggong = *w == "共" && at > 0 && prefix[at - 1] == '公';
+            (!in_gonggong).then(|| end(at, w))
         })
         .max();
     let added = words::ADDED
@@ -101,14 +122,23 @@ pub fn is_added(prefix: &[char], name: Option<&str>) -> bool {
                     at >= s.chars().count()
                         && rfind(&prefix[..at], s) == Some(at - s.chars().count())
                 });
-            (!since_start).then_some(at)
+            let this_week = words::THIS_WEEK.contains(w) && end(at, w) == prefix.len();
+            (!since_start && !this_week).then(|| end(at, w))
         })
         .max();
-    match (added, total) {
-        (Some(a), Some(t)) => a > t,
-        (Some(_), None) => true,
-        _ => false,
-    }
+    let last = words::LAST_WEEK
+        .iter()
+        .filter_map(|w| rfind(prefix, w).map(|at| end(at, w)))
+        .max();
+    let nearest = [
+        (total, Marker::Total),
+        (added, Marker::Added),
+        (last, Marker::Last),
+    ]
+    .into_iter()
+    .filter_map(|(at, marker)| at.map(|at| (at, marker)))
+    .max_by_key(|(at, _)| *at);
+    nearest.map_or(Marker::Total, |(_, marker)| marker)
 }
 
 /// The numbers of a clause that are values: not dates, ordinals or names (5G), and a Chinese

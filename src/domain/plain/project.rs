@@ -1,9 +1,11 @@
 //! Which of the person's projects the text is about: by number (12号, 第12项, 项目12), by
 //! words of its title or metrics, or the only one.
 
+use super::number::spots;
 use super::numeral::{scan, starts_with};
 use super::words::{self, unit_at};
 use super::{PlainProject, ProjectPick};
+use crate::domain::metric::MetricKind;
 
 /// Finds 12号项目, 第12项, 项目12 (and 12号 at the very start), blanks them out of `chars`,
 /// and returns the numbers.
@@ -55,7 +57,8 @@ fn numbered(chars: &[char], at: usize) -> Option<(f64, usize)> {
 }
 
 /// A number named wins; then the one project; then words of a title or a metric name, when
-/// they fit one project better than the others.
+/// they fit one project better than the others; then the units written, when only one of
+/// those projects counts in them.
 pub fn pick(named: &[i64], chars: &[char], projects: &[PlainProject]) -> ProjectPick {
     if let Some(&first) = named.first() {
         let mut distinct = named.to_vec();
@@ -81,17 +84,41 @@ pub fn pick(named: &[i64], chars: &[char], projects: &[PlainProject]) -> Project
         })
         .collect();
     let best = scores.iter().copied().max().unwrap_or(0);
-    if best == 0 {
-        return ProjectPick::Unnamed;
-    }
-    let tied: Vec<i64> = projects
+    let tied: Vec<&PlainProject> = projects
         .iter()
         .zip(&scores)
         .filter(|(_, s)| **s == best)
-        .map(|(p, _)| p.no)
+        .map(|(p, _)| p)
         .collect();
-    match tied.as_slice() {
-        [one] => ProjectPick::Words(*one),
-        _ => ProjectPick::Ambiguous(tied),
+    // The units written narrow further: 累计45台 is about the one project that counts 台.
+    let units = units_in(chars);
+    let counted: Vec<i64> = tied
+        .iter()
+        .filter(|p| !units.is_empty() && units.iter().all(|u| counts_in(p, u)))
+        .map(|p| p.no)
+        .collect();
+    match (best, counted.as_slice()) {
+        (_, [one]) => ProjectPick::Words(*one),
+        (0, _) => ProjectPick::Unnamed,
+        _ if tied.len() == 1 => ProjectPick::Words(tied[0].no),
+        _ => ProjectPick::Ambiguous(tied.iter().map(|p| p.no).collect()),
     }
+}
+
+fn units_in(chars: &[char]) -> Vec<&'static str> {
+    let mut units: Vec<&'static str> = words::clauses(chars)
+        .iter()
+        .flat_map(|clause| spots(clause))
+        .filter_map(|spot| spot.unit)
+        .collect();
+    units.sort_unstable();
+    units.dedup();
+    units
+}
+
+fn counts_in(project: &PlainProject, unit: &str) -> bool {
+    project
+        .metrics
+        .iter()
+        .any(|m| m.unit.as_deref() == Some(unit) || (unit == "%" && m.kind == MetricKind::Percent))
 }

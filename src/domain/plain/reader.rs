@@ -1,6 +1,6 @@
 //! Clause by clause: difficulties, values, 是/否, status words, and what is left as progress.
 
-use super::number::{Choice, Spot, choose, is_added, number_said, positions, spots};
+use super::number::{Choice, Marker, Spot, choose, marker, number_said, positions, spots};
 use super::numeral::starts_with;
 use super::words::{self, has, rfind, strip_label, text};
 use super::{MetricValue, Obtained, PlainProject, ProjectPick, Reading, Said, Unplaced};
@@ -21,6 +21,9 @@ struct State {
     behind: bool,
     on_track: bool,
     finished: bool,
+    /// Clauses that only say 已完成, with where they stand in the progress: kept there
+    /// unless the targets bear them out.
+    claims: Vec<(usize, String)>,
 }
 
 pub fn read_clauses(chars: &[char], project: &PlainProject, pick: ProjectPick) -> Reading {
@@ -41,12 +44,10 @@ impl State {
             return;
         }
         let mut clause = clause.to_vec();
-        for word in words::NO_DIFFICULTY {
-            while let Some(at) = rfind(&clause, word) {
-                clause.drain(at..at + word.chars().count());
-                self.no_difficulty = true;
-                self.in_difficulties = false;
-            }
+        while let Some(span) = no_difficulty(&clause) {
+            clause.drain(span);
+            self.no_difficulty = true;
+            self.in_difficulties = false;
         }
         if clause.is_empty() {
             return;
@@ -78,7 +79,13 @@ impl State {
             }
             return;
         }
-        if self.yes_no_in(clause, project) || only_status(clause) {
+        if self.yes_no_in(clause, project) {
+            return;
+        }
+        if only_status(clause) {
+            if words::FINISHED.iter().any(|w| has(clause, w)) {
+                self.claims.push((self.progress.len(), text(clause)));
+            }
             return;
         }
         let kept = text(trim(clause));
@@ -132,21 +139,20 @@ impl State {
             let from = if k == 0 { 0 } else { spots[k - 1].end };
             let to = spots.get(k + 1).map_or(clause.len(), |s| s.start);
             let prefix = &clause[from..spot.start];
-            let window: Vec<char> = prefix
-                .iter()
-                .chain(&clause[spot.end..to])
-                .copied()
-                .collect();
+            if marker(prefix, None) == Marker::Last {
+                continue;
+            }
+            let after = &clause[spot.end..to];
             let carry = self
                 .numbers
                 .last()
                 .filter(|n| n.3 + 1 >= index)
                 .map(|n| n.0);
             let said_text = text(clause);
-            match choose(project, spot, &window, carry) {
+            match choose(project, spot, (prefix, after), carry) {
                 Choice::One(metric) => {
                     let name = &project.metrics[metric].name;
-                    let added = is_added(prefix, Some(name));
+                    let added = marker(prefix, Some(name)) == Marker::Added;
                     self.numbers.push((metric, spot.value, added, index));
                 }
                 Choice::Several(candidates) => self.unplaced.push(Unplaced::SeveralMetrics {
@@ -227,6 +233,11 @@ impl State {
             }
         }
         let status = self.status(project, &values);
+        if status != Some(Status::Done) {
+            for (at, claim) in self.claims.drain(..).rev() {
+                self.progress.insert(at, claim);
+            }
+        }
         let difficulties = if !self.difficulties.is_empty() {
             Some(self.difficulties.join("，"))
         } else {
@@ -306,11 +317,26 @@ fn is_difficulty(clause: &[char]) -> bool {
                 .iter()
                 .any(|w| at >= 2 && starts_with(clause, at - 2, w))
     });
-    let problem = has(clause, "问题") && !has(clause, "解决") && !has(clause, "化解");
-    hard || problem
-        || ["需协调", "需要协调", "协调解决", "难点", "瓶颈"]
-            .iter()
-            .any(|w| has(clause, w))
+    let settled = ["解决", "化解", "缓解", "整改"]
+        .iter()
+        .any(|w| has(clause, w));
+    let problem = has(clause, "问题") && !settled;
+    hard || problem || words::HARD.iter().any(|w| has(clause, w))
+}
+
+/// 无困难, 没有问题, 无明显困难, 暂无大的问题: the span to take out of the clause.
+fn no_difficulty(clause: &[char]) -> Option<std::ops::Range<usize>> {
+    if let Some((at, word)) = words::NO_DIFFICULTY
+        .iter()
+        .find_map(|w| rfind(clause, w).map(|at| (at, w)))
+    {
+        return Some(at..at + word.chars().count());
+    }
+    let word_at = (0..clause.len())
+        .find(|&at| starts_with(clause, at, "困难") || starts_with(clause, at, "问题"))?;
+    let none_at =
+        (word_at.saturating_sub(4)..word_at).find(|&at| matches!(clause[at], '无' | '没'))?;
+    Some(none_at..word_at + 2)
 }
 
 /// A clause of status words only (进度正常, 项目已全部完成, 滞后): nothing for progress.

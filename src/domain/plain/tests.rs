@@ -250,3 +250,81 @@ fn the_unplaced_keep_their_clause_for_the_question() {
         }]
     );
 }
+
+#[test]
+fn any_text_reads_without_a_panic() {
+    // Pieces that sit at the edges of the rules, strung together at random (a fixed seed).
+    const PIECES: &[&str] = &[
+        "12号",
+        "号",
+        "项目",
+        "第",
+        "项",
+        "累计",
+        "新增",
+        "本周",
+        "上周",
+        "共",
+        "公共",
+        "4",
+        "45",
+        "9.2",
+        "1.2万",
+        "万",
+        "千",
+        "十",
+        "两",
+        "一百零五",
+        "百分之",
+        "%",
+        "台",
+        "处",
+        "人次",
+        "个月",
+        "困难",
+        "无",
+        "问题",
+        "：",
+        ":",
+        "，",
+        " ",
+        "。",
+        "已完成",
+        "完工",
+        "未",
+        "滞后",
+        "充电桩",
+        "停车场",
+        "5G",
+        "8,7",
+        "００",
+        "．",
+        "点",
+        "已执行",
+        "未执行",
+        "进展:",
+        "状态:",
+        "困难:",
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let who = [p3(), p6(), p12(), p21(), p24()];
+    for _ in 0..3000 {
+        let length = next() % 12;
+        let text: String = (0..length).map(|_| PIECES[next() % PIECES.len()]).collect();
+        let reading = read(&text, &who[..1 + next() % who.len()]);
+        let Some(no) = reading.project.no() else {
+            assert!(reading.values.is_empty(), "{text}");
+            continue;
+        };
+        let project = who.iter().find(|p| p.no == no).expect("one of theirs");
+        for value in &reading.values {
+            assert!(value.metric < project.metrics.len(), "{text}");
+        }
+    }
+}

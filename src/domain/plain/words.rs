@@ -79,7 +79,23 @@ pub const TOTAL: &[&str] = &[
 ];
 
 /// Before a number these give what was added since last week (新增5台, 本周完成5台).
-pub const ADDED: &[&str] = &["新增", "本周", "这周", "本期", "增加"];
+pub const ADDED: &[&str] = &[
+    "新增",
+    "本周",
+    "这周",
+    "本期",
+    "增加",
+    "比上周多",
+    "较上周多",
+    "比上周增加",
+    "较上周增加",
+];
+
+/// 本周 right before a number gives the week's figure (本周45台), not an addition.
+pub const THIS_WEEK: &[&str] = &["本周", "这周", "本期"];
+
+/// Before a number these restate last week's figure (上周40台，本周45台).
+pub const LAST_WEEK: &[&str] = &["上周", "上期", "上次"];
 
 /// 新增 after these still counts from the start of the year (累计新增托位200个).
 pub const SINCE_START: &[&str] = &["累计", "共", "全年", "年内", "今年", "已"];
@@ -129,6 +145,18 @@ pub const NO_DIFFICULTY: &[&str] = &[
     "一切顺利",
 ];
 
+/// Words that start difficulties, besides 困难 and 问题.
+pub const HARD: &[&str] = &[
+    "需协调",
+    "需要协调",
+    "难点",
+    "瓶颈",
+    "亟需",
+    "急需",
+    "亟待",
+    "制约",
+];
+
 /// Labels people put before a part: 进展：……, 困难：……, 状态：…….
 pub const PROGRESS_LABELS: &[&str] = &["本周进展:", "工作进展:", "进展:", "进度:"];
 pub const DIFFICULTY_LABELS: &[&str] = &[
@@ -157,6 +185,10 @@ pub const ON_TRACK: &[&str] = &[
     "顺利推进",
     "有序推进",
     "稳步推进",
+    "按期推进",
+    "进展顺利",
+    "推进顺利",
+    "正常进行",
 ];
 /// At the end of a sentence these say a thing is finished (科技馆西站点完工).
 pub const FINISHED: &[&str] = &["完成", "完工", "竣工", "建成", "办结", "落实到位"];

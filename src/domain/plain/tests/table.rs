@@ -247,6 +247,44 @@ const TABLE: &[(&str, Who, &str)] = &[
         One12,
         "o12 | - | - | 已解决停车难问题 | - | -",
     ),
+    (
+        "无明显困难，按期推进",
+        One12,
+        "o12 | - | on_track | - | 无 | -",
+    ),
+    (
+        "急需供电部门配合增容",
+        One12,
+        "o12 | - | difficult | - | 急需供电部门配合增容 | -",
+    ),
+    // Last week's figure restated, 本周 before the figure, words before and after.
+    ("上周40台，本周45台", One12, "o12 | 1=45 | - | - | - | -"),
+    (
+        "累计45台，较上周增加5台",
+        One12,
+        "o12 | 1=40+5 | - | - | - | -",
+    ),
+    (
+        "第二批充电桩本周安装6台",
+        One12,
+        "o12 | 1=40+6 | - | - | - | -",
+    ),
+    ("充电桩45停车场8", One12, "o12 | 1=45,2=8 | - | - | - | -"),
+    // The units pick the project when no words do.
+    ("累计45台，无困难", Two, "w12 | 1=45 | - | - | 无 | -"),
+    // A finishing word the figures do not bear out stays in the progress.
+    ("已全部完成", One12, "o12 | - | - | 已全部完成 | - | -"),
+    // Dates and money are not counts.
+    (
+        "3月6日完成科技馆西站点选址",
+        One12,
+        "o12 | - | - | 3月6日完成科技馆西站点选址 | - | -",
+    ),
+    (
+        "累计完成投资1200万元",
+        One12,
+        "o12 | - | - | - | - | none(12000000:1,2)",
+    ),
 ];
 
 #[test]
