@@ -98,10 +98,22 @@ pub enum Marker {
     Added,
     /// 上周: last week's figure restated, not a value for this week.
     Last,
+    /// 其中: a part of the figure before it.
+    Part,
 }
 
-/// The marker that ends nearest the number wins. A metric named 新增托位 makes 新增 part of
-/// its name; 本周 right before the number is the week's figure (本周45台), not an addition.
+/// Whether the 新增 at `at` begins the metric's own name (新增托位, 城镇新增就业), rather than
+/// saying what was added (托位新增30个).
+fn names_it(prefix: &[char], at: usize, name: &str) -> bool {
+    let Some((_, rest)) = name.split_once("新增") else {
+        return false;
+    };
+    let next: String = rest.chars().take(2).collect();
+    !next.is_empty() && starts_with(prefix, at + 2, &next)
+}
+
+/// The marker that ends nearest the number wins. 新增 that begins the metric's name (新增托位)
+/// is no marker; 本周 right before the number is the week's figure (本周45台), not an addition.
 pub fn marker(prefix: &[char], name: Option<&str>) -> Marker {
     let end = |at: usize, word: &str| at + word.chars().count();
     let total = words::TOTAL
@@ -114,9 +126,11 @@ pub fn marker(prefix: &[char], name: Option<&str>) -> Marker {
         .max();
     let added = words::ADDED
         .iter()
-        .filter(|w| !(**w == "新增" && name.is_some_and(|n| n.contains("新增"))))
         .filter_map(|w| {
             let at = rfind(prefix, w)?;
+            if *w == "新增" && name.is_some_and(|n| names_it(prefix, at, n)) {
+                return None;
+            }
             let since_start = *w == "新增"
                 && words::SINCE_START.iter().any(|s| {
                     at >= s.chars().count()
@@ -126,14 +140,18 @@ pub fn marker(prefix: &[char], name: Option<&str>) -> Marker {
             (!since_start && !this_week).then(|| end(at, w))
         })
         .max();
-    let last = words::LAST_WEEK
-        .iter()
-        .filter_map(|w| rfind(prefix, w).map(|at| end(at, w)))
-        .max();
+    let nearest_of = |list: &[&str]| {
+        list.iter()
+            .filter_map(|w| rfind(prefix, w).map(|at| end(at, w)))
+            .max()
+    };
+    let last = nearest_of(words::LAST_WEEK);
+    let part = nearest_of(words::PART);
     let nearest = [
         (total, Marker::Total),
         (added, Marker::Added),
         (last, Marker::Last),
+        (part, Marker::Part),
     ]
     .into_iter()
     .filter_map(|(at, marker)| at.map(|at| (at, marker)))

@@ -139,7 +139,7 @@ impl State {
             let from = if k == 0 { 0 } else { spots[k - 1].end };
             let to = spots.get(k + 1).map_or(clause.len(), |s| s.start);
             let prefix = &clause[from..spot.start];
-            if marker(prefix, None) == Marker::Last {
+            if matches!(marker(prefix, None), Marker::Last | Marker::Part) {
                 continue;
             }
             let after = &clause[spot.end..to];

@@ -97,6 +97,9 @@ pub const THIS_WEEK: &[&str] = &["本周", "这周", "本期"];
 /// Before a number these restate last week's figure (上周40台，本周45台).
 pub const LAST_WEEK: &[&str] = &["上周", "上期", "上次"];
 
+/// Before a number these make it a part of the figure before (累计45台，其中科技馆西20台).
+pub const PART: &[&str] = &["其中"];
+
 /// 新增 after these still counts from the start of the year (累计新增托位200个).
 pub const SINCE_START: &[&str] = &["累计", "共", "全年", "年内", "今年", "已"];
 

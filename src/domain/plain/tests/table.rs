@@ -270,6 +270,13 @@ const TABLE: &[(&str, Who, &str)] = &[
         "o12 | 1=40+6 | - | - | - | -",
     ),
     ("充电桩45停车场8", One12, "o12 | 1=45,2=8 | - | - | - | -"),
+    ("托位新增30个", Many, "w6 | 1=200+30 | - | - | - | -"),
+    ("新增托位50个", Alone(p6), "o6 | 1=50 | - | - | - | -"),
+    (
+        "累计45台（其中科技馆西20台）",
+        One12,
+        "o12 | 1=45 | - | - | - | -",
+    ),
     // The units pick the project when no words do.
     ("累计45台，无困难", Two, "w12 | 1=45 | - | - | 无 | -"),
     // A finishing word the figures do not bear out stays in the progress.
