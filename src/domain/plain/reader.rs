@@ -7,14 +7,22 @@ use super::{MetricValue, Obtained, PlainProject, ProjectPick, Reading, Said, Unp
 use crate::domain::metric::MetricKind;
 use crate::domain::report::Status;
 
+/// A number placed on a metric, and the clause it came in.
+struct Heard {
+    metric: usize,
+    value: f64,
+    added: bool,
+    clause: usize,
+}
+
 #[derive(Default)]
 struct State {
-    /// (metric, value, added, clause)
-    numbers: Vec<(usize, f64, bool, usize)>,
+    numbers: Vec<Heard>,
     yes_no: Vec<(usize, bool)>,
     unplaced: Vec<Unplaced>,
     progress: Vec<String>,
     difficulties: Vec<String>,
+    /// After 困难/问题/需协调 the plain clauses that follow are difficulties too.
     in_difficulties: bool,
     no_difficulty: bool,
     stated: Option<Status>,
@@ -53,21 +61,7 @@ impl State {
             return;
         }
         self.status_words(&clause);
-        if let Some(rest) = strip_label(&clause, words::DIFFICULTY_LABELS) {
-            let rest = trim(rest);
-            if words::NOTHING.contains(&text(rest).as_str()) {
-                self.no_difficulty = true;
-                self.in_difficulties = false;
-            } else {
-                self.in_difficulties = true;
-                self.difficulties
-                    .push(text(if rest.is_empty() { &clause } else { rest }));
-            }
-            return;
-        }
-        if is_difficulty(&clause) {
-            self.in_difficulties = true;
-            self.difficulties.push(text(&clause));
+        if self.difficulty(&clause) {
             return;
         }
         let clause = strip_label(&clause, words::PROGRESS_LABELS).unwrap_or(&clause);
@@ -77,11 +71,35 @@ impl State {
             if !pick_less(project) {
                 self.numbers_in(index, clause, &spots, project);
             }
-            return;
+        } else if !self.yes_no_in(clause, project) {
+            self.words_only(clause);
         }
-        if self.yes_no_in(clause, project) {
-            return;
+    }
+
+    /// 困难：…… or a clause with 困难/问题/需协调: taken as a difficulty (困难：无 as none).
+    fn difficulty(&mut self, clause: &[char]) -> bool {
+        if let Some(rest) = strip_label(clause, words::DIFFICULTY_LABELS) {
+            let rest = trim(rest);
+            if words::NOTHING.contains(&text(rest).as_str()) {
+                self.no_difficulty = true;
+                self.in_difficulties = false;
+            } else {
+                self.in_difficulties = true;
+                let said = if rest.is_empty() { clause } else { rest };
+                self.difficulties.push(text(said));
+            }
+            return true;
         }
+        if is_difficulty(clause) {
+            self.in_difficulties = true;
+            self.difficulties.push(text(clause));
+            return true;
+        }
+        false
+    }
+
+    /// A clause with no value: status words only, or progress (difficulties after 困难).
+    fn words_only(&mut self, clause: &[char]) {
         if only_status(clause) {
             if words::FINISHED.iter().any(|w| has(clause, w)) {
                 self.claims.push((self.progress.len(), text(clause)));
@@ -89,7 +107,11 @@ impl State {
             return;
         }
         let kept = text(trim(clause));
-        if kept.is_empty() {
+        // A label on its own (进展 科技馆西站点完工, split at the space) says nothing.
+        let bare_label = words::PROGRESS_LABELS
+            .iter()
+            .any(|l| l.strip_suffix(':') == Some(kept.as_str()));
+        if kept.is_empty() || bare_label {
             return;
         }
         if self.in_difficulties {
@@ -146,14 +168,19 @@ impl State {
             let carry = self
                 .numbers
                 .last()
-                .filter(|n| n.3 + 1 >= index)
-                .map(|n| n.0);
+                .filter(|n| n.clause + 1 >= index)
+                .map(|n| n.metric);
             let said_text = text(clause);
             match choose(project, spot, (prefix, after), carry) {
                 Choice::One(metric) => {
                     let name = &project.metrics[metric].name;
                     let added = marker(prefix, Some(name)) == Marker::Added;
-                    self.numbers.push((metric, spot.value, added, index));
+                    self.numbers.push(Heard {
+                        metric,
+                        value: spot.value,
+                        added,
+                        clause: index,
+                    });
                 }
                 Choice::Several(candidates) => self.unplaced.push(Unplaced::SeveralMetrics {
                     clause: said_text,
@@ -211,10 +238,13 @@ impl State {
             let said: Vec<Obtained> = self
                 .numbers
                 .iter()
-                .filter(|n| n.0 == metric)
-                .map(|&(_, value, added, _)| match added {
-                    true => Obtained::Added { last, added: value },
-                    false => Obtained::Total(value),
+                .filter(|n| n.metric == metric)
+                .map(|n| match n.added {
+                    true => Obtained::Added {
+                        last,
+                        added: n.value,
+                    },
+                    false => Obtained::Total(n.value),
                 })
                 .chain(
                     self.yes_no

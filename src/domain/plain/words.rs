@@ -288,6 +288,10 @@ pub fn unit_at(chars: &[char], at: usize) -> Option<&'static str> {
     UNITS.iter().copied().find(|u| starts_with(chars, at, u))
 }
 
+/// Text to hand back, its colons full-width again as people read them in Chinese.
 pub fn text(chars: &[char]) -> String {
-    chars.iter().collect()
+    chars
+        .iter()
+        .map(|&c| if c == ':' { '：' } else { c })
+        .collect()
 }

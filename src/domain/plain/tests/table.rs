@@ -281,6 +281,11 @@ const TABLE: &[(&str, Who, &str)] = &[
     ("累计45台，无困难", Two, "w12 | 1=45 | - | - | 无 | -"),
     // A finishing word the figures do not bear out stays in the progress.
     ("已全部完成", One12, "o12 | - | - | 已全部完成 | - | -"),
+    (
+        "进展 科技馆西站点：已开工",
+        One12,
+        "o12 | - | - | 科技馆西站点：已开工 | - | -",
+    ),
     // Dates and money are not counts.
     (
         "3月6日完成科技馆西站点选址",
