@@ -3,6 +3,7 @@
 //! data and returns a [`Reading`]: which project, each metric's value and how it was obtained,
 //! status, progress, difficulties, and what it could not place. It never picks between two
 //! metrics that fit alike; the bot asks. The bot words the reading; nothing here is shown.
+//! [`read_each`] cuts a text that names several projects by number into one reading each.
 
 mod number;
 mod numeral;
@@ -159,6 +160,32 @@ impl Reading {
             || self.difficulties.is_some()
             || named
     }
+}
+
+/// Reads a text that may be about several projects ("12号项目累计45台；3号项目新建1处"): cut
+/// where each project is named by number, one reading per part; otherwise the one reading.
+pub fn read_each(text: &str, projects: &[PlainProject]) -> Vec<Reading> {
+    let chars = numeral::normalize(text);
+    let found = project::find_numbers(&chars);
+    let mut numbers: Vec<i64> = found.iter().map(|(_, no)| *no).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    if numbers.len() < 2 {
+        return vec![read(text, projects)];
+    }
+    // A part runs from where its project is named to where the next different one is; what
+    // comes before the first name goes with the first.
+    let mut starts: Vec<usize> = vec![0];
+    for pair in found.windows(2) {
+        if pair[0].1 != pair[1].1 {
+            starts.push(pair[1].0.start);
+        }
+    }
+    starts.push(chars.len());
+    starts
+        .windows(2)
+        .map(|part| read(&words::text(&chars[part[0]..part[1]]), projects))
+        .collect()
 }
 
 /// Reads `text` against the person's `projects`. With no project picked, the values are left

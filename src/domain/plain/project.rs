@@ -1,6 +1,8 @@
 //! Which of the person's projects the text is about: by number (12号, 第12项, 项目12), by
 //! words of its title or metrics, or the only one.
 
+use std::ops::Range;
+
 use super::number::spots;
 use super::numeral::{scan, starts_with};
 use super::words::{self, unit_at};
@@ -10,6 +12,15 @@ use crate::domain::metric::MetricKind;
 /// Finds 12号项目, 第12项, 项目12 (and 12号 at the very start), blanks them out of `chars`,
 /// and returns the numbers.
 pub fn take_numbers(chars: &mut [char]) -> Vec<i64> {
+    let found = find_numbers(chars);
+    for (span, _) in &found {
+        chars[span.clone()].fill('，');
+    }
+    found.into_iter().map(|(_, no)| no).collect()
+}
+
+/// Where each project number is named, and the number.
+pub fn find_numbers(chars: &[char]) -> Vec<(Range<usize>, i64)> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -31,8 +42,7 @@ pub fn take_numbers(chars: &mut [char]) -> Vec<i64> {
         }
         match span {
             Some((value, end)) if value.fract() == 0.0 => {
-                found.push(value as i64);
-                chars[i..end].fill('，');
+                found.push((i..end, value as i64));
                 i = end;
             }
             _ => i += 1,

@@ -328,3 +328,26 @@ fn any_text_reads_without_a_panic() {
         }
     }
 }
+
+#[test]
+fn a_text_about_two_projects_reads_as_two() {
+    let both = [p3(), p12()];
+    let readings = read_each(
+        "12号项目累计45台，无困难；3号项目本周新建1处，进度正常",
+        &both,
+    );
+    let lines: Vec<String> = readings.iter().map(line).collect();
+    assert_eq!(
+        lines,
+        [
+            "#12 | 1=45 | - | - | 无 | -",
+            "#3 | 1=2+1 | on_track | - | - | -",
+        ]
+    );
+    let one = read_each("12号项目累计45台，12号项目停车场8处", &both);
+    assert_eq!(one.len(), 1, "one project named twice is one part");
+    assert_eq!(line(&one[0]), "#12 | 1=45,2=8 | - | - | - | -");
+    let unnamed = read_each("累计45台", &both);
+    assert_eq!(unnamed.len(), 1);
+    assert_eq!(line(&unnamed[0]), "w12 | 1=45 | - | - | - | -");
+}
