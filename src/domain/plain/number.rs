@@ -96,7 +96,7 @@ pub enum Marker {
     Total,
     /// 新增/本周完成: on top of last week's.
     Added,
-    /// 上周: last week's figure restated, not a value for this week.
+    /// 上周, or 由 right before: last week's figure restated, not a value for this week.
     Last,
     /// 其中: a part of the figure before it.
     Part,
@@ -145,7 +145,10 @@ pub fn marker(prefix: &[char], name: Option<&str>) -> Marker {
             .filter_map(|w| rfind(prefix, w).map(|at| end(at, w)))
             .max()
     };
-    let last = nearest_of(words::LAST_WEEK);
+    let from = words::FROM
+        .iter()
+        .any(|w| rfind(prefix, w).is_some_and(|at| end(at, w) == prefix.len()));
+    let last = nearest_of(words::LAST_WEEK).or(from.then_some(prefix.len()));
     let part = nearest_of(words::PART);
     let nearest = [
         (total, Marker::Total),

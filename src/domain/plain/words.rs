@@ -76,6 +76,12 @@ pub const TOTAL: &[&str] = &[
     "至今",
     "现已",
     "截至",
+    "增加到",
+    "增至",
+    "提高到",
+    "提高至",
+    "提升至",
+    "达",
 ];
 
 /// Before a number these give what was added since last week (新增5台, 本周完成5台).
@@ -96,6 +102,9 @@ pub const THIS_WEEK: &[&str] = &["本周", "这周", "本期"];
 
 /// Before a number these restate last week's figure (上周40台，本周45台).
 pub const LAST_WEEK: &[&str] = &["上周", "上期", "上次"];
+
+/// Right before a number these give the figure it grew from (由40台增加到45台).
+pub const FROM: &[&str] = &["由", "从"];
 
 /// Before a number these make it a part of the figure before (累计45台，其中科技馆西20台).
 pub const PART: &[&str] = &["其中"];
