@@ -6,6 +6,7 @@ pub mod colour;
 pub mod cycle;
 pub mod dekad;
 pub mod metric;
+pub mod plain;
 pub mod quick;
 pub mod report;
 pub mod role;

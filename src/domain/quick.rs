@@ -54,12 +54,19 @@ impl QuickForm {
                 _ => form.status = Some(text),
             }
         }
+        // Bare values fill the metrics in order, as /help promises (`/report 3 4` sets the
+        // first); they count apart from the named ones.
+        let mut position = 0;
         for pair in head.split_whitespace() {
-            let Some((key, value)) = pair.split_once(['=', '＝']) else {
+            if let Some((key, value)) = pair.split_once(['=', '＝']) {
+                form.values
+                    .push((key.trim().to_owned(), value.trim().to_owned()));
+            } else if parse_value(pair).is_ok() || parse_yes_no(pair).is_some() {
+                position += 1;
+                form.values.push((position.to_string(), pair.to_owned()));
+            } else {
                 return Some(Err(QuickError::Unreadable(pair.to_owned())));
-            };
-            form.values
-                .push((key.trim().to_owned(), value.trim().to_owned()));
+            }
         }
         Some(Ok(form))
     }
@@ -222,6 +229,30 @@ mod tests {
         assert_eq!(filled.progress.as_deref(), Some("西站完工"));
         assert_eq!(filled.difficulties.as_deref(), Some(""), "无 means nothing");
         assert_eq!(fill("12 2=3").unwrap().status, Some(Status::OnTrack));
+    }
+
+    #[test]
+    fn bare_values_fill_the_metrics_in_order() {
+        let form = QuickForm::parse("3 4 进展:完成选址").unwrap().unwrap();
+        assert_eq!(form.values, vec![("1".to_owned(), "4".to_owned())]);
+        assert_eq!(form.progress.as_deref(), Some("完成选址"));
+        let filled = fill("12 45 ６台 否 困难:无").unwrap();
+        assert_eq!(filled.values, vec![Some(45.0), Some(6.0), Some(0.0)]);
+        assert_eq!(filled.difficulties.as_deref(), Some(""));
+        assert_eq!(
+            fill("12 45 3=是").unwrap().values,
+            vec![Some(45.0), None, Some(1.0)],
+            "a named value takes no position"
+        );
+        assert_eq!(
+            fill("12 1 2 是 4"),
+            Err(QuickError::UnknownMetric("4".to_owned())),
+            "more values than metrics"
+        );
+        assert_eq!(
+            QuickForm::parse("12 45 很多").unwrap(),
+            Err(QuickError::Unreadable("很多".to_owned()))
+        );
     }
 
     #[test]
