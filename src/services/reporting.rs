@@ -1,7 +1,7 @@
 //! A contact's weekly report: which week it answers, storing it with its values in one
 //! transaction, and the receipt with the colour it gives.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::SqliteConnection;
@@ -137,13 +137,45 @@ pub async fn facts(
     {
         figures.push(reports::values_of(conn, report.id).await?);
     }
+    let today = now.with_timezone(&settings.timezone).date_naive();
+    // Missed weeks come from the one record of who was expected when (`services::expected`),
+    // as the digest's 未按时报送, `/missing` and the escalation count them.
+    let due = expected::of_plan(conn, settings, calendar, plan, Some(project_id), now).await?;
+    let figures: Vec<&HashMap<i64, f64>> = figures.iter().collect();
+    Ok(facts_from(
+        Observed {
+            plan_start: plan.starts_on,
+            deadline,
+            today,
+            status: weekly.first().map(|r| r.status),
+            missed_weeks: expected::missed_now(&due, project_id),
+        },
+        &metrics,
+        &figures,
+    ))
+}
+
+/// What is known of a project besides its figures, for [`facts_from`].
+pub(crate) struct Observed {
+    pub plan_start: NaiveDate,
+    pub deadline: NaiveDate,
+    pub today: NaiveDate,
+    pub status: Option<Status>,
+    pub missed_weeks: u32,
+}
+
+/// The colour rule's facts and the latest figure of each metric, from a project's figures of
+/// its latest weeks (newest first): what [`facts`] and [`facts_of_plan`] both judge by.
+pub(crate) fn facts_from(
+    observed: Observed,
+    metrics: &[MetricRow],
+    figures: &[&HashMap<i64, f64>],
+) -> (Facts, Vec<(MetricRow, Option<f64>)>) {
     let latest: Vec<(MetricRow, Option<f64>)> = metrics
         .iter()
         .map(|m| {
-            (
-                m.clone(),
-                figures.first().and_then(|v| v.get(&m.id).copied()),
-            )
+            let value = figures.first().and_then(|v| v.get(&m.id).copied());
+            (m.clone(), value)
         })
         .collect();
     let unchanged_weeks = match figures.first() {
@@ -152,24 +184,19 @@ pub async fn facts(
         }
         _ => 0,
     };
-    let today = now.with_timezone(&settings.timezone).date_naive();
-    // Missed weeks come from the one record of who was expected when (`services::expected`),
-    // as the digest's 未按时报送, `/missing` and the escalation count them.
-    let due = expected::of_plan(conn, settings, calendar, plan, Some(project_id), now).await?;
-    let missed_weeks = expected::missed_now(&due, project_id);
     let facts = Facts {
-        today,
-        plan_start: plan.starts_on,
-        deadline,
-        status: weekly.first().map(|r| r.status),
+        today: observed.today,
+        plan_start: observed.plan_start,
+        deadline: observed.deadline,
+        status: observed.status,
         progress: latest
             .iter()
             .map(|(m, v)| percent(m, v.unwrap_or(0.0)))
             .collect(),
-        missed_weeks,
+        missed_weeks: observed.missed_weeks,
         unchanged_weeks,
     };
-    Ok((facts, latest))
+    (facts, latest)
 }
 
 pub fn verdict(settings: &Settings, facts: &Facts) -> Verdict {

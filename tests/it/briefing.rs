@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use minsheng::bot::outgoing::{MAX_TEXT, split_text};
-use minsheng::bot::report::Press;
 use minsheng::config::Settings;
 use minsheng::domain::metric::{Comparison, MetricKind, Target};
 use minsheng::domain::seed::{
@@ -25,14 +24,6 @@ const QIAN: Person = Person::with_username(680_015, "钱七", "qianqi");
 const SUN: Person = Person::with_username(680_016, "孙八", "sunba");
 
 /// A quick-form report, confirmed.
-async fn reports(app: &TestApp, person: &Person, text: &str) {
-    app.says(person, text);
-    app.next_reply_to(person).await;
-    app.presses(person, &Press::Submit.data());
-    let receipt = app.next_reply_to(person).await;
-    assert!(receipt.starts_with("✅"), "{receipt}");
-}
-
 /// A leader over categories 一 (projects 1–4) and 四 (10–12). Lead contacts on 1, 2, 3, 4, 10
 /// and 11 from 3 June; nobody on 12; 孙八 on 4 never reports. Two weeks of reports: 1 falls
 /// behind and raises a difficulty, 3 catches up, 11 misses the second week.
@@ -59,11 +50,11 @@ async fn two_weeks_in_june() -> TestApp {
     .unwrap();
 
     app.set_time("2024-06-05T10:00:00+08:00");
-    reports(&app, &ZHANG, "/report 1 1=2 进展:完成入户评估").await;
-    reports(&app, &LI, "/report 2 1=60 进展:按计划安装").await;
-    reports(&app, &WANG, "/report 3 1=2 进展:两处开工").await;
-    reports(&app, &ZHAO, "/report 10 1=4 进展:四条线路执行").await;
-    reports(&app, &QIAN, "/report 11 1=3 进展:王因段完工").await;
+    app.reports(&ZHANG, "/report 1 1=2 进展:完成入户评估").await;
+    app.reports(&LI, "/report 2 1=60 进展:按计划安装").await;
+    app.reports(&WANG, "/report 3 1=2 进展:两处开工").await;
+    app.reports(&ZHAO, "/report 10 1=4 进展:四条线路执行").await;
+    app.reports(&QIAN, "/report 11 1=3 进展:王因段完工").await;
     app.set_time("2024-06-11T09:00:00+08:00");
     assert_eq!(
         app.tick_digest().await,
@@ -72,15 +63,14 @@ async fn two_weeks_in_june() -> TestApp {
     );
 
     app.set_time("2024-06-12T10:00:00+08:00");
-    reports(
-        &app,
+    app.reports(
         &ZHANG,
         "/report 1 1=3 进展:完成三户 困难:部分老人不同意入户改造",
     )
     .await;
-    reports(&app, &LI, "/report 2 1=70 进展:按计划安装").await;
-    reports(&app, &WANG, "/report 3 1=4 进展:四处完工").await;
-    reports(&app, &ZHAO, "/report 10 1=4 进展:四条线路执行").await;
+    app.reports(&LI, "/report 2 1=70 进展:按计划安装").await;
+    app.reports(&WANG, "/report 3 1=4 进展:四处完工").await;
+    app.reports(&ZHAO, "/report 10 1=4 进展:四条线路执行").await;
     app
 }
 
@@ -198,7 +188,7 @@ async fn no_colour_without_a_report() {
 
     // The first report: 未报送 becomes blue, and that is news.
     app.set_time("2024-03-13T10:00:00+08:00");
-    reports(&app, &LI, "/report 9 1=2 进展:两所完成移交").await;
+    app.reports(&LI, "/report 9 1=2 进展:两所完成移交").await;
     app.set_time("2024-03-21T09:00:00+08:00");
     assert_eq!(app.tick_digest().await, 1);
     let second = app.message_to_containing(&ADMIN, "3月中旬").await;
@@ -238,7 +228,7 @@ async fn time_elapsed_is_taken_at_the_end_of_the_dekad_or_now_on_demand() {
     app.set_time("2024-03-04T08:00:00+08:00");
     app.contact_on(&LI, "发展软环境保障局", &[9], "lead").await;
     app.set_time("2024-03-06T10:00:00+08:00");
-    reports(&app, &LI, "/report 9 1=0 进展:完成选址").await;
+    app.reports(&LI, "/report 9 1=0 进展:完成选址").await;
     // Down on 11 March: the 上旬's digest goes out on the 13th, measured at the 10th's end
     // (69 of 365 days, 19%; the 13th would be 20%).
     app.set_time("2024-03-13T09:00:00+08:00");

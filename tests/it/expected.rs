@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use minsheng::bot::report::Press;
 use minsheng::bot::texts::schedule;
 use minsheng::domain::dekad::Period;
 use minsheng::services::digest::Digest;
@@ -40,14 +39,6 @@ async fn unassign(app: &TestApp, person: &Person, no: i64) {
 }
 
 /// A person reports on a project with /report and submits it.
-async fn reports(app: &TestApp, person: &Person, command: &str) {
-    app.says(person, command);
-    app.next_reply_to(person).await;
-    app.presses(person, &Press::Submit.data());
-    let receipt = app.next_reply_to(person).await;
-    assert!(receipt.starts_with("✅"), "{receipt}");
-}
-
 /// The whole plan's digest of the 旬 holding `day`, as of the clock's time.
 async fn digest_of(app: &TestApp, day: &str) -> Digest {
     let settings = settings_of(app);
@@ -201,7 +192,7 @@ async fn a_co_unit_contact_who_never_reports_is_reminded_but_never_counted_missi
     assert_eq!(app.tick().await.prompts, 3, "co-units are asked too");
     assert!(app.next_reply_to(&ZHANG).await.starts_with("📋"));
     app.set_time("2024-03-13T10:00:00+08:00");
-    reports(&app, &ZHANG, "/report 9 1=2 进展:两所完成移交").await;
+    app.reports(&ZHANG, "/report 9 1=2 进展:两所完成移交").await;
 
     app.set_time("2024-03-14T09:00:00+08:00");
     assert_eq!(
@@ -244,7 +235,7 @@ async fn one_of_two_lead_contacts_reporting_answers_for_the_project() {
     app.contact_on(&ZHANG, SOFT, &[9], "lead").await;
     app.contact_on(&LI, SOFT, &[9], "lead").await;
     app.set_time("2024-03-13T10:00:00+08:00");
-    reports(&app, &ZHANG, "/report 9 1=2 进展:两所完成移交").await;
+    app.reports(&ZHANG, "/report 9 1=2 进展:两所完成移交").await;
 
     app.set_time("2024-03-14T09:00:00+08:00");
     assert_eq!(
@@ -281,8 +272,8 @@ async fn an_on_demand_digest_mid_week_counts_the_reports_already_in() {
     app.contact_on(&ZHANG, SOFT, &[9], "lead").await;
     app.contact_on(&LI, DEV, &[12], "lead").await;
     app.set_time("2024-03-06T10:00:00+08:00");
-    reports(&app, &ZHANG, "/report 9 1=2 进展:两所完成移交").await;
-    reports(&app, &LI, "/report 12 进展:按计划推进").await;
+    app.reports(&ZHANG, "/report 9 1=2 进展:两所完成移交").await;
+    app.reports(&LI, "/report 12 进展:按计划推进").await;
 
     app.set_time("2024-03-06T11:00:00+08:00");
     app.says(&ADMIN, "/digest");

@@ -208,6 +208,16 @@ impl TestApp {
         Self::launch(api, dir, clock, adjust).await
     }
 
+    /// A contact sends a quick-form report (`/report 9 1=2 进展:…`), confirms it with 提交, and
+    /// gets the ✅ receipt.
+    pub async fn reports(&self, person: &Person, command: &str) {
+        self.says(person, command);
+        self.next_reply_to(person).await;
+        self.presses(person, &minsheng::bot::report::Press::Submit.data());
+        let receipt = self.next_reply_to(person).await;
+        assert!(receipt.starts_with("✅"), "{receipt}");
+    }
+
     /// A person writes to the bot in their private chat.
     pub fn says(&self, person: &Person, text: &str) {
         self.says_and_id(person, text);

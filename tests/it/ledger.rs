@@ -27,10 +27,8 @@ async fn the_ledger_holds_the_plan_every_report_and_every_missed_deadline() {
     app.contact_on(&LI, "发展软环境保障局", &[9], "lead").await;
     app.contact_on(&ZHAO, "发展改革局", &[12], "lead").await;
     app.set_time("2024-03-13T10:00:00+08:00");
-    app.says(&LI, "/report 9 1=2 进展:两所完成移交 困难:第三所产权待确认");
-    app.next_reply_to(&LI).await;
-    app.presses(&LI, &Press::Submit.data());
-    assert!(app.next_reply_to(&LI).await.starts_with("✅"));
+    app.reports(&LI, "/report 9 1=2 进展:两所完成移交 困难:第三所产权待确认")
+        .await;
     app.set_time("2024-03-21T09:00:00+08:00");
 
     let mut workbook = workbook_of(&app).await;
@@ -164,10 +162,8 @@ async fn the_ledger_reads_as_people_write_it() {
     app.contact_on(&WANG, "发展改革局", &[12], "lead").await;
     app.contact_on(&ZHAO, "发展改革局", &[12], "co").await;
     app.set_time("2024-03-13T10:00:00+08:00");
-    app.says(&WANG, "/report 12 1=46 状态:滞后 进展:西站完工");
-    app.next_reply_to(&WANG).await;
-    app.presses(&WANG, &Press::Submit.data());
-    assert!(app.next_reply_to(&WANG).await.starts_with("✅"));
+    app.reports(&WANG, "/report 12 1=46 状态:滞后 进展:西站完工")
+        .await;
     app.set_time("2024-03-21T09:00:00+08:00");
     let mut workbook = workbook_of(&app).await;
 
@@ -231,10 +227,8 @@ async fn the_ledger_shows_a_yes_or_no_as_a_word() {
     app.set_time("2024-03-12T10:00:00+08:00");
     app.contact_on(&LI, "发展软环境保障局", &[6], "lead").await;
     app.set_time("2024-03-13T10:00:00+08:00");
-    app.says(&LI, "/report 6 1=120 2=是 3=80 进展:新增两家普惠托育机构");
-    app.next_reply_to(&LI).await;
-    app.presses(&LI, &Press::Submit.data());
-    assert!(app.next_reply_to(&LI).await.starts_with("✅"));
+    app.reports(&LI, "/report 6 1=120 2=是 3=80 进展:新增两家普惠托育机构")
+        .await;
     let mut workbook = workbook_of(&app).await;
     let reports = workbook.worksheet_range("报送记录").unwrap();
     let figures = (0..reports.width() as u32)

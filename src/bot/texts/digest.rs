@@ -7,7 +7,7 @@ use crate::bot::outgoing::utf16_len;
 use crate::db::plan::MetricRow;
 use crate::domain::colour::{Colour, State};
 use crate::domain::metric::{Figure, MetricKind, format_number};
-use crate::services::digest::{Digest, Missed, ProjectState, ScopePart};
+use crate::services::digest::{Change, Digest, Missed, ProjectState, ScopePart};
 
 use super::short_date as day;
 
@@ -350,24 +350,23 @@ fn moved(figure: &Figure, before: f64, named: bool) -> String {
     format!("{name}{}→{now}{unit}", value(before))
 }
 
+/// "· 3. 建设老年人食堂 由黄转蓝"
+fn state_change(c: &Change) -> String {
+    format!(
+        "· {}. {} 由{}转{}",
+        c.no,
+        c.title,
+        c.before.label(),
+        c.now.label()
+    )
+}
+
 /// State changes a line each, then the figures that moved on one line.
 fn changes(d: &Digest) -> Option<String> {
     if !d.compared {
         return Some("首次调度，无可比较".to_owned());
     }
-    let items: Vec<String> = d
-        .changes
-        .iter()
-        .map(|c| {
-            format!(
-                "· {}. {} 由{}转{}",
-                c.no,
-                c.title,
-                c.before.label(),
-                c.now.label()
-            )
-        })
-        .collect();
+    let items: Vec<String> = d.changes.iter().map(state_change).collect();
     let mut lines: Vec<String> = capped(items, "项状态变化").into_iter().collect();
     if !d.moves.is_empty() {
         let shown: Vec<String> = d

@@ -25,20 +25,9 @@ pub fn health(health: &Health, tz: Tz) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "收件箱（inbox）：{}", counts(&health.inbox));
     let _ = writeln!(out, "发件箱（outbox）：{}", counts(&health.outbox));
-    let _ = writeln!(
-        out,
-        "最近收到更新：{}",
-        health
-            .last_received
-            .map_or("无".to_owned(), |at| local_time(at, tz))
-    );
-    let _ = writeln!(
-        out,
-        "最近发出消息：{}",
-        health
-            .last_sent
-            .map_or("无".to_owned(), |at| local_time(at, tz))
-    );
+    let when = |at: Option<_>| at.map_or("无".to_owned(), |at| local_time(at, tz));
+    let _ = writeln!(out, "最近收到更新：{}", when(health.last_received));
+    let _ = writeln!(out, "最近发出消息：{}", when(health.last_sent));
     if health.unreachable.is_empty() {
         let _ = writeln!(out, "无法送达的人员：无");
     } else {

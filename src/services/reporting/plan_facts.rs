@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::percent;
+use super::{Observed, facts_from};
 use crate::config::Settings;
 use crate::db::assignments;
 use crate::db::facts as facts_db;
@@ -87,35 +87,17 @@ pub async fn facts_given(
             .take(stagnant)
             .map(|w| values.get(&w.id).unwrap_or(&no_values))
             .collect();
-        let latest: Vec<(MetricRow, Option<f64>)> = metrics
-            .iter()
-            .map(|m| {
-                let value = figures.first().and_then(|v| v.get(&m.id).copied());
-                (m.clone(), value)
-            })
-            .collect();
-        let unchanged_weeks = match figures.first() {
-            Some(first) if !metrics.is_empty() => {
-                figures.iter().take_while(|v| *v == first).count() as u32
-            }
-            _ => 0,
-        };
         let missed_weeks = due
             .get(&project)
             .map_or(0, |due| expected::missed_now(due.iter().copied(), project));
-        let facts = Facts {
-            today,
+        let observed = Observed {
             plan_start: plan.starts_on,
             deadline,
+            today,
             status: weekly.first().map(|r| r.status),
-            progress: latest
-                .iter()
-                .map(|(m, v)| percent(m, v.unwrap_or(0.0)))
-                .collect(),
             missed_weeks,
-            unchanged_weeks,
         };
-        all.insert(project, (facts, latest));
+        all.insert(project, facts_from(observed, &metrics, &figures));
     }
     Ok(all)
 }

@@ -1,7 +1,9 @@
 //! The quarter's summary (每季度专题会议), under the digest's rules: data-backed states, the
 //! summary first, long lists cut and counted.
 
-use super::{attention, capped, day, figures, header, room, section, shortened, states, tally};
+use super::{
+    attention, capped, day, figures, header, room, section, shortened, state_change, states, tally,
+};
 use crate::services::digest::{Difficulty, Digest};
 
 /// The quarter's summary, under the same rules: states at its end and the difficulties of the
@@ -40,18 +42,7 @@ pub fn quarter(d: &Digest, raised: &[Difficulty], late: bool) -> String {
         capped(completion, "项，详见台账"),
     );
     let changes = if d.compared {
-        d.changes
-            .iter()
-            .map(|c| {
-                format!(
-                    "· {}. {} 由{}转{}",
-                    c.no,
-                    c.title,
-                    c.before.label(),
-                    c.now.label()
-                )
-            })
-            .collect()
+        d.changes.iter().map(state_change).collect()
     } else {
         Vec::new()
     };
