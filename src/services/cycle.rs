@@ -242,7 +242,10 @@ async fn prompts_and_reminders(
         .filter(|c| !away.contains(&c.person_id) && c.reachable)
     {
         let pair = (contact.project_id, contact.person_id);
-        if asks.prompt && !prompted.contains(&pair) {
+        // Someone who already answered for the week is asked nothing more: a prompt caught up
+        // after a late assignment, or one after an early report.
+        let owed = owes(contact, w.reported, w.lead_reported);
+        if asks.prompt && owed && !prompted.contains(&pair) {
             let metrics = plan::metrics_of_project(conn, contact.project_id).await?;
             let (last, _) =
                 reporting::last_values(conn, contact.project_id, contact.person_id, &metrics)
@@ -254,11 +257,7 @@ async fn prompts_and_reminders(
             };
             due.push(to_contact(contact, w.plan, w.week, "prompt", step));
         }
-        if asks.reminder
-            && !contact.quiet
-            && !reminded.contains(&pair)
-            && owes(contact, w.reported, w.lead_reported)
-        {
+        if asks.reminder && !contact.quiet && !reminded.contains(&pair) && owed {
             let step = Step::Reminder {
                 contact: contact.clone(),
             };

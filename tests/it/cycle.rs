@@ -388,3 +388,25 @@ async fn admins_remind_once_per_double_tap_see_who_is_missing_and_pause_the_cycl
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_contact_who_already_reported_gets_no_caught_up_prompt_nor_reminder() {
+    let app = TestApp::spawn().await;
+    // Assigned on Thursday, after the week's prompt went out (Wednesday 09:00), and reporting
+    // at once: the beat that catches up the prompt finds the week answered.
+    app.set_time("2024-03-14T10:00:00+08:00");
+    app.contact_on(&ZHANG, SOFT, &[9], "lead").await;
+    app.reports(&ZHANG, "/report 9 1=2 进展:两所完成移交").await;
+    app.set_time("2024-03-14T10:01:00+08:00");
+    let queued = app.tick().await;
+    assert_eq!(
+        (queued.prompts, queued.reminders),
+        (0, 0),
+        "nothing to ask of a week already reported"
+    );
+    let prompts: i64 = app
+        .scalar("SELECT count(*) FROM outbox WHERE step IN ('prompt', 'reminder')")
+        .await;
+    assert_eq!(prompts, 0);
+    app.stop().await;
+}

@@ -195,7 +195,10 @@ async fn a_contact_may_not_use_admin_commands_nor_see_other_projects() {
     app.says(&ZHANG, "/projects");
     assert_eq!(app.nth_reply_to(&ZHANG, 3).await, texts::not_allowed());
     app.says(&ZHANG, "/project 12");
-    assert_eq!(app.nth_reply_to(&ZHANG, 4).await, texts::not_allowed());
+    assert_eq!(
+        app.nth_reply_to(&ZHANG, 4).await,
+        "项目 12 不是您负责报送的项目。您目前没有可查看的项目。"
+    );
     assert_eq!(footprint(&app).await, before);
     app.says(&ZHANG, "/help");
     let help = app.nth_reply_to(&ZHANG, 5).await;
@@ -313,7 +316,10 @@ async fn a_leader_sees_only_their_scope_and_a_group_becomes_their_digest_chat() 
         .collect();
     assert_eq!(numbers, ["7", "8", "9", "12"], "{list}");
     app.says(&WANG, "/project 3");
-    assert_eq!(app.nth_reply_to(&WANG, 4).await, texts::not_allowed());
+    assert_eq!(
+        app.nth_reply_to(&WANG, 4).await,
+        "项目 3 不在您的分管范围内。您可查看：7、8、9、12"
+    );
     app.says(&WANG, "/project 12");
     assert!(
         app.nth_reply_to(&WANG, 5)

@@ -70,7 +70,14 @@ pub(super) async fn show(
                     project = project.no,
                     "refused a project outside the person's scope"
                 );
-                return Err(UserError::Refused(texts::not_allowed().to_owned()).into());
+                let mut numbers: Vec<i64> = views::project_lines(&mut conn, &plan, &visible)
+                    .await?
+                    .iter()
+                    .map(|line| line.project.no)
+                    .collect();
+                numbers.sort_unstable();
+                let refusal = texts::not_in_view(project.no, person.role, &numbers);
+                return Err(UserError::Refused(refusal).into());
             }
             Ok(texts::project_card(
                 &views::card(&mut conn, &plan, project).await?,

@@ -21,6 +21,19 @@ pub fn ledger_on_its_way() -> &'static str {
     "台账已生成，稍后以文件发送。"
 }
 
+/// /project N of a project outside what the person may see: what they may see instead.
+pub fn not_in_view(no: i64, role: Role, visible: &[i64]) -> String {
+    let outside = match role {
+        Role::Leader => format!("项目 {no} 不在您的分管范围内。"),
+        _ => format!("项目 {no} 不是您负责报送的项目。"),
+    };
+    if visible.is_empty() {
+        return format!("{outside}您目前没有可查看的项目。");
+    }
+    let numbers: Vec<String> = visible.iter().map(i64::to_string).collect();
+    format!("{outside}您可查看：{}", numbers.join("、"))
+}
+
 pub fn nothing_to_digest() -> &'static str {
     "当前没有进行中的年度计划，暂无调度情况。"
 }
