@@ -91,11 +91,18 @@ async fn deliver(
     let mut sent = 0;
     // Admins share one workbook of the whole plan.
     let mut whole_plan: Option<(PathBuf, String)> = None;
+    // The plan is read once, for the first reader still owed the digest (the beat comes every
+    // minute, and most find everyone served); each reader's digest is their scope of it.
+    let mut reading = None;
     for reader in digest::readers(&mut tx).await? {
         if reader.joined_at >= ended || digest::had(&mut tx, &plan, &reader, period).await? {
             continue;
         }
-        let mut issue = digest::issue_for(&mut tx, settings, &plan, &reader, period, now).await?;
+        let read = match &mut reading {
+            Some(read) => read,
+            None => reading.insert(digest::PlanReading::read(&mut tx, settings, &plan, now).await?),
+        };
+        let mut issue = digest::issue_for(&mut tx, settings, &plan, &reader, period, read).await?;
         issue.late = due.late(local);
         let text = text_of(&issue);
         let out = Delivery {

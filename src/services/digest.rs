@@ -15,8 +15,9 @@ use crate::db::{calendar, digests, scopes};
 use crate::domain::colour::State;
 use crate::domain::cycle::to_utc;
 use crate::domain::dekad::{Kind, Period};
+use crate::services::expected::{self, Expected};
 use crate::services::ledger::figure;
-use crate::services::{expected, reporting};
+use crate::services::reporting::{self, PlanFacts};
 
 mod data;
 mod due;
@@ -28,6 +29,36 @@ pub use due::{
     CATCH_UP, DuePeriod, Reader, after_first_prompt, dekad_due, end_of, kind_and_step, quarter_due,
     readers,
 };
+
+/// What a digest reads of the whole plan at one moment: who was expected when, every
+/// project's facts, and which projects have a lead contact. Read once, it serves the digest of
+/// every reader of that moment, whatever their scope.
+pub struct PlanReading {
+    now: DateTime<Utc>,
+    expected: Vec<Expected>,
+    facts: PlanFacts,
+    led: HashSet<i64>,
+}
+
+impl PlanReading {
+    pub async fn read(
+        conn: &mut SqliteConnection,
+        settings: &Settings,
+        plan: &PlanRow,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Self> {
+        let calendar = calendar::load(conn, plan.id).await?;
+        // Every project's facts from a few plan-wide reads, not seven queries a project.
+        let expected = expected::of_plan(conn, settings, &calendar, plan, None, now).await?;
+        let facts = reporting::facts_given(conn, settings, plan, &expected, now).await?;
+        Ok(Self {
+            now,
+            led: reporting::led_projects(conn, plan).await?,
+            expected,
+            facts,
+        })
+    }
+}
 
 /// Builds the digest of `period` as of `now`, for the projects in `scope` (all when `None`),
 /// against the reader's previous digest. 序时进度 is measured at the period's last day (or
@@ -41,24 +72,39 @@ pub async fn build(
     now: DateTime<Utc>,
     previous: &BTreeMap<String, Snapshot>,
 ) -> anyhow::Result<Digest> {
-    let calendar = calendar::load(conn, plan.id).await?;
+    let reading = PlanReading::read(conn, settings, plan, now).await?;
+    build_from(conn, settings, plan, &reading, scope, period, previous).await
+}
+
+/// [`build`] from a reading of the plan already made at the digest's moment.
+pub async fn build_from(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    plan: &PlanRow,
+    reading: &PlanReading,
+    scope: Option<&HashSet<i64>>,
+    period: Period,
+    previous: &BTreeMap<String, Snapshot>,
+) -> anyhow::Result<Digest> {
     let in_scope = |id: i64| scope.is_none_or(|s| s.contains(&id));
     let all = plan::projects_of_plan(conn, plan.id).await?;
     let rows: Vec<_> = all.iter().filter(|p| in_scope(p.id)).collect();
-    let today = now.with_timezone(&settings.timezone).date_naive();
+    let today = reading.now.with_timezone(&settings.timezone).date_naive();
     let as_of = today.min(period.end);
-    let led = reporting::led_projects(conn, plan).await?;
-    // Every project's facts from a few plan-wide reads, not seven queries a project.
-    let record = expected::of_plan(conn, settings, &calendar, plan, None, now).await?;
-    let mut facts_of = reporting::facts_given(conn, settings, plan, &record, now).await?;
     let mut projects = Vec::new();
     for row in &rows {
-        let (mut facts, figures) = facts_of
-            .remove(&row.id)
+        let (facts, figures) = reading
+            .facts
+            .get(&row.id)
             .ok_or_else(|| anyhow::anyhow!("项目 {} 的事实缺失", row.no))?;
+        let mut facts = facts.clone();
         facts.today = as_of;
         let verdict = reporting::verdict(settings, &facts);
-        let state = State::of(&verdict, facts.status.is_some(), led.contains(&row.id));
+        let state = State::of(
+            &verdict,
+            facts.status.is_some(),
+            reading.led.contains(&row.id),
+        );
         let metrics = figures.iter().map(|(m, v)| figure(m, *v)).collect();
         projects.push(ProjectState {
             no: row.no,
@@ -79,8 +125,9 @@ pub async fn build(
 
     // Reports expected in the period (weeks whose deadline falls in it), from the one record
     // of who was expected when (`services::expected`): reported or overdue weeks count.
-    let due: Vec<_> = record
-        .into_iter()
+    let due: Vec<&Expected> = reading
+        .expected
+        .iter()
         .filter(|e| in_scope(e.project_id) && e.due_in(period.start, period.end) && e.counted())
         .collect();
     let expected = due.len();
@@ -92,7 +139,7 @@ pub async fn build(
             deadline: e.week.deadline.date(),
             no: e.no,
             contact: e.contacts(),
-            unit: e.lead_unit.unwrap_or_default(),
+            unit: e.lead_unit.clone().unwrap_or_default(),
             weeks: e.missed_in_row,
         })
         .collect();
@@ -172,20 +219,22 @@ pub async fn had(
     digests::exists(conn, plan.id, reader.person, kind, period.start).await
 }
 
-/// Builds the period's digest for `reader`, against their previous digest's colours.
+/// Builds the period's digest for `reader`, against their previous digest's colours; a 旬's
+/// from `reading`, the plan as read at `now` for every reader.
 pub async fn issue_for(
     conn: &mut SqliteConnection,
     settings: &Settings,
     plan: &PlanRow,
     reader: &Reader,
     period: Period,
-    now: DateTime<Utc>,
+    reading: &PlanReading,
 ) -> anyhow::Result<Issue> {
     let scope = reader.scope.as_ref();
     match period.kind {
         Kind::Dekad => {
             let previous = snapshots(digests::last_summary(conn, reader.person).await?.as_deref());
-            let digest = build(conn, settings, plan, scope, period, now, &previous).await?;
+            let digest =
+                build_from(conn, settings, plan, reading, scope, period, &previous).await?;
             Ok(Issue {
                 digest,
                 raised: None,
