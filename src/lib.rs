@@ -71,6 +71,7 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod jobs;
+pub mod robots;
 pub mod runtime;
 pub mod services;
 pub mod telemetry;

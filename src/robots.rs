@@ -1,0 +1,11 @@
+//! Group robots of the apps Chinese offices read (issue 14): 企业微信 (and 政务微信), 钉钉 and
+//! 飞书. A robot is an HTTPS webhook that posts into one group; what the bot sends there goes
+//! through the outbox like every Telegram send.
+//!
+//! - [`config`]: the `[[robots]]` of the configuration file, refused with the line at fault.
+//! - [`sign`]: DingTalk's and Feishu's 加签.
+
+pub mod config;
+pub mod sign;
+
+pub use config::{Audience, Platform, Robot, Sends};
