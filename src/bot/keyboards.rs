@@ -80,6 +80,9 @@ pub enum ReportPress {
     EditDifficulties,
     EditEvidence,
     BackToSummary,
+    /// The answer to a question about plain words: its option by position, or none of them.
+    Place(usize),
+    PlaceNone,
 }
 
 impl ReportPress {
@@ -102,6 +105,8 @@ impl ReportPress {
             Self::EditDifficulties => "r:e:difficulties".to_owned(),
             Self::EditEvidence => "r:e:evidence".to_owned(),
             Self::BackToSummary => "r:e:back".to_owned(),
+            Self::Place(option) => format!("r:pl:{option}"),
+            Self::PlaceNone => "r:pl:none".to_owned(),
         }
     }
 
@@ -129,6 +134,8 @@ impl ReportPress {
             ["r", "e", "difficulties"] => Self::EditDifficulties,
             ["r", "e", "evidence"] => Self::EditEvidence,
             ["r", "e", "back"] => Self::BackToSummary,
+            ["r", "pl", "none"] => Self::PlaceNone,
+            ["r", "pl", option] => Self::Place(option.parse().ok()?),
             _ => return None,
         })
     }
@@ -208,6 +215,20 @@ pub fn report_summary() -> InlineKeyboardMarkup {
     ]])
 }
 
+/// A question about plain words: one option a row, then "none of them".
+pub fn report_place(options: &[String]) -> InlineKeyboardMarkup {
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = options
+        .iter()
+        .enumerate()
+        .map(|(i, label)| vec![report_button(label.clone(), ReportPress::Place(i))])
+        .collect();
+    rows.push(vec![report_button(
+        "都不是（不计入）",
+        ReportPress::PlaceNone,
+    )]);
+    InlineKeyboardMarkup::new(rows)
+}
+
 /// Which field to change: the status, each metric, the texts, the evidence.
 pub fn report_edits(metrics: &[MetricRow]) -> InlineKeyboardMarkup {
     let mut rows = vec![vec![report_button("推进状态", ReportPress::EditStatus)]];
@@ -263,6 +284,8 @@ mod tests {
             ReportPress::EditDifficulties,
             ReportPress::EditEvidence,
             ReportPress::BackToSummary,
+            ReportPress::Place(3),
+            ReportPress::PlaceNone,
         ];
         for press in presses {
             assert!(

@@ -9,6 +9,7 @@ mod audit;
 pub mod cycle;
 pub mod digest;
 mod people;
+pub mod plain;
 pub mod report;
 pub mod status;
 mod views;

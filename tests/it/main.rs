@@ -21,3 +21,4 @@ mod runtime;
 mod seed;
 mod start;
 mod upkeep;
+mod words;

@@ -56,6 +56,8 @@ impl Conversation<'_> {
                 Outgoing::text(chat, say::summary(draft, &project.metrics, &project.last))
                     .with_keyboard(&keyboards::report_summary())
             }
+            ReportState::WhichProject(text) => self.which_project_question(text).await?,
+            ReportState::Placing(draft) => self.place_question(draft).await?,
             ReportState::ChoosingEdit(draft) => {
                 let project = self.project(draft.project_id).await?;
                 Outgoing::text(chat, say::choose_edit())

@@ -15,7 +15,7 @@ use crate::domain::report::Status;
 use crate::services::people as admin;
 
 /// A project a person reports on: (id, no, title).
-type Mine = (i64, i64, String);
+pub(super) type Mine = (i64, i64, String);
 
 /// /report, /report 12, /report 12 充电桩=45 …, or the button on a prompt.
 pub async fn start(
@@ -56,7 +56,7 @@ impl Conversation<'_> {
     }
 
     /// The assigned projects of the person in the current plan.
-    async fn assigned(&self) -> anyhow::Result<Vec<Mine>> {
+    pub(super) async fn assigned(&self) -> anyhow::Result<Vec<Mine>> {
         let mut conn = self.turn.conn().await;
         let plan =
             admin::current_plan(&mut conn, self.turn.now(), self.ctx.settings.timezone).await?;

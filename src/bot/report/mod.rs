@@ -14,6 +14,7 @@
 
 mod ask;
 mod begin;
+mod plain;
 pub mod receive;
 pub mod state;
 mod submit;
@@ -34,7 +35,7 @@ use crate::services::reporting;
 pub use crate::bot::keyboards::ReportPress as Press;
 pub use begin::start;
 pub use receive::{Answer, on_input, on_press};
-pub use state::{Draft, ReportState};
+pub use state::{Draft, PlaceOption, ReportState};
 pub use submit::cancel;
 
 pub type ReportDialogue = Dialogue<ReportState, TxStorage>;

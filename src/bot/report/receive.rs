@@ -4,9 +4,10 @@
 use teloxide::types::Message;
 
 use crate::bot::BotContext;
+use crate::bot::report::plain::{Taken, placed};
 use crate::bot::report::state::after;
 use crate::bot::report::{Conversation, Draft, Press, ReportDialogue, ReportState};
-use crate::bot::texts::{self, report as say};
+use crate::bot::texts::{self, plain as words_say, report as say};
 use crate::bot::turn::Turn;
 use crate::db::people::Person;
 use crate::domain::args::parse_project_no;
@@ -61,6 +62,10 @@ enum Step {
     ChooseProject(i64),
     Submit(Draft),
     Cancel,
+    /// Plain words read (or the choice of project taken): their summary or question was sent.
+    Answered,
+    /// A message with no report under way that does not read as one: where to go instead.
+    Pointer,
 }
 
 fn refuse(why: impl Into<String>) -> Step {
@@ -116,18 +121,35 @@ impl Conversation<'_> {
             Step::ChooseProject(no) => self.choose_project(no).await?,
             Step::Submit(draft) => self.submit(draft).await?,
             Step::Cancel => super::cancel(self.turn, self.dialogue, self.chat).await?,
+            Step::Answered => {}
+            Step::Pointer => self.point().await?,
         }
         Ok(None)
     }
 
     async fn step(&mut self, state: &ReportState, answer: Answer) -> anyhow::Result<Step> {
+        if let ReportState::WhichProject(text) = state {
+            return self.chosen_for_words(text, answer).await;
+        }
         // A prompt's button starts (or restarts) the report for its project, at any step.
         if let Answer::Press(Press::Project(no)) = answer {
             return Ok(Step::ChooseProject(no));
         }
+        // Plain words, typed where the step cannot take them as its answer.
+        if let Answer::Text(text) = &answer
+            && may_be_words(state, text)
+            && self.plain(text, None).await? == Taken::Read
+        {
+            return Ok(Step::Answered);
+        }
         Ok(match state {
             ReportState::Idle if matches!(answer, Answer::Press(_)) => Step::Expired,
-            ReportState::Idle => Step::Ignore,
+            ReportState::Idle => match answer {
+                Answer::Press(_) => Step::Ignore,
+                _ => Step::Pointer,
+            },
+            ReportState::WhichProject(_) => Step::Ignore,
+            ReportState::Placing(draft) => placing(draft, answer),
             ReportState::ChoosingProject => choosing_project(&answer),
             ReportState::Status(draft) => self.status(state, draft, answer).await?,
             ReportState::Metric(draft, index) => self.metric(state, draft, *index, answer).await?,
@@ -208,6 +230,41 @@ impl Conversation<'_> {
         Ok(Step::Enter(with_value(state, draft, index, value, metrics)))
     }
 
+    /// The project chosen for plain words that named none: the words read against it.
+    async fn chosen_for_words(&mut self, text: &str, answer: Answer) -> anyhow::Result<Step> {
+        let no = match &answer {
+            Answer::Press(Press::Project(no)) => *no,
+            Answer::Press(_) => return Ok(Step::Expired),
+            Answer::Text(typed) => match parse_project_no(typed) {
+                Some(no) => no,
+                // New words instead of a choice: read afresh.
+                None if self.plain(typed, None).await? == Taken::Read => {
+                    return Ok(Step::Answered);
+                }
+                None => return Ok(refuse(say::press_a_button())),
+            },
+            Answer::File(..) | Answer::Other => return Ok(refuse(say::press_a_button())),
+        };
+        self.plain(text, Some(no)).await?;
+        Ok(Step::Answered)
+    }
+
+    /// Where a message that is not a report should go: plain words with the person's own
+    /// project as the example, or /report.
+    async fn point(&mut self) -> anyhow::Result<()> {
+        let mine = self.assigned().await?;
+        let Some((id, no, _)) = mine.first() else {
+            return self.reply(say::nothing_assigned()).await;
+        };
+        let project = self.project(*id).await?;
+        let example = words_say::example(
+            *no,
+            project.metrics.first(),
+            project.last.first().copied().flatten(),
+        );
+        self.reply(words_say::pointer(&example)).await
+    }
+
     async fn decrease(
         &mut self,
         state: &ReportState,
@@ -244,6 +301,31 @@ fn with_value(
     let mut draft = draft.clone();
     draft.values[index] = Some(value);
     after(draft, state, metrics)
+}
+
+/// Whether a typed text at this step is offered to the plain-words reader first: where the
+/// step has no typed answer of its own, or the text is not one.
+fn may_be_words(state: &ReportState, text: &str) -> bool {
+    match state {
+        ReportState::Idle
+        | ReportState::Summary(_)
+        | ReportState::Placing(_)
+        | ReportState::ChoosingEdit(_) => true,
+        ReportState::ChoosingProject => parse_project_no(text).is_none(),
+        ReportState::Status(_) => Status::parse(text).is_none(),
+        _ => false,
+    }
+}
+
+/// The answer to a question about plain words: an option, or none of them.
+fn placing(draft: &Draft, answer: Answer) -> Step {
+    let option = match answer {
+        Answer::Press(Press::Place(index)) => Some(index),
+        Answer::Press(Press::PlaceNone) => None,
+        Answer::Press(_) => return Step::Expired,
+        _ => return refuse(say::press_a_button()),
+    };
+    placed(draft, option).map_or(Step::Expired, Step::Enter)
 }
 
 fn choosing_project(answer: &Answer) -> Step {

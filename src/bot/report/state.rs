@@ -21,6 +21,12 @@ pub enum ReportState {
     Evidence(Draft),
     Summary(Draft),
     ChoosingEdit(Draft),
+    /// A report in plain words that names none (or several alike) of the person's projects:
+    /// the text waits for the project to be chosen, then is read again against it alone.
+    WhichProject(String),
+    /// A report in plain words with something the reader could not place: the first of
+    /// `draft.unplaced` is asked, one question, then the next or the summary.
+    Placing(Draft),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -37,6 +43,32 @@ pub struct Draft {
     pub evidence: Option<(String, String)>,
     /// Answering one field after 修改: back to the summary next.
     pub editing: bool,
+    /// By metric position: what 新增 added to the last figure, to show "45（上周40 + 本周新增5）".
+    #[serde(default)]
+    pub added: Vec<Option<f64>>,
+    /// What plain words said that the reader could not place, asked one at a time.
+    #[serde(default)]
+    pub unplaced: Vec<Placing>,
+    /// Further projects of the same plain-words message, confirmed one after another.
+    #[serde(default)]
+    pub next: Vec<Draft>,
+}
+
+/// A question about a part of plain words: which of `options` it means, or none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Placing {
+    /// The words as written ("停车场完成8处").
+    pub clause: String,
+    pub options: Vec<PlaceOption>,
+}
+
+/// One answer to a [`Placing`]: a metric (by position) and the value it would take.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlaceOption {
+    pub metric: usize,
+    pub value: f64,
+    /// When the words said 新增: the amount added to the last figure.
+    pub added: Option<f64>,
 }
 
 impl Draft {
@@ -51,6 +83,18 @@ impl Draft {
             difficulties: None,
             evidence: None,
             editing: false,
+            added: vec![None; metrics],
+            unplaced: Vec::new(),
+            next: Vec::new(),
+        }
+    }
+
+    /// Where a draft read from plain words goes first: its open question, or the summary.
+    pub fn confirm(self) -> ReportState {
+        if self.unplaced.is_empty() {
+            ReportState::Summary(self)
+        } else {
+            ReportState::Placing(self)
         }
     }
 }

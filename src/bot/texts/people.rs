@@ -75,7 +75,7 @@ pub fn help(role: Role, menu: &[BotCommand]) -> String {
 }
 
 pub fn unknown_input() -> &'static str {
-    "没有听懂这条消息。发送 /help 查看您可以使用的命令。"
+    "请用命令操作：发送 /help 查看您可以使用的命令。"
 }
 
 pub fn unknown_command() -> &'static str {

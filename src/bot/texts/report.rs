@@ -151,15 +151,10 @@ pub fn unknown_metric(key: &str, metrics: &[MetricRow]) -> String {
     )
 }
 
-fn value_line(metric: &MetricRow, value: Option<f64>) -> String {
+fn value_line(metric: &MetricRow, value: Option<f64>, added: Option<f64>) -> String {
     let shown = match value {
         None => "未填".to_owned(),
-        Some(v) if metric.kind == MetricKind::YesNo => yes_no(v).to_owned(),
-        Some(v) => format!(
-            "{}{}",
-            format_number(v),
-            metric.unit.as_deref().unwrap_or("")
-        ),
+        Some(v) => super::plain::obtained(metric, v, added),
     };
     format!("· {}：{shown}（目标 {}）", metric.name, metric.target())
 }
@@ -174,7 +169,8 @@ pub fn summary(draft: &Draft, metrics: &[MetricRow], last: &[Option<f64>]) -> St
     for (index, metric) in metrics.iter().enumerate() {
         let value = draft.values.get(index).copied().flatten();
         out.push('\n');
-        out.push_str(&value_line(metric, value));
+        let added = draft.added.get(index).copied().flatten();
+        out.push_str(&value_line(metric, value, added));
         if let (Some(value), Some(Some(before))) = (value, last.get(index))
             && value < *before
         {
@@ -199,6 +195,9 @@ pub fn summary(draft: &Draft, metrics: &[MetricRow], last: &[Option<f64>]) -> St
         None => "无",
     };
     out.push_str(&format!("\n佐证材料：{evidence}"));
+    if let Some(next) = draft.next.first() {
+        out.push_str(&format!("\n\n提交后接着确认项目 {}。", next.project_no));
+    }
     out
 }
 
