@@ -209,8 +209,16 @@ async fn plain_words_typed_where_a_status_is_asked_become_the_summary() {
     app.contact_on(&ZHAO, DEVELOPMENT, &[12], "lead").await;
     app.says(&ZHAO, "/report 12");
     assert!(app.next_reply_to(&ZHAO).await.contains("本周推进状态是？"));
+    // Words with no figure, typed in the middle of a report, are the step's answer or its
+    // refusal, never a new report.
+    app.says(&ZHAO, "进度还行");
+    assert!(
+        app.next_reply_to(&ZHAO)
+            .await
+            .starts_with(texts::report::bad_status())
+    );
     app.says(&ZHAO, "累计45台，停车场8处，需协调供电公司增容");
-    let summary = app.next_reply_to(&ZHAO).await;
+    let summary = app.message_to_containing(&ZHAO, "请确认本周报送").await;
     assert!(summary.contains("推进状态：存在困难"), "{summary}");
     assert!(
         summary.contains("困难问题：需协调供电公司增容"),

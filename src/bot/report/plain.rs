@@ -18,6 +18,16 @@ use crate::domain::plain::{
 };
 use crate::domain::report::Status;
 
+/// How much a text must say to be taken as plain words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Bar {
+    /// With no report under way: a figure, a status, difficulties or a project named.
+    Anything,
+    /// Typed in the middle of a report: figures only, so that "进度正常" typed where a status
+    /// is asked is not taken for a new report.
+    Figures,
+}
+
 /// What became of a text offered as plain words.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Taken {
@@ -29,8 +39,13 @@ pub(super) enum Taken {
 
 impl Conversation<'_> {
     /// Reads `text` as a report in plain words, against the person's projects (or the one
-    /// `chosen` after [`ReportState::WhichProject`]).
-    pub(super) async fn plain(&mut self, text: &str, chosen: Option<i64>) -> anyhow::Result<Taken> {
+    /// `chosen` after [`ReportState::WhichProject`]), if it says enough to clear `bar`.
+    pub(super) async fn plain(
+        &mut self,
+        text: &str,
+        chosen: Option<i64>,
+        bar: Bar,
+    ) -> anyhow::Result<Taken> {
         let mut mine = self.assigned().await?;
         if let Some(no) = chosen {
             if !mine.iter().any(|(_, n, _)| *n == no) {
@@ -49,7 +64,7 @@ impl Conversation<'_> {
             projects.push(plain_project(*no, title, &project));
         }
         let readings = plain::read_each(text, &projects);
-        if chosen.is_none() && !says_anything(text, &readings, &projects) {
+        if chosen.is_none() && !clears(bar, text, &readings, &projects) {
             return Ok(Taken::NotAReport);
         }
         let mut drafts = Vec::new();
@@ -125,12 +140,16 @@ impl Conversation<'_> {
 
 /// Whether the words read as a report. With no project named among several, the reader
 /// keeps the figures for a second reading: they count if they say something of any project.
-fn says_anything(text: &str, readings: &[Reading], projects: &[PlainProject]) -> bool {
-    readings.iter().any(Reading::says_anything)
+fn clears(bar: Bar, text: &str, readings: &[Reading], projects: &[PlainProject]) -> bool {
+    let says = |reading: &Reading| match bar {
+        Bar::Anything => reading.says_anything(),
+        Bar::Figures => !reading.values.is_empty() || !reading.unplaced.is_empty(),
+    };
+    readings.iter().any(says)
         || matches!(readings, [one] if one.project == ProjectPick::Unnamed)
             && projects
                 .iter()
-                .any(|p| plain::read(text, std::slice::from_ref(p)).says_anything())
+                .any(|p| says(&plain::read(text, std::slice::from_ref(p))))
 }
 
 /// The answer to a [`Placing`]: the option taken (or none), then the next question or the

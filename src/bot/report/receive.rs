@@ -4,7 +4,7 @@
 use teloxide::types::Message;
 
 use crate::bot::BotContext;
-use crate::bot::report::plain::{Taken, placed};
+use crate::bot::report::plain::{Bar, Taken, placed};
 use crate::bot::report::state::after;
 use crate::bot::report::{Conversation, Draft, Press, ReportDialogue, ReportState};
 use crate::bot::texts::{self, plain as words_say, report as say};
@@ -138,7 +138,7 @@ impl Conversation<'_> {
         // Plain words, typed where the step cannot take them as its answer.
         if let Answer::Text(text) = &answer
             && may_be_words(state, text)
-            && self.plain(text, None).await? == Taken::Read
+            && self.plain(text, None, bar(state)).await? == Taken::Read
         {
             return Ok(Step::Answered);
         }
@@ -238,14 +238,14 @@ impl Conversation<'_> {
             Answer::Text(typed) => match parse_project_no(typed) {
                 Some(no) => no,
                 // New words instead of a choice: read afresh.
-                None if self.plain(typed, None).await? == Taken::Read => {
+                None if self.plain(typed, None, Bar::Anything).await? == Taken::Read => {
                     return Ok(Step::Answered);
                 }
                 None => return Ok(refuse(say::press_a_button())),
             },
             Answer::File(..) | Answer::Other => return Ok(refuse(say::press_a_button())),
         };
-        self.plain(text, Some(no)).await?;
+        self.plain(text, Some(no), Bar::Anything).await?;
         Ok(Step::Answered)
     }
 
@@ -314,6 +314,14 @@ fn may_be_words(state: &ReportState, text: &str) -> bool {
         ReportState::ChoosingProject => parse_project_no(text).is_none(),
         ReportState::Status(_) => Status::parse(text).is_none(),
         _ => false,
+    }
+}
+
+/// With no report under way any report-like words are read; in the middle of one, figures.
+fn bar(state: &ReportState) -> Bar {
+    match state {
+        ReportState::Idle => Bar::Anything,
+        _ => Bar::Figures,
     }
 }
 
