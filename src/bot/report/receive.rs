@@ -59,6 +59,8 @@ enum Step {
     /// A button of another step: its alert says so.
     Expired,
     ChooseProject(i64),
+    /// 与上周相同 on a prompt: last week's report shown to confirm.
+    SameAsLast(i64),
     Submit(Draft),
     Cancel,
 }
@@ -114,6 +116,7 @@ impl Conversation<'_> {
             }
             Step::Expired => return Ok(Some(texts::expired_button())),
             Step::ChooseProject(no) => self.choose_project(no).await?,
+            Step::SameAsLast(no) => self.same_as_last(no).await?,
             Step::Submit(draft) => self.submit(draft).await?,
             Step::Cancel => super::cancel(self.turn, self.dialogue, self.chat).await?,
         }
@@ -124,6 +127,9 @@ impl Conversation<'_> {
         // A prompt's button starts (or restarts) the report for its project, at any step.
         if let Answer::Press(Press::Project(no)) = answer {
             return Ok(Step::ChooseProject(no));
+        }
+        if let Answer::Press(Press::SameAsLast(no)) = answer {
+            return Ok(Step::SameAsLast(no));
         }
         Ok(match state {
             ReportState::Idle if matches!(answer, Answer::Press(_)) => Step::Expired,
