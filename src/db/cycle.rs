@@ -243,22 +243,22 @@ pub async fn escalations_queued(
     .await
 }
 
-/// The people who already have a week's step queued (about any project, or none).
-pub async fn people_with_step(
+/// The keys of a week's steps already queued under one name: (person, project or none).
+pub async fn step_keys(
     conn: &mut SqliteConnection,
     plan_id: i64,
     period: &str,
     step: &str,
-) -> sqlx::Result<HashSet<i64>> {
-    let people: Vec<i64> = sqlx::query_scalar(
-        "SELECT DISTINCT person_id FROM outbox WHERE plan_id = ? AND period = ? AND step = ?",
+) -> sqlx::Result<HashSet<(i64, Option<i64>)>> {
+    let keys: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT person_id, project_id FROM outbox WHERE plan_id = ? AND period = ? AND step = ?",
     )
     .bind(plan_id)
     .bind(period)
     .bind(step)
     .fetch_all(conn)
     .await?;
-    Ok(people.into_iter().collect())
+    Ok(keys.into_iter().collect())
 }
 
 /// The current (project, person) assignments of a plan already prompted for a week: some prompt

@@ -33,8 +33,12 @@ pub(super) async fn prompts_and_reminders(
     let week_key = w.week.week_start.to_string();
     // What earlier beats queued is skipped before any work is spent on it.
     let prompted = cycle_db::prompted_in_week(conn, w.plan.id, &week_key).await?;
-    let ever_prompted = cycle_db::people_with_step(conn, w.plan.id, &week_key, "prompt").await?;
-    let reminded = cycle_db::people_with_step(conn, w.plan.id, &week_key, "reminder").await?;
+    let prompt_keys = cycle_db::step_keys(conn, w.plan.id, &week_key, "prompt").await?;
+    let reminded: HashSet<i64> = cycle_db::step_keys(conn, w.plan.id, &week_key, "reminder")
+        .await?
+        .into_iter()
+        .map(|(person, _)| person)
+        .collect();
     let reachable = w
         .contacts
         .iter()
@@ -56,18 +60,11 @@ pub(super) async fn prompts_and_reminders(
                 .copied()
                 .filter(|c| !prompted.contains(&(c.project_id, c.person_id)))
                 .collect();
-            if let Some(head) = fresh.first() {
-                // The week's first prompt is the person's; a later batch is its first project's.
-                let project = ever_prompted.contains(&person).then_some(head.project_id);
+            if let Some(project) = prompt_key(&prompt_keys, person, &fresh) {
                 let projects = owed_projects(conn, &fresh).await?;
+                let step = Step::Prompt { projects };
                 due.push(to_person(
-                    chat,
-                    w.plan,
-                    w.week,
-                    project,
-                    person,
-                    "prompt",
-                    Step::Prompt { projects },
+                    chat, w.plan, w.week, project, person, "prompt", step,
                 ));
             }
         }
@@ -80,6 +77,27 @@ pub(super) async fn prompts_and_reminders(
         }
     }
     Ok(())
+}
+
+/// The key of a person's prompt about `fresh` projects: none for the week's first; for a later
+/// batch (a project assigned after that), its first project whose key is still free (one left
+/// by a project assigned, removed and assigned again the same week is taken). `None` when there
+/// is nothing to ask, or every key it could take is taken: it was asked before.
+fn prompt_key(
+    keys: &HashSet<(i64, Option<i64>)>,
+    person: i64,
+    fresh: &[&ContactRow],
+) -> Option<Option<i64>> {
+    if fresh.is_empty() {
+        return None;
+    }
+    if !keys.iter().any(|(p, _)| *p == person) {
+        return Some(None);
+    }
+    fresh
+        .iter()
+        .map(|c| Some(c.project_id))
+        .find(|project| !keys.contains(&(person, *project)))
 }
 
 /// Contacts grouped by person, each person's projects in the order given.
@@ -195,4 +213,44 @@ pub async fn example_of(
         last: last.first().copied().flatten(),
         metric: metrics.into_iter().next(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::role::AssignmentRole;
+
+    fn contact(project_id: i64) -> ContactRow {
+        ContactRow {
+            project_id,
+            project_no: project_id,
+            title: "建设老年人食堂".to_owned(),
+            person_id: 7,
+            telegram_id: 70,
+            name: "张三".to_owned(),
+            unit: None,
+            quiet: false,
+            reachable: true,
+            assigned_at: DateTime::UNIX_EPOCH,
+            role: AssignmentRole::Lead,
+        }
+    }
+
+    #[test]
+    fn the_weeks_first_prompt_has_no_project_and_a_later_batch_a_free_one() {
+        let (three, four) = (contact(3), contact(4));
+        let none = HashSet::new();
+        assert_eq!(prompt_key(&none, 7, &[]), None, "nothing to ask");
+        assert_eq!(prompt_key(&none, 7, &[&three, &four]), Some(None));
+        let first = HashSet::from([(7, None)]);
+        assert_eq!(prompt_key(&first, 7, &[&three, &four]), Some(Some(3)));
+        assert_eq!(
+            prompt_key(&first, 8, &[&three]),
+            Some(None),
+            "another person's prompt is theirs"
+        );
+        let again = HashSet::from([(7, None), (7, Some(3))]);
+        assert_eq!(prompt_key(&again, 7, &[&three, &four]), Some(Some(4)));
+        assert_eq!(prompt_key(&again, 7, &[&three]), None, "asked before");
+    }
 }
