@@ -333,3 +333,39 @@ async fn the_prompt_and_help_teach_the_fast_ways_with_the_contacts_own_project()
     assert!(help.contains("/report 5 进展:"), "{help}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_same_button_works_in_the_middle_of_another_report() {
+    let app = TestApp::spawn().await;
+    app.set_time("2024-03-04T10:00:00+08:00");
+    app.contact_on(&ZHANG, SOFT, &[3, 4], "lead").await;
+    app.reports(&ZHANG, "/report 4 3 状态:滞后 进展:设施开工")
+        .await;
+    app.set_time("2024-03-13T10:00:00+08:00");
+    // Halfway through project 3 step by step, the contact presses 4 与上周相同 on the prompt.
+    let before = app.messages_to(&ZHANG).len();
+    app.says(&ZHANG, "/report 3");
+    let status = app.nth_reply_to(&ZHANG, before + 1).await;
+    assert!(
+        status.contains("项目 3") && status.contains("本周推进状态是？"),
+        "{status}"
+    );
+    app.presses(&ZHANG, &Press::SameAsLast(4).data());
+    let summary = app.nth_reply_to(&ZHANG, before + 2).await;
+    assert!(summary.starts_with("请确认本周报送 · 项目 4"), "{summary}");
+    assert!(summary.contains("推进状态：进度滞后"), "{summary}");
+    app.presses(&ZHANG, &Press::Submit.data());
+    let receipt = app.nth_reply_to(&ZHANG, before + 3).await;
+    assert!(receipt.starts_with("✅ 已提交"), "{receipt}");
+    assert_eq!(
+        reports_in_week(&app, &ZHANG, "2024-03-11").await,
+        vec![(
+            4,
+            "behind".to_owned(),
+            "与上周相同".to_owned(),
+            String::new()
+        )]
+    );
+    assert_eq!(latest_values(&app, &ZHANG, 4).await, vec![3.0]);
+    app.stop().await;
+}
