@@ -64,6 +64,8 @@ pub fn invite_units(units: &[UnitRow]) -> InlineKeyboardMarkup {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ReportPress {
     Project(i64),
+    /// 与上周相同 on a weekly prompt: last week's report of the project, shown to confirm.
+    SameAsLast(i64),
     Status(Status),
     Same,
     YesNo(bool),
@@ -89,6 +91,7 @@ impl ReportPress {
     pub fn data(&self) -> String {
         match self {
             Self::Project(no) => format!("r:p:{no}"),
+            Self::SameAsLast(no) => format!("r:same:{no}"),
             Self::Status(status) => format!("r:s:{}", status.as_str()),
             Self::Same => "r:same".to_owned(),
             Self::YesNo(yes) => format!("r:yn:{}", u8::from(*yes)),
@@ -114,6 +117,7 @@ impl ReportPress {
         let parts: Vec<&str> = data.split(':').collect();
         Some(match parts.as_slice() {
             ["r", "p", no] => Self::Project(no.parse().ok()?),
+            ["r", "same", no] => Self::SameAsLast(no.parse().ok()?),
             ["r", "s", status] => Self::Status(Status::from_db(status)?),
             ["r", "same"] => Self::Same,
             ["r", "yn", yes] => Self::YesNo(match *yes {
@@ -151,6 +155,17 @@ pub fn report_prompt(no: i64) -> InlineKeyboardMarkup {
         format!("填写项目 {no} 本周进展"),
         ReportPress::Project(no),
     )]])
+}
+
+/// The weekly prompt's buttons: per project a row, "填写项目 12" (step by step) and
+/// "12 与上周相同" (last week's report shown to confirm).
+pub fn weekly_prompt(nos: &[i64]) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(nos.iter().map(|no| {
+        vec![
+            report_button(format!("填写项目 {no}"), ReportPress::Project(*no)),
+            report_button(format!("{no} 与上周相同"), ReportPress::SameAsLast(*no)),
+        ]
+    }))
 }
 
 /// One project a row: "12. 新建公共充电桩".
@@ -268,6 +283,7 @@ mod tests {
     fn every_report_button_reads_back_and_foreign_data_does_not() {
         let presses = [
             ReportPress::Project(12),
+            ReportPress::SameAsLast(12),
             ReportPress::Status(Status::Difficult),
             ReportPress::Same,
             ReportPress::YesNo(false),
@@ -296,6 +312,8 @@ mod tests {
         }
         assert_eq!(ReportPress::parse("r:s:great"), None);
         assert_eq!(ReportPress::parse("r:yn:2"), None);
+        assert_eq!(ReportPress::parse("r:same"), Some(ReportPress::Same));
+        assert_eq!(ReportPress::parse("r:same:x"), None);
         assert_eq!(ReportPress::parse("inv:admin"), None);
     }
 }

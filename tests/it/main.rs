@@ -16,6 +16,7 @@ mod ledger;
 mod people;
 mod privacy;
 mod process;
+mod prompt;
 mod report;
 mod runtime;
 mod seed;

@@ -6,6 +6,7 @@
 //! - `begin`: /report (with a project number, or the quick form) and choosing the project.
 //! - `ask`: the question of each step.
 //! - [`receive`]: a typed text, a file or a button becomes one [`Answer`]; each step decides.
+//! - `same`: 与上周相同, last week's report shown to confirm.
 //! - `submit`: the report stored through [`crate::services::reporting::submit`], the receipt;
 //!   cancelling.
 //!
@@ -16,6 +17,7 @@ mod ask;
 mod begin;
 mod plain;
 pub mod receive;
+mod same;
 pub mod state;
 mod submit;
 

@@ -13,6 +13,7 @@ use crate::db::people::Person;
 use crate::domain::args::parse_project_no;
 use crate::domain::metric::MetricKind;
 use crate::domain::report::{Status, TextError, ValueError, parse_text, parse_value, parse_yes_no};
+use crate::services::cycle;
 
 /// What a person gave at a step.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +61,8 @@ enum Step {
     /// A button of another step: its alert says so.
     Expired,
     ChooseProject(i64),
+    /// 与上周相同 on a prompt: last week's report shown to confirm.
+    SameAsLast(i64),
     Submit(Draft),
     Cancel,
     /// Plain words read (or the choice of project taken): their summary or question was sent.
@@ -119,6 +122,7 @@ impl Conversation<'_> {
             }
             Step::Expired => return Ok(Some(texts::expired_button())),
             Step::ChooseProject(no) => self.choose_project(no).await?,
+            Step::SameAsLast(no) => self.same_as_last(no).await?,
             Step::Submit(draft) => self.submit(draft).await?,
             Step::Cancel => super::cancel(self.turn, self.dialogue, self.chat).await?,
             Step::Answered => {}
@@ -128,6 +132,10 @@ impl Conversation<'_> {
     }
 
     async fn step(&mut self, state: &ReportState, answer: Answer) -> anyhow::Result<Step> {
+        // 与上周相同 on a prompt: last week's report to confirm, at any step.
+        if let Answer::Press(Press::SameAsLast(no)) = answer {
+            return Ok(Step::SameAsLast(no));
+        }
         if let ReportState::WhichProject(text) = state {
             return self.chosen_for_words(text, answer).await;
         }
@@ -252,16 +260,11 @@ impl Conversation<'_> {
     /// Where a message that is not a report should go: plain words with the person's own
     /// project as the example, or /report.
     async fn point(&mut self) -> anyhow::Result<()> {
-        let mine = self.assigned().await?;
-        let Some((id, no, _)) = mine.first() else {
+        let example = cycle::example_of(&mut *self.turn.conn().await, self.person.id).await?;
+        let Some(example) = example else {
             return self.reply(say::nothing_assigned()).await;
         };
-        let project = self.project(*id).await?;
-        let example = words_say::example(
-            *no,
-            project.metrics.first(),
-            project.last.first().copied().flatten(),
-        );
+        let example = words_say::example(example.no, example.metric.as_ref(), example.last);
         self.reply(words_say::pointer(&example)).await
     }
 

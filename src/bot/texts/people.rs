@@ -62,16 +62,22 @@ pub fn joined_notice(name: &str, role: Role, unit: Option<&str>) -> String {
     )
 }
 
-pub fn help(role: Role, menu: &[BotCommand]) -> String {
+/// /help: the commands of a role, and for a contact the fast ways to report, shown with their
+/// own project (`example`, from [`super::cycle::fast_ways`]).
+pub fn help(role: Role, menu: &[BotCommand], example: Option<&str>) -> String {
     let lines: Vec<String> = menu
         .iter()
         .map(|c| format!("{} — {}", c.command, c.description))
         .collect();
-    format!(
+    let mut out = format!(
         "您的身份：{}。可以使用的命令：\n{}",
         role_name(role),
         lines.join("\n")
-    )
+    );
+    if let Some(example) = example {
+        out.push_str(&format!("\n\n快捷报送：\n{example}"));
+    }
+    out
 }
 
 pub fn unknown_input() -> &'static str {
