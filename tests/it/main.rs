@@ -18,6 +18,7 @@ mod privacy;
 mod process;
 mod report;
 mod runtime;
+mod screens;
 mod seed;
 mod start;
 mod upkeep;

@@ -206,7 +206,7 @@ async fn status_reports_the_queues_and_unreachable_people() {
         text.contains("发件箱（outbox）：sent 3，unreachable 1"),
         "{text}"
     );
-    assert!(text.contains("己（contact，Telegram 720001）"), "{text}");
+    assert!(text.contains("己 · 单位联络员 · Telegram 720001"), "{text}");
     assert!(!text.contains("最近发出消息：无"), "{text}");
 }
 

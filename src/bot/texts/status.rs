@@ -35,9 +35,9 @@ pub fn health(health: &Health, tz: Tz) -> String {
         for person in &health.unreachable {
             let _ = writeln!(
                 out,
-                "  {}（{}，Telegram {}）",
+                "  {} · {} · Telegram {}",
                 person.display_name,
-                person.role.as_str(),
+                person.role.title(),
                 person.telegram_id
             );
         }
