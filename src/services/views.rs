@@ -7,7 +7,7 @@ use sqlx::SqliteConnection;
 use crate::config::Settings;
 use crate::db::people::{self, Person};
 use crate::db::plan::{self, PlanRow, ProjectCard, ProjectRow};
-use crate::db::{assignments, calendar as calendar_db, reports, scopes};
+use crate::db::{assignments, calendar as calendar_db, digests, reports, scopes};
 use crate::domain::calendar::Calendar;
 use crate::domain::colour::State;
 use crate::domain::cycle::WeekPlan;
@@ -217,6 +217,7 @@ pub struct PersonLine {
     pub person: Person,
     pub projects: Vec<i64>,
     pub scope: String,
+    pub joined_at: DateTime<Utc>,
 }
 
 pub async fn people_lines(
@@ -237,6 +238,7 @@ pub async fn people_lines(
             .map(|a| a.project_no)
             .collect();
         lines.push(PersonLine {
+            joined_at: digests::joined_at(conn, person.id).await?,
             person,
             projects,
             scope,

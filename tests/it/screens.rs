@@ -237,3 +237,23 @@ async fn brackets_nest_nowhere_a_person_reads() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_people_list_says_when_each_person_joined_with_the_year() {
+    let app = TestApp::spawn().await;
+    app.contact_on(&ZHANG, "发展改革局", &[12], "lead").await;
+    app.says(&ADMIN, "/people");
+    let people = app.next_reply_to(&ADMIN).await;
+    assert!(
+        people.contains(
+            "张三（ID 630001）· 单位联络员 · 发展改革局\n   项目：12\n   加入：2024年3月1日"
+        ),
+        "{people}"
+    );
+    assert!(
+        people.contains("专班王（ID 900001）· 管理员（工作专班）\n   加入：2024年3月13日"),
+        "{people}"
+    );
+    assert!(!people.contains("2024-"), "{people}");
+    app.stop().await;
+}

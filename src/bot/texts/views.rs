@@ -8,7 +8,9 @@ use crate::domain::metric::MetricKind;
 use crate::domain::role::{AssignmentRole, Role};
 use crate::services::views::{Card, Contact, MyWeek, PersonLine, ProjectLine, Standing};
 
-use super::{audit, local_moment, local_time, noted, role_name, short_date, stored_date};
+use super::{
+    audit, local_moment, local_time, long_date, noted, role_name, short_date, stored_date,
+};
 
 pub fn chart_caption(period: &str) -> String {
     format!("{period}各项目进度：柱为完成进度，竖线为序时进度；红黄在前。")
@@ -206,7 +208,7 @@ pub fn my_week(week: &MyWeek) -> String {
     out
 }
 
-pub fn people_list(lines: &[PersonLine]) -> String {
+pub fn people_list(lines: &[PersonLine], tz: Tz) -> String {
     if lines.is_empty() {
         return "还没有人员加入。".to_owned();
     }
@@ -244,6 +246,8 @@ pub fn people_list(lines: &[PersonLine]) -> String {
             Role::Leader => out.push_str(&format!("\n   分管：{}", line.scope)),
             Role::Admin => {}
         }
+        let joined = long_date(line.joined_at.with_timezone(&tz).date_naive());
+        out.push_str(&format!("\n   加入：{joined}"));
     }
     out
 }
