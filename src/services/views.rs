@@ -6,10 +6,10 @@ use sqlx::SqliteConnection;
 
 use crate::config::Settings;
 use crate::db::people::{self, Person};
-use crate::db::plan::{self, PlanRow, ProjectCard, ProjectRow};
+use crate::db::plan::{self, MetricRow, PlanRow, ProjectCard, ProjectRow};
 use crate::db::{assignments, calendar as calendar_db, digests, reports, scopes};
 use crate::domain::calendar::Calendar;
-use crate::domain::colour::State;
+use crate::domain::colour::{Facts, State};
 use crate::domain::cycle::WeekPlan;
 use crate::domain::metric::Figure;
 use crate::domain::role::{AssignmentRole, Role};
@@ -121,9 +121,20 @@ pub async fn standing(
     let calendar = calendar_db::load(conn, plan.id).await?;
     let (facts, figures) =
         reporting::facts(conn, settings, &calendar, plan, project_id, now).await?;
-    let verdict = reporting::verdict(settings, &facts);
+    Ok(judged(settings, &facts, &figures, led))
+}
+
+/// A project's [`Standing`] from its facts and latest figures: the one judgement the card and
+/// the digest both show.
+pub fn judged(
+    settings: &Settings,
+    facts: &Facts,
+    figures: &[(MetricRow, Option<f64>)],
+    led: bool,
+) -> Standing {
+    let verdict = reporting::verdict(settings, facts);
     let state = State::of(&verdict, facts.status.is_some(), led);
-    Ok(Standing {
+    Standing {
         state,
         reasons: if state.colour().is_some() {
             verdict.reasons
@@ -132,7 +143,7 @@ pub async fn standing(
         },
         expected: verdict.expected,
         figures: figures.iter().map(|(m, v)| figure(m, *v)).collect(),
-    })
+    }
 }
 
 /// A project's card as of `now`: what it is, who reports it, where it stands, its history.
