@@ -47,12 +47,14 @@ fn token_in(message: &str) -> String {
 async fn a_project_card_shows_the_latest_figures_against_time_above_the_history() {
     let app = TestApp::spawn().await;
     app.contact_on(&ZHANG, "发展改革局", &[12], "lead").await;
-    app.contact_on(&LI, "发展软环境保障局", &[6], "lead").await;
+    app.contact_on(&LI, "发展软环境保障局", &[5, 6], "lead")
+        .await;
     app.admit(&WANG, "leader", None).await;
     app.reports(&ZHANG, "/report 12 1=45 2=8 进展:科技馆西站点完工")
         .await;
     app.reports(&LI, "/report 6 1=80 2=是 3=50 进展:新增托位80个")
         .await;
+    app.reports(&LI, "/report 5 进展:继续实施免费筛查").await;
     app.says(&ADMIN, "/leader 王领导 四");
     app.next_reply_to(&ADMIN).await;
     app.skip_replies_to(&WANG, 1).await;
@@ -94,6 +96,19 @@ async fn a_project_card_shows_the_latest_figures_against_time_above_the_history(
             "· 新增托位：80/320个（25%）",
             "· 执行市级托育费用标准：是",
             "· 托育服务行业培训：50/200人次（25%）",
+        ],
+        "{card}"
+    );
+
+    // A project tracked without numbers has its colour all the same.
+    app.says(&ADMIN, "/project 5");
+    let card = app.next_reply_to(&ADMIN).await;
+    assert_eq!(
+        section(&card, "最新数据"),
+        [
+            "最新数据：无量化指标（按进度和节点跟踪）",
+            "序时进度：20%",
+            "当前颜色：🔵蓝（按序时推进）",
         ],
         "{card}"
     );

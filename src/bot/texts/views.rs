@@ -294,3 +294,35 @@ pub fn audit_list(rows: &[AuditRow], tz: Tz) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_the_audit_records_has_a_chinese_name() {
+        // The actions written by services::people, services::groups and the handlers.
+        for action in [
+            "invite",
+            "join",
+            "assign",
+            "unassign",
+            "leader_scope",
+            "deactivate",
+            "reactivate",
+            "leave",
+            "back",
+            "quiet",
+            "pause",
+            "resume",
+            "resolve",
+            "group_upgraded",
+            "group_lost",
+        ] {
+            let name = action_name(action);
+            assert_ne!(name, "其他变更", "{action}");
+            assert!(!name.is_ascii(), "{action}");
+        }
+        assert_eq!(action_name("some_new_kind"), "其他变更");
+    }
+}
