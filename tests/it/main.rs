@@ -19,6 +19,7 @@ mod process;
 mod prompt;
 mod report;
 mod runtime;
+mod screens;
 mod seed;
 mod start;
 mod upkeep;

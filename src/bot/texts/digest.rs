@@ -168,11 +168,10 @@ fn project_lines(p: &ProjectState) -> String {
         ));
     }
     format!(
-        "{} {}. {}（{}）\n   {second}",
+        "{} {}. {}\n   {second}",
         p.state.emoji(),
         p.no,
-        p.title,
-        p.lead_unit
+        super::noted(&p.title, &p.lead_unit)
     )
 }
 

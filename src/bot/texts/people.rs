@@ -9,7 +9,7 @@ use crate::domain::role::AssignmentRole;
 use crate::domain::role::Role;
 use crate::error::UserError;
 
-use super::local_time;
+use super::{long_time, noted};
 
 pub const BOT_TITLE: &str = "济宁高新区重点民生实事调度机器人";
 
@@ -25,9 +25,10 @@ pub fn role_name(role: Role) -> &'static str {
     role.title()
 }
 
+/// "单位联络员（发展改革局）"; a unit whose name has brackets of its own is set apart instead.
 fn with_unit(role: Role, unit: Option<&str>) -> String {
     match unit {
-        Some(unit) => format!("{}（{unit}）", role_name(role)),
+        Some(unit) => noted(role_name(role), unit),
         None => role_name(role).to_owned(),
     }
 }
@@ -162,16 +163,18 @@ pub fn invite_link(
     expires: DateTime<Utc>,
     tz: Tz,
 ) -> String {
+    // The role stands before the link, not in brackets: an admin's title and some units'
+    // names carry brackets of their own.
     format!(
-        "已生成邀请链接（{}）：\n{link}\n请转发给本人。链接只能使用一次，{}前有效。",
+        "已生成{}的邀请链接：\n{link}\n请转发给本人。链接只能使用一次，{}前有效。",
         with_unit(role, unit),
-        local_time(expires, tz)
+        long_time(expires, tz)
     )
 }
 
 // Assignments and scopes ------------------------------------------------------------------------
 
-pub const ASSIGN_USAGE: &str = "用法：/assign 项目序号 人员 [lead|co]\n人员可写 @用户名、Telegram 数字 ID 或姓名；lead 为牵头（默认），co 为协办。例如：/assign 3 @zhangsan";
+pub const ASSIGN_USAGE: &str = "用法：/assign 项目序号 人员 [牵头|协办]\n人员可写 @用户名、Telegram 数字 ID 或姓名；不写身份即为牵头单位联络员，写“协办”为协办单位联络员。例如：/assign 3 @zhangsan 协办";
 pub const UNASSIGN_USAGE: &str = "用法：/unassign 项目序号 人员，例如：/unassign 3 @zhangsan";
 pub const LEADER_USAGE: &str = "用法：/leader 人员 分管范围\n分管范围写类别序号和/或项目序号，例如：/leader @wang 一,三,12\n在群内发送，则该领导的每旬调度发到本群。";
 pub const DEACTIVATE_USAGE: &str = "用法：/deactivate 人员，例如：/deactivate @zhangsan";
