@@ -100,7 +100,6 @@ pub enum QuickError {
     NotANumber(String),
     Negative,
     BadStatus,
-    TooLong(usize),
 }
 
 impl QuickForm {
@@ -122,7 +121,8 @@ impl QuickForm {
             if let Some(text) = text {
                 *field = Some(match parse_text(text) {
                     Ok(text) => text,
-                    Err(TextError::TooLong(length)) => return Err(QuickError::TooLong(length)),
+                    // Kept whole: the conversation offers its first part before the summary.
+                    Err(TextError::TooLong(_)) => text.trim().to_owned(),
                     Err(TextError::Empty) => String::new(),
                 });
             }
@@ -276,9 +276,11 @@ mod tests {
             Err(QuickError::NotANumber("也许".to_owned()))
         );
         assert_eq!(fill("12 1=5 状态:还行"), Err(QuickError::BadStatus));
+        let long = "字".repeat(2001);
         assert_eq!(
-            fill(&format!("12 进展:{}", "字".repeat(2001))),
-            Err(QuickError::TooLong(2001))
+            fill(&format!("12 进展:{long}")).unwrap().progress,
+            Some(long),
+            "an over-long text is no refusal: its first part is offered"
         );
     }
 }

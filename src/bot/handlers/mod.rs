@@ -210,6 +210,12 @@ async fn on_text(
     if private && state != ReportState::Idle && person.role == Role::Contact {
         return report::on_input(&ctx, &turn, &dialogue, &person, &msg, state).await;
     }
+    if private
+        && person.role == Role::Contact
+        && let report::Answer::File(kind, id) = report::Answer::of_message(&msg)
+    {
+        return report::on_file(&turn, &person, msg.chat.id.0, &kind, &id).await;
+    }
     if private {
         turn.reply(msg.chat.id.0, texts::unknown_input()).await?;
     }

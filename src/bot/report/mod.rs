@@ -6,6 +6,7 @@
 //! - `begin`: /report (with a project number, or the quick form) and choosing the project.
 //! - `ask`: the question of each step.
 //! - [`receive`]: a typed text, a file or a button becomes one [`Answer`]; each step decides.
+//! - `evidence`: a photo or a file sent just after 提交 joins the report sent.
 //! - `submit`: the report stored through [`crate::services::reporting::submit`], the receipt;
 //!   cancelling.
 //!
@@ -14,6 +15,7 @@
 
 mod ask;
 mod begin;
+mod evidence;
 pub mod receive;
 pub mod state;
 mod submit;
@@ -33,6 +35,7 @@ use crate::services::reporting;
 /// The conversation's buttons live with every other callback data, in [`crate::bot::keyboards`].
 pub use crate::bot::keyboards::ReportPress as Press;
 pub use begin::start;
+pub use evidence::on_file;
 pub use receive::{Answer, on_input, on_press};
 pub use state::{Draft, ReportState};
 pub use submit::cancel;
