@@ -67,7 +67,9 @@ pub enum ReportPress {
     Status(Status),
     Same,
     YesNo(bool),
+    /// A figure in doubt (a drop, or past 1.5 × target) kept as typed…
     KeepDecrease,
+    /// …or typed again.
     RetypeDecrease,
     Nothing,
     /// 跳过 of the evidence step that is gone; a press from an old message leads to the summary.

@@ -1,6 +1,7 @@
 //! The weekly report conversation (SPEC.md §4): one question at a time, buttons where the
-//! choice is closed, the same question again after bad input, and a summary to confirm. Its
-//! state lives in SQLite ([`TxStorage`]), saved with each step.
+//! choice is closed, one message for a wrong answer (why, and the same question under it), a
+//! photo or a file taken at any step, and a summary to confirm. Its state lives in SQLite
+//! ([`TxStorage`]), saved with each step.
 //!
 //! - [`state`]: where a person is, and which step follows an answer.
 //! - `begin`: /report (with a project number, or the quick form) and choosing the project.

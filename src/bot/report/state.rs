@@ -177,3 +177,52 @@ pub fn after(draft: Draft, answered: &ReportState, metrics: usize) -> ReportStat
         _ => summary_or_cut(draft),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A draft as the version before evidence-at-any-step stored it.
+    const STORED: &str = r#"{"project_id":1,"project_no":12,"title":"新建公共充电桩","status":"on_track","values":[45.0],"progress":"西站完工","difficulties":"","evidence":null,"editing":false}"#;
+
+    fn stored() -> Draft {
+        serde_json::from_str(STORED).unwrap()
+    }
+
+    #[test]
+    fn states_stored_before_the_upgrade_still_read_and_lead_on() {
+        let evidence: ReportState =
+            serde_json::from_str(&format!(r#"{{"Evidence":{STORED}}}"#)).unwrap();
+        assert_eq!(evidence, ReportState::Evidence(stored()));
+        assert_eq!(evidence.draft(), Some(&stored()));
+        let decrease: ReportState =
+            serde_json::from_str(&format!(r#"{{"ConfirmDecrease":[{STORED},0,40.0]}}"#)).unwrap();
+        assert_eq!(
+            after(stored(), &decrease, 1),
+            ReportState::Progress(stored()),
+            "confirmed, the next step as before"
+        );
+        assert_eq!(
+            after(stored(), &ReportState::Difficulties(stored()), 1),
+            ReportState::Summary(stored()),
+            "no evidence step"
+        );
+    }
+
+    #[test]
+    fn an_over_long_text_of_a_filled_draft_is_offered_cut_before_the_summary() {
+        let long = "字".repeat(MAX_TEXT + 1);
+        let draft = Draft {
+            difficulties: Some(long.clone()),
+            ..stored()
+        };
+        let ReportState::TooLong(held, TextField::Difficulties, text) = summary_or_cut(draft)
+        else {
+            panic!("the difficulties are offered cut");
+        };
+        assert_eq!(text, long);
+        assert_eq!(held.difficulties, None);
+        assert!(held.editing, "then back to the summary");
+        assert_eq!(summary_or_cut(stored()), ReportState::Summary(stored()));
+    }
+}
