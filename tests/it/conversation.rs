@@ -309,6 +309,18 @@ async fn a_figure_past_half_again_its_target_or_below_the_last_is_asked_once() {
     assert!(!clean.contains("请核对"), "{clean}");
     phone.taps(Press::Cancel).await;
 
+    // A name that fits two metrics, or none, lists them; none is picked.
+    let two = phone.says("/report 12 充电=45").await;
+    assert_eq!(
+        two,
+        "“充电”可指多项指标。本项目的指标：\n1 安装充电桩\n2 智慧停车场及新能源汽车充电站\n请写名称中能区分的一段或序号，例如 1=45。"
+    );
+    let none = phone.says("/report 12 路灯=45").await;
+    assert!(
+        none.starts_with("找不到指标“路灯”。本项目的指标：\n1 安装充电桩\n2 智慧停车场"),
+        "{none}"
+    );
+
     // The quick form shows its summary at once: the doubt is flagged there, no extra message.
     let summary = phone.says("/report 12 充电桩=450 停车场=20").await;
     assert!(

@@ -133,6 +133,7 @@ fn refusal(error: QuickError, metrics: &[MetricRow]) -> String {
     match error {
         QuickError::Unreadable(pair) => say::unreadable_quick_form(&pair),
         QuickError::UnknownMetric(key) => say::unknown_metric(&key, metrics),
+        QuickError::AmbiguousMetric(key) => say::ambiguous_metric(&key, metrics),
         QuickError::NotANumber(typed) => say::not_a_number(&typed),
         QuickError::Negative => say::negative().to_owned(),
         QuickError::BadStatus => say::bad_status().to_owned(),

@@ -185,12 +185,25 @@ pub fn nothing_to_cancel() -> &'static str {
     "当前没有进行中的报送。"
 }
 
-pub fn unknown_metric(key: &str, metrics: &[MetricRow]) -> String {
-    let names: Vec<String> = metrics
+/// The project's metrics by position: "1 安装充电桩".
+fn metric_names(metrics: &[MetricRow]) -> Vec<String> {
+    metrics
         .iter()
         .enumerate()
         .map(|(i, m)| format!("{} {}", i + 1, m.name))
-        .collect();
+        .collect()
+}
+
+/// A name typed in the quick form that fits two metrics or more: none is picked.
+pub fn ambiguous_metric(key: &str, metrics: &[MetricRow]) -> String {
+    format!(
+        "“{key}”可指多项指标。本项目的指标：\n{}\n请写名称中能区分的一段或序号，例如 1=45。",
+        metric_names(metrics).join("\n")
+    )
+}
+
+pub fn unknown_metric(key: &str, metrics: &[MetricRow]) -> String {
+    let names = metric_names(metrics);
     if names.is_empty() {
         return format!("这个项目没有量化指标，“{key}”无从填写。请只写 进展:…… 和 困难:……");
     }
