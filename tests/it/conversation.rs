@@ -186,6 +186,10 @@ async fn a_photo_at_any_step_joins_the_report_and_the_step_by_step_walk_is_seven
     let mut phone = Phone::of(&app, &ZHAO);
 
     let status = phone.says("/report").await;
+    assert!(
+        status.contains("可随时发送照片或文件作为佐证材料"),
+        "{status}"
+    );
     assert_eq!(
         phone.sends_photo("ph-site").await,
         say::note_and_question(&say::evidence_attached("photo"), &status),
@@ -245,7 +249,11 @@ async fn a_photo_five_minutes_after_submit_joins_the_report_and_one_at_eleven_mi
     );
 
     zhao.says("/report 12 充电桩=45").await;
-    zhao.taps(Press::Submit).await;
+    let receipt = zhao.taps(Press::Submit).await;
+    assert!(
+        receipt.contains("如需补充佐证材料，10分钟内直接发送照片或文件即可。"),
+        "the receipt tells how: {receipt}"
+    );
     li.says("/report 9 1=5").await;
     li.taps(Press::Submit).await;
 

@@ -32,7 +32,9 @@ pub fn choose_project() -> &'static str {
 }
 
 pub fn ask_status(no: i64, title: &str) -> String {
-    format!("📝 项目 {no}「{title}」本周报送\n\n本周推进状态是？")
+    format!(
+        "📝 项目 {no}「{title}」本周报送\n（报送过程中可随时发送照片或文件作为佐证材料）\n\n本周推进状态是？"
+    )
 }
 
 pub fn ask_metric(position: usize, count: usize, metric: &MetricRow, last: Option<f64>) -> String {
@@ -302,6 +304,12 @@ pub fn receipt(
         week.format("%-m"),
         week.format("%-d")
     );
+    if draft.evidence.is_none() {
+        out.push_str(&format!(
+            "\n如需补充佐证材料，{}分钟内直接发送照片或文件即可。",
+            crate::domain::report::EVIDENCE_AFTER_MINUTES
+        ));
+    }
     if role == AssignmentRole::Co {
         out.push_str("\n您的报送作为协办单位的贡献记录；项目数据以牵头单位报送为准。");
     }
