@@ -69,9 +69,12 @@ pub enum ReportPress {
     Status(Status),
     Same,
     YesNo(bool),
+    /// A figure in doubt (a drop, or past 1.5 × target) kept as typed…
     KeepDecrease,
+    /// …or typed again.
     RetypeDecrease,
     Nothing,
+    /// 跳过 of the evidence step that is gone; a press from an old message leads to the summary.
     Skip,
     Submit,
     Edit,
@@ -80,11 +83,14 @@ pub enum ReportPress {
     EditMetric(usize),
     EditProgress,
     EditDifficulties,
+    /// 删除佐证材料 in the edit menu (the press of the old 佐证材料 button too).
     EditEvidence,
     BackToSummary,
     /// The answer to a question about plain words: its option by position, or none of them.
     Place(usize),
     PlaceNone,
+    /// 保留前2000字 under an over-long text.
+    KeepFirst,
 }
 
 impl ReportPress {
@@ -110,6 +116,7 @@ impl ReportPress {
             Self::BackToSummary => "r:e:back".to_owned(),
             Self::Place(option) => format!("r:pl:{option}"),
             Self::PlaceNone => "r:pl:none".to_owned(),
+            Self::KeepFirst => "r:cut".to_owned(),
         }
     }
 
@@ -140,6 +147,7 @@ impl ReportPress {
             ["r", "e", "back"] => Self::BackToSummary,
             ["r", "pl", "none"] => Self::PlaceNone,
             ["r", "pl", option] => Self::Place(option.parse().ok()?),
+            ["r", "cut"] => Self::KeepFirst,
             _ => return None,
         })
     }
@@ -218,8 +226,23 @@ pub fn report_nothing() -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new([[report_button("无", ReportPress::Nothing)]])
 }
 
-pub fn report_skip() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new([[report_button("跳过", ReportPress::Skip)]])
+/// A figure past half again its target: kept as typed, or typed again.
+pub fn report_over_target(value: f64) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([[
+        report_button(
+            format!("是，确为 {}", format_number(value)),
+            ReportPress::KeepDecrease,
+        ),
+        report_button("重新填写", ReportPress::RetypeDecrease),
+    ]])
+}
+
+/// Under an over-long text: keep its first part (typing a shorter one works too).
+pub fn report_too_long(max: usize) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([[report_button(
+        format!("保留前{max}字"),
+        ReportPress::KeepFirst,
+    )]])
 }
 
 pub fn report_summary() -> InlineKeyboardMarkup {
@@ -244,8 +267,9 @@ pub fn report_place(options: &[String]) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(rows)
 }
 
-/// Which field to change: the status, each metric, the texts, the evidence.
-pub fn report_edits(metrics: &[MetricRow]) -> InlineKeyboardMarkup {
+/// Which field to change: the status, each metric, the texts; the evidence, when there is one,
+/// can be taken off (another is attached by sending it).
+pub fn report_edits(metrics: &[MetricRow], evidence: bool) -> InlineKeyboardMarkup {
     let mut rows = vec![vec![report_button("推进状态", ReportPress::EditStatus)]];
     rows.extend(
         metrics
@@ -257,10 +281,12 @@ pub fn report_edits(metrics: &[MetricRow]) -> InlineKeyboardMarkup {
         report_button("本周进展", ReportPress::EditProgress),
         report_button("困难问题", ReportPress::EditDifficulties),
     ]);
-    rows.push(vec![
-        report_button("佐证材料", ReportPress::EditEvidence),
-        report_button("返回", ReportPress::BackToSummary),
-    ]);
+    let mut last = Vec::new();
+    if evidence {
+        last.push(report_button("删除佐证材料", ReportPress::EditEvidence));
+    }
+    last.push(report_button("返回", ReportPress::BackToSummary));
+    rows.push(last);
     InlineKeyboardMarkup::new(rows)
 }
 
@@ -302,6 +328,7 @@ mod tests {
             ReportPress::BackToSummary,
             ReportPress::Place(3),
             ReportPress::PlaceNone,
+            ReportPress::KeepFirst,
         ];
         for press in presses {
             assert!(

@@ -5,6 +5,7 @@ mod answers;
 mod briefing;
 mod catchup;
 mod cli;
+mod conversation;
 mod cycle;
 mod delivery;
 mod digest;

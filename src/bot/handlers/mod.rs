@@ -209,6 +209,12 @@ async fn on_text(
 ) -> anyhow::Result<()> {
     let private = msg.chat.is_private();
     if private && person.role == Role::Contact {
+        // A file with no report under way may belong to the one just sent.
+        if state == ReportState::Idle
+            && let report::Answer::File(kind, id) = report::Answer::of_message(&msg)
+        {
+            return report::on_file(&turn, &person, msg.chat.id.0, &kind, &id).await;
+        }
         return report::on_input(&ctx, &turn, &dialogue, &person, &msg, state).await;
     }
     if private {

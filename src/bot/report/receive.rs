@@ -5,14 +5,16 @@ use teloxide::types::Message;
 
 use crate::bot::BotContext;
 use crate::bot::report::plain::{Bar, Taken, placed};
-use crate::bot::report::state::after;
+use crate::bot::report::state::{TextField, after};
 use crate::bot::report::{Conversation, Draft, Press, ReportDialogue, ReportState};
 use crate::bot::texts::{self, plain as words_say, report as say};
 use crate::bot::turn::Turn;
 use crate::db::people::Person;
 use crate::domain::args::parse_project_no;
 use crate::domain::metric::MetricKind;
-use crate::domain::report::{Status, TextError, ValueError, parse_text, parse_value, parse_yes_no};
+use crate::domain::report::{
+    MAX_TEXT, Status, TextError, ValueError, doubt, parse_text, parse_value, parse_yes_no,
+};
 use crate::services::cycle;
 
 /// What a person gave at a step.
@@ -56,8 +58,10 @@ enum Step {
     /// No report under way: a message is not ours to answer.
     Ignore,
     Enter(ReportState),
-    /// Not taken: say why, then the same question again.
+    /// Not taken: say why, with the same question under it (one message).
     Refuse(String),
+    /// A photo or a file joined the draft: the same step, said so above its question.
+    Attach(ReportState, String),
     /// A button of another step: its alert says so.
     Expired,
     ChooseProject(i64),
@@ -116,9 +120,11 @@ impl Conversation<'_> {
         match self.step(state, answer).await? {
             Step::Ignore => {}
             Step::Enter(next) => self.enter(next).await?,
-            Step::Refuse(why) => {
-                self.turn.reply(self.chat, why).await?;
-                self.ask(state).await?;
+            Step::Refuse(why) => self.ask_after(state, &why).await?,
+            Step::Attach(next, kind) => {
+                self.dialogue.update(next.clone()).await?;
+                self.ask_after(&next, &say::evidence_attached(&kind))
+                    .await?;
             }
             Step::Expired => return Ok(Some(texts::expired_button())),
             Step::ChooseProject(no) => self.choose_project(no).await?,
@@ -143,6 +149,14 @@ impl Conversation<'_> {
         if let Answer::Press(Press::Project(no)) = answer {
             return Ok(Step::ChooseProject(no));
         }
+        // A photo or a file is evidence at any step of a report under way.
+        if let (Answer::File(kind, id), Some(draft)) = (&answer, state.draft()) {
+            let draft = Draft {
+                evidence: Some((kind.clone(), id.clone())),
+                ..draft.clone()
+            };
+            return Ok(Step::Attach(state.with_draft(draft), kind.clone()));
+        }
         // Plain words, typed where the step cannot take them as its answer.
         if let Answer::Text(text) = &answer
             && may_be_words(state, text)
@@ -161,13 +175,15 @@ impl Conversation<'_> {
             ReportState::ChoosingProject => choosing_project(&answer),
             ReportState::Status(draft) => self.status(state, draft, answer).await?,
             ReportState::Metric(draft, index) => self.metric(state, draft, *index, answer).await?,
-            ReportState::ConfirmDecrease(draft, index, value) => {
+            ReportState::ConfirmDecrease(draft, index, value)
+            | ReportState::Doubtful(draft, index, value) => {
                 self.decrease(state, draft, *index, *value, answer).await?
             }
             ReportState::Progress(draft) | ReportState::Difficulties(draft) => {
                 words(state, draft, answer)
             }
-            ReportState::Evidence(draft) => evidence(state, draft, answer),
+            ReportState::TooLong(draft, field, text) => too_long(draft, *field, text, answer),
+            ReportState::Evidence(draft) => evidence(draft, answer),
             ReportState::Summary(draft) => summary(draft, answer),
             ReportState::ChoosingEdit(draft) => choosing_edit(draft, answer),
         })
@@ -221,8 +237,10 @@ impl Conversation<'_> {
             }
             Answer::Text(text) => match (text.trim(), last, parse_value(&text)) {
                 ("不变", Some(last), _) => last,
-                (_, Some(last), Ok(value)) if value < last => {
-                    return Ok(Step::Enter(ReportState::ConfirmDecrease(
+                (_, _, Ok(value))
+                    if doubt(value, last, project.metrics[index].target).is_some() =>
+                {
+                    return Ok(Step::Enter(ReportState::Doubtful(
                         draft.clone(),
                         index,
                         value,
@@ -349,45 +367,56 @@ fn choosing_project(answer: &Answer) -> Step {
     }
 }
 
-/// Progress or difficulties: free text, or 无.
+/// Progress or difficulties: free text, or 无. A text over the limit is held and its first part
+/// offered ([`ReportState::TooLong`]).
 fn words(state: &ReportState, draft: &Draft, answer: Answer) -> Step {
+    let field = match state {
+        ReportState::Progress(_) => TextField::Progress,
+        _ => TextField::Difficulties,
+    };
     let text = match answer {
         Answer::Press(Press::Nothing) => String::new(),
         Answer::Press(_) => return Step::Expired,
         Answer::Text(text) => match parse_text(&text) {
             Ok(text) => text,
-            Err(TextError::TooLong(length)) => return refuse(say::too_long(length)),
+            Err(TextError::TooLong(_)) => {
+                let typed = text.trim().to_owned();
+                return Step::Enter(ReportState::TooLong(draft.clone(), field, typed));
+            }
             Err(TextError::Empty) => return refuse(say::text_only()),
         },
         Answer::File(..) | Answer::Other => return refuse(say::text_only()),
     };
-    let draft = match state {
-        ReportState::Progress(_) => Draft {
-            progress: Some(text),
-            ..draft.clone()
-        },
-        _ => Draft {
-            difficulties: Some(text),
-            ..draft.clone()
-        },
-    };
-    Step::Enter(after(draft, state, 0))
+    Step::Enter(after(field.set(draft, Some(text)), state, 0))
 }
 
-/// A photo or a file, or 跳过.
-fn evidence(state: &ReportState, draft: &Draft, answer: Answer) -> Step {
-    let evidence = match answer {
-        Answer::File(kind, id) => Some((kind, id)),
-        Answer::Press(Press::Skip) => None,
-        Answer::Press(_) => return Step::Expired,
-        Answer::Text(text) if matches!(text.trim(), "跳过" | "无") => None,
-        Answer::Text(_) | Answer::Other => return refuse(say::bad_evidence()),
-    };
-    let draft = Draft {
-        evidence,
-        ..draft.clone()
-    };
-    Step::Enter(after(draft, state, 0))
+/// An over-long text: 保留前2000字 keeps its first part; a text typed instead answers the
+/// question as it would have.
+fn too_long(draft: &Draft, field: TextField, text: &str, answer: Answer) -> Step {
+    let asked = field.step(draft.clone());
+    match answer {
+        Answer::Press(Press::KeepFirst) => {
+            let kept: String = text.chars().take(MAX_TEXT).collect();
+            let kept = kept.trim_end().to_owned();
+            let answered = ReportState::TooLong(draft.clone(), field, String::new());
+            Step::Enter(after(field.set(draft, Some(kept)), &answered, 0))
+        }
+        Answer::Text(_) | Answer::Press(Press::Nothing) => words(&asked, draft, answer),
+        Answer::Press(_) => Step::Expired,
+        Answer::File(..) | Answer::Other => refuse(say::text_only()),
+    }
+}
+
+/// The evidence step of a conversation begun before the upgrade: it is the summary now, and
+/// its 跳过 (typed or pressed) leads there.
+fn evidence(draft: &Draft, answer: Answer) -> Step {
+    match answer {
+        Answer::Press(Press::Skip) => Step::Enter(ReportState::Summary(draft.clone())),
+        Answer::Text(text) if matches!(text.trim(), "跳过" | "无") => {
+            Step::Enter(ReportState::Summary(draft.clone()))
+        }
+        answer => summary(draft, answer),
+    }
 }
 
 fn summary(draft: &Draft, answer: Answer) -> Step {
@@ -414,7 +443,12 @@ fn choosing_edit(draft: &Draft, answer: Answer) -> Step {
         Press::EditMetric(index) if index < draft.values.len() => ReportState::Metric(draft, index),
         Press::EditProgress => ReportState::Progress(draft),
         Press::EditDifficulties => ReportState::Difficulties(draft),
-        Press::EditEvidence => ReportState::Evidence(draft),
+        // 删除佐证材料: another is attached by sending it.
+        Press::EditEvidence => ReportState::Summary(Draft {
+            evidence: None,
+            editing: false,
+            ..draft
+        }),
         Press::BackToSummary => ReportState::Summary(Draft {
             editing: false,
             ..draft
@@ -424,84 +458,4 @@ fn choosing_edit(draft: &Draft, answer: Answer) -> Step {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn draft() -> Draft {
-        Draft::new(1, 12, "新建公共充电桩".to_owned(), 2)
-    }
-
-    fn text(typed: &str) -> Answer {
-        Answer::Text(typed.to_owned())
-    }
-
-    #[test]
-    fn a_button_of_another_step_expires_and_typing_at_a_button_step_is_refused() {
-        let at_summary = ReportState::Summary(draft());
-        assert_eq!(summary(&draft(), Answer::Press(Press::Skip)), Step::Expired);
-        assert_eq!(
-            summary(&draft(), text("提交")),
-            refuse(say::press_a_button())
-        );
-        assert_eq!(
-            evidence(&at_summary, &draft(), Answer::Press(Press::Submit)),
-            Step::Expired
-        );
-        assert_eq!(
-            choosing_edit(&draft(), Answer::Press(Press::EditMetric(2))),
-            Step::Expired,
-            "the project has two metrics"
-        );
-        assert_eq!(
-            choosing_project(&text("十二")),
-            refuse(say::press_a_button())
-        );
-        assert_eq!(choosing_project(&text("12")), Step::ChooseProject(12));
-    }
-
-    #[test]
-    fn evidence_is_a_file_or_skipped_typed_or_pressed() {
-        let state = ReportState::Evidence(draft());
-        let file = evidence(
-            &state,
-            &draft(),
-            Answer::File("photo".to_owned(), "AgAD".to_owned()),
-        );
-        let Step::Enter(ReportState::Summary(kept)) = file else {
-            panic!("a photo leads to the summary: {file:?}");
-        };
-        assert_eq!(kept.evidence, Some(("photo".to_owned(), "AgAD".to_owned())));
-        for skipped in [text(" 跳过 "), text("无"), Answer::Press(Press::Skip)] {
-            assert_eq!(
-                evidence(&state, &draft(), skipped),
-                Step::Enter(ReportState::Summary(draft()))
-            );
-        }
-        assert_eq!(
-            evidence(&state, &draft(), text("稍后补")),
-            refuse(say::bad_evidence())
-        );
-    }
-
-    #[test]
-    fn progress_and_difficulties_take_text_or_nothing() {
-        let at_progress = ReportState::Progress(draft());
-        let Step::Enter(ReportState::Difficulties(next)) =
-            words(&at_progress, &draft(), text(" 完成主体施工 "))
-        else {
-            panic!("difficulties come after progress");
-        };
-        assert_eq!(next.progress.as_deref(), Some("完成主体施工"));
-        let at_difficulties = ReportState::Difficulties(draft());
-        let Step::Enter(ReportState::Evidence(next)) =
-            words(&at_difficulties, &draft(), Answer::Press(Press::Nothing))
-        else {
-            panic!("evidence comes after difficulties");
-        };
-        assert_eq!(next.difficulties.as_deref(), Some(""));
-        assert_eq!(
-            words(&at_progress, &draft(), Answer::Other),
-            refuse(say::text_only())
-        );
-    }
-}
+mod tests;
