@@ -7,7 +7,7 @@
 use minsheng::bot::report::Press;
 use minsheng::bot::texts::report as say;
 use minsheng::domain::report::Status;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::{Person, TestApp};
 
@@ -61,23 +61,8 @@ impl<'a> Phone<'a> {
     }
 
     /// The buttons under the last message, by their words.
-    fn buttons(&self) -> Vec<String> {
-        let last = self
-            .app
-            .api
-            .sent()
-            .into_iter()
-            .rev()
-            .find(|s| s.chat_id == self.person.id)
-            .expect("a message");
-        let rows = last.body["reply_markup"]["inline_keyboard"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        rows.iter()
-            .flat_map(|row| row.as_array().cloned().unwrap_or_default())
-            .map(|b: Value| b["text"].as_str().unwrap_or_default().to_owned())
-            .collect()
+    async fn buttons(&self) -> Vec<String> {
+        self.app.buttons_under_last(self.person).await.labels()
     }
 
     /// Every message the person got: one per action, none more.
@@ -113,7 +98,11 @@ async fn every_wrong_answer_is_one_message_with_the_problem_and_the_question_and
         "{not_yours}"
     );
     assert!(not_yours.ends_with(&format!("\n\n{}", say::choose_project())));
-    assert_eq!(phone.buttons().len(), 2, "the projects to choose from");
+    assert_eq!(
+        phone.buttons().await.len(),
+        2,
+        "the projects to choose from"
+    );
 
     let status = say::ask_status(6, "丰富托位供给，降低托育费用");
     assert_eq!(phone.taps(Press::Project(6)).await, status);
@@ -121,7 +110,7 @@ async fn every_wrong_answer_is_one_message_with_the_problem_and_the_question_and
         phone.says("还行").await,
         say::note_and_question(say::bad_status(), &status)
     );
-    assert!(phone.buttons().contains(&"正常推进".to_owned()));
+    assert!(phone.buttons().await.contains(&"正常推进".to_owned()));
     assert_eq!(
         phone.sends_sticker().await,
         say::note_and_question(say::bad_status(), &status)
@@ -144,7 +133,7 @@ async fn every_wrong_answer_is_one_message_with_the_problem_and_the_question_and
         phone.says("也许").await,
         say::note_and_question(say::bad_yes_no(), &fees)
     );
-    assert_eq!(phone.buttons(), vec!["是", "否"]);
+    assert_eq!(phone.buttons().await, vec!["是", "否"]);
 
     phone.taps(Press::YesNo(true)).await;
     assert_eq!(phone.says("80").await, say::ask_progress());
@@ -152,7 +141,7 @@ async fn every_wrong_answer_is_one_message_with_the_problem_and_the_question_and
         phone.sends_sticker().await,
         say::note_and_question(say::text_only(), &say::ask_progress())
     );
-    assert_eq!(phone.buttons(), vec!["无"]);
+    assert_eq!(phone.buttons().await, vec!["无"]);
     assert_eq!(phone.says("新增两家").await, say::ask_difficulties());
 
     let summary = phone.taps(Press::Nothing).await;
@@ -161,7 +150,7 @@ async fn every_wrong_answer_is_one_message_with_the_problem_and_the_question_and
         phone.says("提交").await,
         say::note_and_question(say::press_a_button(), &summary)
     );
-    assert_eq!(phone.buttons(), vec!["提交", "修改", "取消"]);
+    assert_eq!(phone.buttons().await, vec!["提交", "修改", "取消"]);
 
     assert_eq!(phone.taps(Press::Edit).await, say::choose_edit());
     assert_eq!(
@@ -169,9 +158,9 @@ async fn every_wrong_answer_is_one_message_with_the_problem_and_the_question_and
         say::note_and_question(say::press_a_button(), say::choose_edit())
     );
     assert!(
-        !phone.buttons().iter().any(|b| b.contains("佐证材料")),
+        !phone.buttons().await.iter().any(|b| b.contains("佐证材料")),
         "no evidence, nothing to take off: {:?}",
-        phone.buttons()
+        phone.buttons().await
     );
     assert_eq!(phone.taps(Press::BackToSummary).await, summary);
     assert!(phone.taps(Press::Submit).await.starts_with("✅ 已提交"));
@@ -195,7 +184,7 @@ async fn a_photo_at_any_step_joins_the_report_and_the_step_by_step_walk_is_seven
         say::note_and_question(&say::evidence_attached("photo"), &status),
         "the photo is taken and the same question stays"
     );
-    assert_eq!(phone.buttons().len(), Status::ALL.len());
+    assert_eq!(phone.buttons().await.len(), Status::ALL.len());
     phone.taps(Press::Status(Status::OnTrack)).await;
     phone.says("45").await;
     assert_eq!(phone.says("8").await, say::ask_progress());
@@ -225,7 +214,7 @@ async fn a_photo_at_any_step_joins_the_report_and_the_step_by_step_walk_is_seven
     let with_photo = phone.sends_photo("ph-two").await;
     assert!(with_photo.contains("佐证材料：照片 1 张"), "{with_photo}");
     phone.taps(Press::Edit).await;
-    assert!(phone.buttons().contains(&"删除佐证材料".to_owned()));
+    assert!(phone.buttons().await.contains(&"删除佐证材料".to_owned()));
     let without = phone.taps(Press::EditEvidence).await;
     assert!(without.contains("佐证材料：无"), "{without}");
     phone.taps(Press::Submit).await;
@@ -299,7 +288,7 @@ async fn a_figure_past_half_again_its_target_or_below_the_last_is_asked_once() {
         asked,
         "安装充电桩填写的 200台 超过目标（100台）的1.5倍。请核对：数字和单位都无误吗？"
     );
-    assert_eq!(phone.buttons(), vec!["是，确为 200", "重新填写"]);
+    assert_eq!(phone.buttons().await, vec!["是，确为 200", "重新填写"]);
     assert_eq!(
         phone.says("对").await,
         say::note_and_question(say::press_a_button(), &asked)
@@ -367,7 +356,7 @@ async fn an_over_long_progress_is_offered_in_its_first_2000_characters_and_store
     let offer = phone.says(&long).await;
     assert_eq!(offer, say::too_long(2500));
     assert!(offer.contains("内容有 2500 字"), "{offer}");
-    assert_eq!(phone.buttons(), vec!["保留前2000字"]);
+    assert_eq!(phone.buttons().await, vec!["保留前2000字"]);
     assert_eq!(
         phone.sends_sticker().await,
         say::note_and_question(say::text_only(), &offer)

@@ -4,9 +4,8 @@
 
 use minsheng::bot::report::Press;
 use minsheng::bot::texts::schedule;
-use serde_json::Value;
 
-use crate::helpers::{ADMIN, PATIENCE, Person, TestApp};
+use crate::helpers::{ADMIN, Person, TestApp};
 
 const ZHANG: Person = Person::with_username(670_001, "张三", "zhangsan");
 const LI: Person = Person::with_username(670_002, "李四", "lisi");
@@ -29,32 +28,7 @@ impl Actions {
 
 /// The callback data of the buttons on the bot's last message to a person, row by row.
 async fn buttons_of_last(app: &TestApp, person: &Person) -> Vec<Vec<String>> {
-    let body: Value = app
-        .api
-        .wait_until(PATIENCE, || {
-            app.api
-                .sent()
-                .into_iter()
-                .rev()
-                .find(|s| s.chat_id == person.id)
-                .map(|s| s.body)
-        })
-        .await
-        .expect("a message");
-    body["reply_markup"]["inline_keyboard"]
-        .as_array()
-        .map(|rows| {
-            rows.iter()
-                .map(|row| {
-                    row.as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|b| b["callback_data"].as_str().unwrap().to_owned())
-                        .collect()
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    app.buttons_under_last(person).await.data()
 }
 
 /// A person's reports of a week: (project no, status, progress, difficulties), by project.

@@ -36,24 +36,6 @@ async fn latest(app: &TestApp, person: &Person, no: i64) -> (Vec<f64>, Option<St
     (values, report.1)
 }
 
-/// The buttons' labels of the bot's last message to a person, row by row.
-fn buttons_of_last(app: &TestApp, person: &Person) -> Vec<String> {
-    let sent = app.api.sent();
-    let last = sent
-        .iter()
-        .rev()
-        .find(|s| s.chat_id == person.id)
-        .expect("a message");
-    let rows = last.body["reply_markup"]["inline_keyboard"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    rows.iter()
-        .flat_map(|row| row.as_array().cloned().unwrap_or_default())
-        .map(|button| button["text"].as_str().unwrap_or_default().to_owned())
-        .collect()
-}
-
 /// The number of messages the bot has sent a person, once the last one expected arrived.
 async fn messages_after(app: &TestApp, person: &Person, expected: usize) -> usize {
     app.nth_reply_to(person, expected).await;
@@ -129,7 +111,7 @@ async fn a_number_that_fits_two_metrics_is_asked_once_never_guessed() {
             "项目 12「新能源智慧充电站及智慧停车场项目」：“累计45”没能对应到具体指标。请问是哪一项？"
         )
     );
-    let buttons = buttons_of_last(&app, &ZHAO);
+    let buttons = app.buttons_under_last(&ZHAO).await.labels();
     assert_eq!(
         buttons,
         vec![

@@ -36,7 +36,7 @@ pub fn prompt(projects: &[Owed], week: &WeekPlan) -> String {
             out.push_str(&format!(
                 "\n· {}：{}",
                 metric.name,
-                last_figure(metric, *value)
+                super::digest::figure(metric, *value)
             ));
         }
     }
@@ -57,22 +57,6 @@ fn project(contact: &ContactRow) -> String {
         AssignmentRole::Lead => "",
     };
     format!("项目 {}「{}」{co}", contact.project_no, contact.title)
-}
-
-/// A metric's last figure: "40/100台", 是/否, or 未填.
-fn last_figure(metric: &MetricRow, value: Option<f64>) -> String {
-    match value {
-        None => "未填".to_owned(),
-        Some(v) if metric.kind == MetricKind::YesNo => {
-            (if v > 0.0 { "是" } else { "否" }).to_owned()
-        }
-        Some(v) => format!(
-            "{}/{}{}",
-            format_number(v),
-            format_number(metric.target.unwrap_or_default()),
-            metric.unit.as_deref().unwrap_or("")
-        ),
-    }
 }
 
 /// The two fast ways, shown with a contact's own project and its first metric: a reply in
