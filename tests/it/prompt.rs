@@ -298,6 +298,7 @@ async fn the_prompt_and_help_teach_the_fast_ways_with_the_contacts_own_project()
     let help = app.message_to_containing(&LI, "您的身份").await;
     assert!(help.contains("12号项目累计45台，无困难"), "{help}");
     assert!(help.contains("/report 12 45 进展:"), "{help}");
+    assert!(help.contains("提交后10分钟内直接发送照片"), "{help}");
 
     // A project followed by its status only: the example carries no figure.
     app.contact_on(&ZHANG, SOFT, &[5], "lead").await;

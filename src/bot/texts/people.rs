@@ -76,7 +76,9 @@ pub fn help(role: Role, menu: &[BotCommand], example: Option<&str>) -> String {
         lines.join("\n")
     );
     if let Some(example) = example {
-        out.push_str(&format!("\n\n快捷报送：\n{example}"));
+        out.push_str(&format!(
+            "\n\n快捷报送：\n{example}\n佐证材料：报送中或提交后10分钟内直接发送照片、文件即可。"
+        ));
     }
     out
 }
