@@ -43,10 +43,11 @@
 //! [`runtime::scheduler`] beats once a minute and calls [`jobs::cycle::run_due`] with the
 //! injected clock's `now`. In one write transaction that asks [`services::cycle::due`], which
 //! reads the plan, the working calendar and the week's dates ([`domain::cycle::WeekPlan`]),
-//! skips what the outbox already holds, and returns a `Due { chat, key, week, step:
-//! Step::Prompt { contact, metrics, last } }`. The job words it (`bot::texts::cycle::prompt`),
-//! adds the 填写 button, and [`bot::outgoing::Outgoing::enqueue`]s it under its step key (plan,
-//! week, project, person, `prompt`), which the database holds unique; then commits. The
+//! skips what the outbox already holds, and returns one `Due { chat, key, week, step:
+//! Step::Prompt { projects } }` per person, listing every project they owe. The job words it
+//! (`bot::texts::cycle::prompt`), adds per project the 填写 and 与上周相同 buttons, and
+//! [`bot::outgoing::Outgoing::enqueue`]s it under its step key (plan, week, no project for the
+//! week's first, person, `prompt`), which the database holds unique; then commits. The
 //! sender ([`runtime::sender`]) takes the row, paces it within Telegram's limits, posts
 //! `sendMessage`, and stores the outcome.
 //!

@@ -23,7 +23,7 @@ pub enum PublicCommand {
 pub enum AdminCommand {
     #[command(description = "邀请人员：/invite 联络员 单位 | 领导 | 管理员")]
     Invite(String),
-    #[command(description = "指派联络员：/assign 项目序号 人员 [lead|co]")]
+    #[command(description = "指派联络员：/assign 项目序号 人员 [牵头|协办]")]
     Assign(String),
     #[command(description = "取消指派：/unassign 项目序号 人员")]
     Unassign(String),

@@ -64,12 +64,17 @@ pub fn invite_units(units: &[UnitRow]) -> InlineKeyboardMarkup {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ReportPress {
     Project(i64),
+    /// 与上周相同 on a weekly prompt: last week's report of the project, shown to confirm.
+    SameAsLast(i64),
     Status(Status),
     Same,
     YesNo(bool),
+    /// A figure in doubt (a drop, or past 1.5 × target) kept as typed…
     KeepDecrease,
+    /// …or typed again.
     RetypeDecrease,
     Nothing,
+    /// 跳过 of the evidence step that is gone; a press from an old message leads to the summary.
     Skip,
     Submit,
     Edit,
@@ -78,14 +83,21 @@ pub enum ReportPress {
     EditMetric(usize),
     EditProgress,
     EditDifficulties,
+    /// 删除佐证材料 in the edit menu (the press of the old 佐证材料 button too).
     EditEvidence,
     BackToSummary,
+    /// The answer to a question about plain words: its option by position, or none of them.
+    Place(usize),
+    PlaceNone,
+    /// 保留前2000字 under an over-long text.
+    KeepFirst,
 }
 
 impl ReportPress {
     pub fn data(&self) -> String {
         match self {
             Self::Project(no) => format!("r:p:{no}"),
+            Self::SameAsLast(no) => format!("r:same:{no}"),
             Self::Status(status) => format!("r:s:{}", status.as_str()),
             Self::Same => "r:same".to_owned(),
             Self::YesNo(yes) => format!("r:yn:{}", u8::from(*yes)),
@@ -102,6 +114,9 @@ impl ReportPress {
             Self::EditDifficulties => "r:e:difficulties".to_owned(),
             Self::EditEvidence => "r:e:evidence".to_owned(),
             Self::BackToSummary => "r:e:back".to_owned(),
+            Self::Place(option) => format!("r:pl:{option}"),
+            Self::PlaceNone => "r:pl:none".to_owned(),
+            Self::KeepFirst => "r:cut".to_owned(),
         }
     }
 
@@ -109,6 +124,7 @@ impl ReportPress {
         let parts: Vec<&str> = data.split(':').collect();
         Some(match parts.as_slice() {
             ["r", "p", no] => Self::Project(no.parse().ok()?),
+            ["r", "same", no] => Self::SameAsLast(no.parse().ok()?),
             ["r", "s", status] => Self::Status(Status::from_db(status)?),
             ["r", "same"] => Self::Same,
             ["r", "yn", yes] => Self::YesNo(match *yes {
@@ -129,6 +145,9 @@ impl ReportPress {
             ["r", "e", "difficulties"] => Self::EditDifficulties,
             ["r", "e", "evidence"] => Self::EditEvidence,
             ["r", "e", "back"] => Self::BackToSummary,
+            ["r", "pl", "none"] => Self::PlaceNone,
+            ["r", "pl", option] => Self::Place(option.parse().ok()?),
+            ["r", "cut"] => Self::KeepFirst,
             _ => return None,
         })
     }
@@ -144,6 +163,17 @@ pub fn report_prompt(no: i64) -> InlineKeyboardMarkup {
         format!("填写项目 {no} 本周进展"),
         ReportPress::Project(no),
     )]])
+}
+
+/// The weekly prompt's buttons: per project a row, "填写项目 12" (step by step) and
+/// "12 与上周相同" (last week's report shown to confirm).
+pub fn weekly_prompt(nos: &[i64]) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(nos.iter().map(|no| {
+        vec![
+            report_button(format!("填写项目 {no}"), ReportPress::Project(*no)),
+            report_button(format!("{no} 与上周相同"), ReportPress::SameAsLast(*no)),
+        ]
+    }))
 }
 
 /// One project a row: "12. 新建公共充电桩".
@@ -196,8 +226,23 @@ pub fn report_nothing() -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new([[report_button("无", ReportPress::Nothing)]])
 }
 
-pub fn report_skip() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new([[report_button("跳过", ReportPress::Skip)]])
+/// A figure past half again its target: kept as typed, or typed again.
+pub fn report_over_target(value: f64) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([[
+        report_button(
+            format!("是，确为 {}", format_number(value)),
+            ReportPress::KeepDecrease,
+        ),
+        report_button("重新填写", ReportPress::RetypeDecrease),
+    ]])
+}
+
+/// Under an over-long text: keep its first part (typing a shorter one works too).
+pub fn report_too_long(max: usize) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([[report_button(
+        format!("保留前{max}字"),
+        ReportPress::KeepFirst,
+    )]])
 }
 
 pub fn report_summary() -> InlineKeyboardMarkup {
@@ -208,8 +253,23 @@ pub fn report_summary() -> InlineKeyboardMarkup {
     ]])
 }
 
-/// Which field to change: the status, each metric, the texts, the evidence.
-pub fn report_edits(metrics: &[MetricRow]) -> InlineKeyboardMarkup {
+/// A question about plain words: one option a row, then "none of them".
+pub fn report_place(options: &[String]) -> InlineKeyboardMarkup {
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = options
+        .iter()
+        .enumerate()
+        .map(|(i, label)| vec![report_button(label.clone(), ReportPress::Place(i))])
+        .collect();
+    rows.push(vec![report_button(
+        "都不是（不计入）",
+        ReportPress::PlaceNone,
+    )]);
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// Which field to change: the status, each metric, the texts; the evidence, when there is one,
+/// can be taken off (another is attached by sending it).
+pub fn report_edits(metrics: &[MetricRow], evidence: bool) -> InlineKeyboardMarkup {
     let mut rows = vec![vec![report_button("推进状态", ReportPress::EditStatus)]];
     rows.extend(
         metrics
@@ -221,10 +281,12 @@ pub fn report_edits(metrics: &[MetricRow]) -> InlineKeyboardMarkup {
         report_button("本周进展", ReportPress::EditProgress),
         report_button("困难问题", ReportPress::EditDifficulties),
     ]);
-    rows.push(vec![
-        report_button("佐证材料", ReportPress::EditEvidence),
-        report_button("返回", ReportPress::BackToSummary),
-    ]);
+    let mut last = Vec::new();
+    if evidence {
+        last.push(report_button("删除佐证材料", ReportPress::EditEvidence));
+    }
+    last.push(report_button("返回", ReportPress::BackToSummary));
+    rows.push(last);
     InlineKeyboardMarkup::new(rows)
 }
 
@@ -247,6 +309,7 @@ mod tests {
     fn every_report_button_reads_back_and_foreign_data_does_not() {
         let presses = [
             ReportPress::Project(12),
+            ReportPress::SameAsLast(12),
             ReportPress::Status(Status::Difficult),
             ReportPress::Same,
             ReportPress::YesNo(false),
@@ -263,6 +326,9 @@ mod tests {
             ReportPress::EditDifficulties,
             ReportPress::EditEvidence,
             ReportPress::BackToSummary,
+            ReportPress::Place(3),
+            ReportPress::PlaceNone,
+            ReportPress::KeepFirst,
         ];
         for press in presses {
             assert!(
@@ -273,6 +339,8 @@ mod tests {
         }
         assert_eq!(ReportPress::parse("r:s:great"), None);
         assert_eq!(ReportPress::parse("r:yn:2"), None);
+        assert_eq!(ReportPress::parse("r:same"), Some(ReportPress::Same));
+        assert_eq!(ReportPress::parse("r:same:x"), None);
         assert_eq!(ReportPress::parse("inv:admin"), None);
     }
 }

@@ -9,6 +9,7 @@ mod audit;
 pub mod cycle;
 pub mod digest;
 mod people;
+pub mod plain;
 pub mod report;
 pub mod status;
 mod views;
@@ -33,6 +34,39 @@ fn weekday(day: NaiveDate) -> &'static str {
         Weekday::Fri => "周五",
         Weekday::Sat => "周六",
         Weekday::Sun => "周日",
+    }
+}
+
+/// "2024年12月31日": a date where the year matters (plan dates, expiry, the audit trail).
+fn long_date(day: NaiveDate) -> String {
+    format!("{}年{}", day.year(), short_date(day))
+}
+
+/// A date as the database stores it ("2024-12-31"), as people read it; the stored text when it
+/// is not a date, rather than nothing.
+fn stored_date(stored: &str) -> String {
+    stored
+        .parse::<NaiveDate>()
+        .map_or_else(|_| stored.to_owned(), long_date)
+}
+
+/// An instant in local time with its year: "2024年3月20日 09:00".
+fn long_time(at: DateTime<Utc>, tz: Tz) -> String {
+    let local = at.with_timezone(&tz);
+    format!(
+        "{} {}",
+        long_date(local.date_naive()),
+        local.format("%H:%M")
+    )
+}
+
+/// "单位联络员（发展改革局）": a word with its note in brackets, or "单位联络员 · 城乡建设和交通局
+/// （交通）" when the note has brackets of its own, so that brackets never nest.
+fn noted(main: &str, note: &str) -> String {
+    if note.contains(['（', '(']) {
+        format!("{main} · {note}")
+    } else {
+        format!("{main}（{note}）")
     }
 }
 

@@ -125,18 +125,16 @@ pub async fn admins(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Recipient>>
     .await
 }
 
-/// Whether an admin's reminder to this person about this project went out in the last minute.
+/// Whether an admin's reminder went out to this person in the last minute.
 pub async fn reminded_since(
     conn: &mut SqliteConnection,
-    project_id: i64,
     person_id: i64,
     since: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let since = instant(since);
     sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM outbox WHERE project_id = ? AND person_id = ? AND step LIKE 'remind:%' AND created_at >= ?)",
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE person_id = ? AND step LIKE 'remind:%' AND created_at >= ?)",
     )
-    .bind(project_id)
     .bind(person_id)
     .bind(since)
     .fetch_one(conn)
@@ -245,20 +243,58 @@ pub async fn escalations_queued(
     .await
 }
 
-/// The (project, person) pairs that already have a week's step queued.
-pub async fn queued_steps(
+/// The keys of a week's steps already queued under one name: (person, project or none).
+pub async fn step_keys(
     conn: &mut SqliteConnection,
     plan_id: i64,
     period: &str,
     step: &str,
-) -> sqlx::Result<HashSet<(i64, i64)>> {
-    let pairs: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT project_id, person_id FROM outbox WHERE plan_id = ? AND period = ? AND step = ? AND project_id IS NOT NULL",
+) -> sqlx::Result<HashSet<(i64, Option<i64>)>> {
+    let keys: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT person_id, project_id FROM outbox WHERE plan_id = ? AND period = ? AND step = ?",
     )
     .bind(plan_id)
     .bind(period)
     .bind(step)
     .fetch_all(conn)
     .await?;
+    Ok(keys.into_iter().collect())
+}
+
+/// The current (project, person) assignments of a plan already prompted for a week: some prompt
+/// to the person that week was queued at or after the assignment began. A prompt lists every
+/// project the person owed when it was queued, so its moment is what tells.
+pub async fn prompted_in_week(
+    conn: &mut SqliteConnection,
+    plan_id: i64,
+    period: &str,
+) -> sqlx::Result<HashSet<(i64, i64)>> {
+    let pairs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT a.project_id, a.person_id FROM assignments a JOIN projects p ON p.id = a.project_id
+         WHERE p.plan_id = ?1 AND a.removed_at IS NULL
+           AND EXISTS (SELECT 1 FROM outbox o WHERE o.plan_id = ?1 AND o.period = ?2 AND o.step = 'prompt'
+                       AND o.person_id = a.person_id AND julianday(o.created_at) >= julianday(a.assigned_at))",
+    )
+    .bind(plan_id)
+    .bind(period)
+    .fetch_all(conn)
+    .await?;
     Ok(pairs.into_iter().collect())
+}
+
+/// The difficulties of a person's last report on a project (the project's last lead report
+/// when they never reported); `None` when there is none.
+pub async fn last_difficulties(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    person_id: i64,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT difficulties FROM reports WHERE project_id = ?1 AND (person_id = ?2 OR role = 'lead')
+         ORDER BY person_id = ?2 DESC, week_start DESC, submitted_at DESC LIMIT 1",
+    )
+    .bind(project_id)
+    .bind(person_id)
+    .fetch_optional(conn)
+    .await
 }

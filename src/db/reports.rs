@@ -256,3 +256,48 @@ pub async fn resolve_difficulties(
         .await?;
     Ok(done.rows_affected())
 }
+
+/// A person's report just sent, as a file sent after 提交 joins it.
+#[derive(Debug, Clone, FromRow)]
+pub struct Sent {
+    pub id: i64,
+    pub project_no: i64,
+    pub week_start: chrono::NaiveDate,
+    pub submitted_at: DateTime<Utc>,
+    pub has_evidence: bool,
+}
+
+/// The latest version of the person's latest report, on any project.
+pub async fn last_sent_by(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+) -> sqlx::Result<Option<Sent>> {
+    sqlx::query_as(
+        "SELECT r.id, p.no AS project_no, r.week_start, r.submitted_at,
+                r.evidence_kind IS NOT NULL AS has_evidence
+         FROM reports r JOIN projects p ON p.id = r.project_id
+         WHERE r.person_id = ? ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1",
+    )
+    .bind(person_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Attaches evidence to a report that has none; false when it had some (the first is kept).
+pub async fn add_evidence(
+    conn: &mut SqliteConnection,
+    report_id: i64,
+    kind: &str,
+    file_id: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE reports SET evidence_kind = ?, evidence_file_id = ?
+         WHERE id = ? AND evidence_kind IS NULL",
+    )
+    .bind(kind)
+    .bind(file_id)
+    .bind(report_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -95,12 +95,13 @@ pub struct Filled {
 pub enum QuickError {
     /// A word that is neither `名称=数值` nor a text field (`进展:……`).
     Unreadable(String),
-    /// Neither a metric's position nor part of exactly one metric's name.
+    /// Neither a metric's position nor part of any metric's name.
     UnknownMetric(String),
+    /// Part of two metrics' names or more: never one picked silently.
+    AmbiguousMetric(String),
     NotANumber(String),
     Negative,
     BadStatus,
-    TooLong(usize),
 }
 
 impl QuickForm {
@@ -108,8 +109,7 @@ impl QuickForm {
     pub fn fill(&self, metrics: &[QuickMetric<'_>], last: Filled) -> Result<Filled, QuickError> {
         let mut filled = last;
         for (key, typed) in &self.values {
-            let index =
-                metric_index(key, metrics).ok_or_else(|| QuickError::UnknownMetric(key.clone()))?;
+            let index = metric_index(key, metrics)?;
             filled.values[index] = Some(metric_value(metrics[index], typed)?);
         }
         if let Some(status) = &self.status {
@@ -122,7 +122,8 @@ impl QuickForm {
             if let Some(text) = text {
                 *field = Some(match parse_text(text) {
                     Ok(text) => text,
-                    Err(TextError::TooLong(length)) => return Err(QuickError::TooLong(length)),
+                    // Kept whole: the conversation offers its first part before the summary.
+                    Err(TextError::TooLong(_)) => text.trim().to_owned(),
                     Err(TextError::Empty) => String::new(),
                 });
             }
@@ -132,18 +133,23 @@ impl QuickForm {
 }
 
 /// A 1-based position, or a part of exactly one metric's name.
-fn metric_index(key: &str, metrics: &[QuickMetric<'_>]) -> Option<usize> {
-    match key.parse::<usize>() {
-        Ok(position) if (1..=metrics.len()).contains(&position) => Some(position - 1),
-        _ => {
-            let found: Vec<usize> = metrics
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| m.name.contains(key))
-                .map(|(i, _)| i)
-                .collect();
-            (found.len() == 1).then(|| found[0])
-        }
+fn metric_index(key: &str, metrics: &[QuickMetric<'_>]) -> Result<usize, QuickError> {
+    if let Ok(position) = key.parse::<usize>() {
+        return match position {
+            1.. if position <= metrics.len() => Ok(position - 1),
+            _ => Err(QuickError::UnknownMetric(key.to_owned())),
+        };
+    }
+    let found: Vec<usize> = metrics
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.name.contains(key))
+        .map(|(i, _)| i)
+        .collect();
+    match found.as_slice() {
+        [index] => Ok(*index),
+        [] => Err(QuickError::UnknownMetric(key.to_owned())),
+        _ => Err(QuickError::AmbiguousMetric(key.to_owned())),
     }
 }
 
@@ -259,8 +265,13 @@ mod tests {
     fn the_quick_form_names_its_first_problem() {
         assert_eq!(
             fill("12 充电=45"),
-            Err(QuickError::UnknownMetric("充电".to_owned())),
+            Err(QuickError::AmbiguousMetric("充电".to_owned())),
             "part of two names"
+        );
+        assert_eq!(
+            fill("12 停车=45"),
+            Err(QuickError::UnknownMetric("停车".to_owned())),
+            "part of none"
         );
         assert_eq!(
             fill("12 4=45"),
@@ -276,9 +287,11 @@ mod tests {
             Err(QuickError::NotANumber("也许".to_owned()))
         );
         assert_eq!(fill("12 1=5 状态:还行"), Err(QuickError::BadStatus));
+        let long = "字".repeat(2001);
         assert_eq!(
-            fill(&format!("12 进展:{}", "字".repeat(2001))),
-            Err(QuickError::TooLong(2001))
+            fill(&format!("12 进展:{long}")).unwrap().progress,
+            Some(long),
+            "an over-long text is no refusal: its first part is offered"
         );
     }
 }

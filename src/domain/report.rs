@@ -1,9 +1,19 @@
 //! What a contact reports, parsed from what they type (SPEC.md §4).
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Longest free text we keep (progress, difficulties).
 pub const MAX_TEXT: usize = 2000;
+
+/// How long after 提交 a photo or a file sent on its own still joins the report just sent.
+pub const EVIDENCE_AFTER_MINUTES: i64 = 10;
+
+/// Whether a file sent at `now` joins a report submitted at `submitted`.
+pub fn joins_report(submitted: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let since = now - submitted;
+    since >= TimeDelta::zero() && since <= TimeDelta::minutes(EVIDENCE_AFTER_MINUTES)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,6 +115,28 @@ pub fn parse_yes_no(text: &str) -> Option<bool> {
     }
 }
 
+/// Why a figure deserves a second look before it is stored: it fell below the last one (a
+/// correction, or a typo), or it runs past half again the target (a typo, or a wrong unit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Doubt {
+    Drop { last: f64 },
+    OverTarget { target: f64 },
+}
+
+/// How far past the target a figure may go before it is asked about.
+pub const DOUBT_OVER_TARGET: f64 = 1.5;
+
+/// The one check of a figure, for the step-by-step question and the summary alike. A drop
+/// comes first: it is the likelier mistake.
+pub fn doubt(value: f64, last: Option<f64>, target: Option<f64>) -> Option<Doubt> {
+    if let Some(last) = last.filter(|last| value < *last) {
+        return Some(Doubt::Drop { last });
+    }
+    target
+        .filter(|target| *target > 0.0 && value > DOUBT_OVER_TARGET * target)
+        .map(|target| Doubt::OverTarget { target })
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextError {
     TooLong(usize),
@@ -150,6 +182,44 @@ mod tests {
         assert_eq!(Status::parse("进度滞后"), Some(Status::Behind));
         assert_eq!(Status::parse("完成"), Some(Status::Done));
         assert_eq!(Status::parse("还行"), None);
+    }
+
+    #[test]
+    fn a_file_joins_the_report_sent_in_the_last_ten_minutes() {
+        let sent: DateTime<Utc> = "2024-03-13T02:00:00Z".parse().unwrap();
+        assert!(joins_report(sent, sent + TimeDelta::minutes(5)));
+        assert!(joins_report(sent, sent + TimeDelta::minutes(10)));
+        assert!(!joins_report(sent, sent + TimeDelta::minutes(11)));
+        assert!(!joins_report(sent, sent - TimeDelta::minutes(1)));
+    }
+
+    #[test]
+    fn a_drop_or_half_again_the_target_is_doubted() {
+        assert_eq!(doubt(45.0, Some(40.0), Some(100.0)), None);
+        assert_eq!(
+            doubt(150.0, None, Some(100.0)),
+            None,
+            "1.5 × target is fine"
+        );
+        assert_eq!(
+            doubt(151.0, Some(40.0), Some(100.0)),
+            Some(Doubt::OverTarget { target: 100.0 })
+        );
+        assert_eq!(
+            doubt(4.0, Some(5.0), Some(7.0)),
+            Some(Doubt::Drop { last: 5.0 })
+        );
+        assert_eq!(
+            doubt(4.0, Some(50.0), Some(2.0)),
+            Some(Doubt::Drop { last: 50.0 }),
+            "a drop is named first"
+        );
+        assert_eq!(doubt(40.0, Some(40.0), None), None, "no target, no ceiling");
+        assert_eq!(
+            doubt(1.0, None, Some(0.0)),
+            None,
+            "a zero target is no ceiling"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::bot::outgoing::Outgoing;
 use crate::bot::texts::cycle as say;
 use crate::config::Settings;
 use crate::db::{self, outbox::StepKey};
-use crate::services::cycle::{self, Due, Overdue, Queued, Step};
+use crate::services::cycle::{self, Due, Overdue, Owed, Queued, Step};
 
 /// Queues every step of the weekly cycle due at `now`, once each; may be called any number of
 /// times (the heartbeat calls it every minute, and at start-up to catch up).
@@ -44,7 +44,8 @@ pub async fn run_due(
 }
 
 /// An admin's reminder now to the contacts who have not reported this week (of one project, or
-/// all). A second tap within a minute sends nothing more. Returns how many were queued; `None`
+/// all), one message per person. A second tap within a minute sends nothing more. Returns how
+/// many people were reminded; `None`
 /// when this week expects no report.
 pub async fn remind_now(
     conn: &mut SqliteConnection,
@@ -70,18 +71,8 @@ async fn enqueue(
 ) -> sqlx::Result<usize> {
     let week = &due.week;
     let message = match &due.step {
-        Step::Prompt {
-            contact,
-            metrics,
-            last,
-        } => {
-            let text = say::prompt(contact.project_no, &contact.title, metrics, last, week);
-            to_contact(due, text, contact.project_no)
-        }
-        Step::Reminder { contact } => {
-            let text = say::reminder(contact.project_no, &contact.title, week);
-            to_contact(due, text, contact.project_no)
-        }
+        Step::Prompt { projects } => to_contact(due, say::prompt(projects, week), projects),
+        Step::Reminder { projects } => to_contact(due, say::reminder(projects, week), projects),
         Step::Uncovered { no, title } => {
             Outgoing::text(due.chat, say::uncovered(*no, title, week)).keyed(due.key.clone())
         }
@@ -90,10 +81,12 @@ async fn enqueue(
     Ok(usize::from(message.enqueue(conn, now).await?.is_some()))
 }
 
-/// A step's message to a contact about one project, with the button that starts its report.
-fn to_contact(due: &Due, text: String, no: i64) -> Outgoing {
+/// A step's message to a contact about their projects, with per project the buttons that
+/// start its report or confirm last week's.
+fn to_contact(due: &Due, text: String, projects: &[Owed]) -> Outgoing {
+    let nos: Vec<i64> = projects.iter().map(|p| p.contact.project_no).collect();
     Outgoing::text(due.chat, text)
-        .with_keyboard(&keyboards::report_prompt(no))
+        .with_keyboard(&keyboards::weekly_prompt(&nos))
         .keyed(due.key.clone())
 }
 

@@ -13,19 +13,21 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 use crate::config::Settings;
+use crate::db::calendar;
 use crate::db::cycle::{self as cycle_db, ContactRow};
 use crate::db::expected as expected_db;
 use crate::db::outbox::StepKey;
 use crate::db::plan::{self, MetricRow, PlanRow};
-use crate::db::{self, calendar};
 use crate::domain::calendar::Calendar;
 use crate::domain::cycle::{WeekPlan, week_start};
 use crate::domain::role::AssignmentRole;
 use crate::services::expected::{self, Expected};
-use crate::services::reporting;
 
+mod asks;
 mod weeks;
 
+use asks::prompts_and_reminders;
+pub use asks::{Example, example_of, reminders_now};
 use weeks::Weeks;
 
 /// What one call queued.
@@ -55,19 +57,26 @@ pub struct Due {
 /// Which step, with what its message needs.
 #[derive(Debug, Clone)]
 pub enum Step {
-    /// 催报 to a contact: their project, its metrics and the figures they last reported.
-    Prompt {
-        contact: ContactRow,
-        metrics: Vec<MetricRow>,
-        last: Vec<Option<f64>>,
-    },
-    /// 提醒 to a contact who has not reported yet (before the deadline, or an admin's /remind).
-    Reminder { contact: ContactRow },
+    /// 催报 to a contact: every project they owe this week's report on and were not asked
+    /// about yet, in one message.
+    Prompt { projects: Vec<Owed> },
+    /// 提醒 to a contact who has not reported yet (before the deadline, or an admin's
+    /// /remind): every project they still owe, in one message.
+    Reminder { projects: Vec<Owed> },
     /// To an admin: every lead contact of a project is away this week.
     Uncovered { no: i64, title: String },
     /// 督办 to an admin or a leader: the projects in their view whose lead contacts did not
     /// report by the deadline.
     Escalation { overdue: Vec<Overdue> },
+}
+
+/// One project a contact owes this week's report on: the assignment, the project's metrics and
+/// the figures the contact last reported (by metric position).
+#[derive(Debug, Clone)]
+pub struct Owed {
+    pub contact: ContactRow,
+    pub metrics: Vec<MetricRow>,
+    pub last: Vec<Option<f64>>,
 }
 
 /// One project whose lead contacts did not report for it by the deadline.
@@ -123,28 +132,6 @@ fn key(plan: &PlanRow, week: &WeekPlan, project: Option<i64>, person: i64, step:
         project_id: project,
         person_id: person,
         step: step.to_owned(),
-    }
-}
-
-/// A step to a contact about their project, under the step's key.
-fn to_contact(
-    contact: &ContactRow,
-    plan: &PlanRow,
-    week: &WeekPlan,
-    name: &str,
-    step: Step,
-) -> Due {
-    Due {
-        chat: contact.telegram_id,
-        key: key(
-            plan,
-            week,
-            Some(contact.project_id),
-            contact.person_id,
-            name,
-        ),
-        week: *week,
-        step,
     }
 }
 
@@ -222,49 +209,6 @@ fn owes(
         AssignmentRole::Co => false,
     };
     !answered && !reported.contains(&(contact.project_id, contact.person_id))
-}
-
-/// Each reachable contact's prompt and reminder not queued yet.
-async fn prompts_and_reminders(
-    conn: &mut SqliteConnection,
-    w: &WeekOf<'_>,
-    asks: Asks,
-    away: &HashSet<i64>,
-    due: &mut Vec<Due>,
-) -> anyhow::Result<()> {
-    let week_key = w.week.week_start.to_string();
-    // What earlier beats queued is skipped before any work is spent on it.
-    let prompted = cycle_db::queued_steps(conn, w.plan.id, &week_key, "prompt").await?;
-    let reminded = cycle_db::queued_steps(conn, w.plan.id, &week_key, "reminder").await?;
-    for contact in w
-        .contacts
-        .iter()
-        .filter(|c| !away.contains(&c.person_id) && c.reachable)
-    {
-        let pair = (contact.project_id, contact.person_id);
-        // Someone who already answered for the week is asked nothing more: a prompt caught up
-        // after a late assignment, or one after an early report.
-        let owed = owes(contact, w.reported, w.lead_reported);
-        if asks.prompt && owed && !prompted.contains(&pair) {
-            let metrics = plan::metrics_of_project(conn, contact.project_id).await?;
-            let (last, _) =
-                reporting::last_values(conn, contact.project_id, contact.person_id, &metrics)
-                    .await?;
-            let step = Step::Prompt {
-                contact: contact.clone(),
-                metrics,
-                last,
-            };
-            due.push(to_contact(contact, w.plan, w.week, "prompt", step));
-        }
-        if asks.reminder && !contact.quiet && !reminded.contains(&pair) && owed {
-            let step = Step::Reminder {
-                contact: contact.clone(),
-            };
-            due.push(to_contact(contact, w.plan, w.week, "reminder", step));
-        }
-    }
-    Ok(())
 }
 
 /// A project whose every lead contact is away: nobody can answer for it (a co-unit contact's
@@ -433,45 +377,4 @@ pub async fn missing_now(
         .filter(|e| e.week.week_start == week.week_start && !e.reported)
         .collect();
     Ok(Ok((plan, week, missing)))
-}
-
-/// An admin's reminder now to the contacts who still owe this week's report (of one project,
-/// or all): lead contacts of projects no lead report answered for yet, co-unit contacts who
-/// sent nothing; each under a key of this moment. A contact reminded within the last minute
-/// is left out, so a second tap sends nothing more. `None` when this week expects no report.
-pub async fn reminders_now(
-    conn: &mut SqliteConnection,
-    settings: &Settings,
-    project_no: Option<i64>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Option<Vec<Due>>> {
-    let Ok((plan, _, week)) = this_week(conn, settings, now).await? else {
-        return Ok(None);
-    };
-    let done = cycle_db::done_projects(conn, plan.id).await?;
-    let reported = cycle_db::reported_in_week(conn, plan.id, &week.week_start.to_string()).await?;
-    let lead_reported = expected_db::lead_reported_in_week(conn, plan.id, week.week_start).await?;
-    // The step name carries the instant in its stored form, as the keys already queued do.
-    let stamp = db::instant(now);
-    let minute_ago = now - chrono::TimeDelta::seconds(60);
-    let mut due = Vec::new();
-    for contact in cycle_db::contacts_of_plan(conn, plan.id).await? {
-        if done.contains(&contact.project_id)
-            || !owes(&contact, &reported, &lead_reported)
-            || project_no.is_some_and(|no| contact.project_no != no)
-            || !contact.reachable
-        {
-            continue;
-        }
-        if cycle_db::reminded_since(conn, contact.project_id, contact.person_id, minute_ago).await?
-        {
-            continue;
-        }
-        let step = Step::Reminder {
-            contact: contact.clone(),
-        };
-        let name = format!("remind:{stamp}");
-        due.push(to_contact(&contact, &plan, &week, &name, step));
-    }
-    Ok(Some(due))
 }

@@ -12,12 +12,11 @@ use crate::config::Settings;
 use crate::db::digests::DifficultyRow;
 use crate::db::plan::{self, PlanRow};
 use crate::db::{calendar, digests, scopes};
-use crate::domain::colour::State;
 use crate::domain::cycle::to_utc;
 use crate::domain::dekad::{Kind, Period};
 use crate::services::expected::{self, Expected};
-use crate::services::ledger::figure;
 use crate::services::reporting::{self, PlanFacts};
+use crate::services::views;
 
 mod data;
 mod due;
@@ -99,25 +98,16 @@ pub async fn build_from(
             .ok_or_else(|| anyhow::anyhow!("项目 {} 的事实缺失", row.no))?;
         let mut facts = facts.clone();
         facts.today = as_of;
-        let verdict = reporting::verdict(settings, &facts);
-        let state = State::of(
-            &verdict,
-            facts.status.is_some(),
-            reading.led.contains(&row.id),
-        );
-        let metrics = figures.iter().map(|(m, v)| figure(m, *v)).collect();
+        // The same judgement as a project's card (`/project N`) shows.
+        let standing = views::judged(settings, &facts, figures, reading.led.contains(&row.id));
         projects.push(ProjectState {
             no: row.no,
             title: row.title.clone(),
             lead_unit: row.lead_unit.clone(),
-            state,
-            reasons: if state.colour().is_some() {
-                verdict.reasons
-            } else {
-                Vec::new()
-            },
-            expected: verdict.expected,
-            metrics,
+            state: standing.state,
+            reasons: standing.reasons,
+            expected: standing.expected,
+            metrics: standing.figures,
             missed_weeks: facts.missed_weeks,
         });
     }

@@ -6,12 +6,16 @@ use sqlx::SqliteConnection;
 
 use crate::config::Settings;
 use crate::db::people::{self, Person};
-use crate::db::plan::{self, PlanRow, ProjectCard, ProjectRow};
-use crate::db::{assignments, reports, scopes};
+use crate::db::plan::{self, MetricRow, PlanRow, ProjectCard, ProjectRow};
+use crate::db::{assignments, calendar as calendar_db, digests, reports, scopes};
 use crate::domain::calendar::Calendar;
+use crate::domain::colour::{Facts, State};
 use crate::domain::cycle::WeekPlan;
+use crate::domain::metric::Figure;
 use crate::domain::role::{AssignmentRole, Role};
+use crate::services::ledger::figure;
 use crate::services::plan::NamedTarget;
+use crate::services::reporting;
 
 /// A contact of a project, as people see them: name and lead or co.
 #[derive(Debug, Clone)]
@@ -87,14 +91,69 @@ pub struct Card {
     pub units: Vec<plan::ProjectUnit>,
     pub metrics: Vec<NamedTarget>,
     pub contacts: Vec<Contact>,
+    pub standing: Standing,
     pub history: Vec<reports::ReportLine>,
 }
 
+/// Where a project stands today, judged as the digest and the receipt judge it: the lead
+/// unit's latest figures, 序时进度, and its state: a colour with its reasons only once a lead
+/// report backs one (`domain::colour::State`).
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub state: State,
+    /// Why the colour: empty when there is no colour.
+    pub reasons: Vec<String>,
+    /// 序时进度: the share of the project's time elapsed today, in percent.
+    pub expected: f64,
+    /// Each metric's latest lead figure against its target, in the project's order.
+    pub figures: Vec<Figure>,
+}
+
+/// Today's [`Standing`] of a project with a lead contact (`led`) or without.
+pub async fn standing(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    plan: &PlanRow,
+    project_id: i64,
+    led: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Standing> {
+    let calendar = calendar_db::load(conn, plan.id).await?;
+    let (facts, figures) =
+        reporting::facts(conn, settings, &calendar, plan, project_id, now).await?;
+    Ok(judged(settings, &facts, &figures, led))
+}
+
+/// A project's [`Standing`] from its facts and latest figures: the one judgement the card and
+/// the digest both show.
+pub fn judged(
+    settings: &Settings,
+    facts: &Facts,
+    figures: &[(MetricRow, Option<f64>)],
+    led: bool,
+) -> Standing {
+    let verdict = reporting::verdict(settings, facts);
+    let state = State::of(&verdict, facts.status.is_some(), led);
+    Standing {
+        state,
+        reasons: if state.colour().is_some() {
+            verdict.reasons
+        } else {
+            Vec::new()
+        },
+        expected: verdict.expected,
+        figures: figures.iter().map(|(m, v)| figure(m, *v)).collect(),
+    }
+}
+
+/// A project's card as of `now`: what it is, who reports it, where it stands, its history.
 pub async fn card(
     conn: &mut SqliteConnection,
+    settings: &Settings,
     plan: &PlanRow,
     project: ProjectCard,
-) -> sqlx::Result<Card> {
+    now: DateTime<Utc>,
+) -> anyhow::Result<Card> {
     let units = plan::project_units(conn, project.id).await?;
     let metrics = plan::metrics_of_project(conn, project.id)
         .await?
@@ -106,13 +165,16 @@ pub async fn card(
         .into_iter()
         .filter(|a| a.project_id == project.id)
         .map(Contact::from)
-        .collect();
+        .collect::<Vec<_>>();
+    let led = contacts.iter().any(|c| c.role == AssignmentRole::Lead);
+    let standing = standing(conn, settings, plan, project.id, led, now).await?;
     let history = reports::history(conn, project.id, 5).await?;
     Ok(Card {
         project,
         units,
         metrics,
         contacts,
+        standing,
         history,
     })
 }
@@ -166,6 +228,7 @@ pub struct PersonLine {
     pub person: Person,
     pub projects: Vec<i64>,
     pub scope: String,
+    pub joined_at: DateTime<Utc>,
 }
 
 pub async fn people_lines(
@@ -186,6 +249,7 @@ pub async fn people_lines(
             .map(|a| a.project_no)
             .collect();
         lines.push(PersonLine {
+            joined_at: digests::joined_at(conn, person.id).await?,
             person,
             projects,
             scope,

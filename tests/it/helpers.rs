@@ -242,6 +242,42 @@ impl TestApp {
         self.api.push_callback(person.user(), 1, data);
     }
 
+    /// The buttons under the bot's last message to a person, waiting for one to arrive.
+    pub async fn buttons_under_last(&self, person: &Person) -> Buttons {
+        let body = self
+            .api
+            .wait_until(PATIENCE, || {
+                self.api
+                    .sent()
+                    .into_iter()
+                    .rev()
+                    .find(|s| s.chat_id == person.id)
+                    .map(|s| s.body)
+            })
+            .await
+            .expect("a message");
+        let rows = body["reply_markup"]["inline_keyboard"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        Buttons(
+            rows.iter()
+                .map(|row| {
+                    row.as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|b| {
+                            let field =
+                                |name: &str| b[name].as_str().unwrap_or_default().to_owned();
+                            (field("text"), field("callback_data"))
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
     /// Every message the bot has sent a person so far.
     pub fn messages_to(&self, person: &Person) -> Vec<String> {
         self.api.sent_to(person.id)
@@ -499,3 +535,25 @@ impl Person {
 
 pub const ADMIN: Person = Person::new(ADMIN_ID, "专班王");
 pub const STRANGER: Person = Person::new(555_001, "路人甲");
+
+/// An inline keyboard as the person sees it: rows of (label, callback data).
+pub struct Buttons(pub Vec<Vec<(String, String)>>);
+
+impl Buttons {
+    /// Every button's label, row after row.
+    pub fn labels(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .flatten()
+            .map(|(label, _)| label.clone())
+            .collect()
+    }
+
+    /// The callback data, row by row.
+    pub fn data(&self) -> Vec<Vec<String>> {
+        self.0
+            .iter()
+            .map(|row| row.iter().map(|(_, data)| data.clone()).collect())
+            .collect()
+    }
+}

@@ -405,9 +405,9 @@ async fn leave_cannot_start_in_the_past_and_leave_back_quiet_are_audited() {
     app.says(&ADMIN, "/audit 3");
     let audit = app.next_reply_to(&ADMIN).await;
     for line in [
-        "张三（@zhangsan） 请假：张三（@zhangsan）\n   起：1月8日；止：1月10日",
-        "销假：张三（@zhangsan）\n   请假：1段 → 销假日期：1月8日",
-        "开关提醒：张三（@zhangsan）\n   截止前提醒：开启 → 截止前提醒：关闭",
+        "张三（@zhangsan） 请假：张三（@zhangsan）\n   起：2024年1月8日；止：2024年1月10日",
+        "销假：张三（@zhangsan）\n   请假：1段；销假日期：2024年1月8日",
+        "开关提醒：张三（@zhangsan）\n   截止前提醒：开启 → 关闭",
     ] {
         assert!(audit.contains(line), "{line} in {audit}");
     }

@@ -201,12 +201,9 @@ async fn status_reports_the_queues_and_unreachable_people() {
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success());
-    assert!(text.contains("收件箱（inbox）：done 2"), "{text}");
-    assert!(
-        text.contains("发件箱（outbox）：sent 3，unreachable 1"),
-        "{text}"
-    );
-    assert!(text.contains("己（contact，Telegram 720001）"), "{text}");
+    assert!(text.contains("收件箱：已处理 2"), "{text}");
+    assert!(text.contains("发件箱：已发送 3，无法送达 1"), "{text}");
+    assert!(text.contains("己 · 单位联络员 · Telegram 720001"), "{text}");
     assert!(!text.contains("最近发出消息：无"), "{text}");
 }
 

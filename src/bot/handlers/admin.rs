@@ -268,6 +268,7 @@ async fn people_list(ctx: &BotContext, turn: &Turn, now: DateTime<Utc>) -> anyho
     let plan = admin::current_plan(&mut conn, now, ctx.settings.timezone).await?;
     Ok(texts::people_list(
         &views::people_lines(&mut conn, &plan).await?,
+        ctx.settings.timezone,
     ))
 }
 

@@ -197,7 +197,8 @@ async fn identify(turn: &Turn, user: &User) -> anyhow::Result<Option<Person>> {
     Ok(Some(person))
 }
 
-/// Text that is not a command: an answer of the report conversation under way, or a hint.
+/// A message that is not a command: a contact's is the report conversation's (an answer, a
+/// report in plain words, or a pointer to them); anyone else's gets a pointer to /help.
 async fn on_text(
     ctx: BotContext,
     turn: Turn,
@@ -207,7 +208,13 @@ async fn on_text(
     person: Person,
 ) -> anyhow::Result<()> {
     let private = msg.chat.is_private();
-    if private && state != ReportState::Idle && person.role == Role::Contact {
+    if private && person.role == Role::Contact {
+        // A file with no report under way may belong to the one just sent.
+        if state == ReportState::Idle
+            && let report::Answer::File(kind, id) = report::Answer::of_message(&msg)
+        {
+            return report::on_file(&turn, &person, msg.chat.id.0, &kind, &id).await;
+        }
         return report::on_input(&ctx, &turn, &dialogue, &person, &msg, state).await;
     }
     if private {

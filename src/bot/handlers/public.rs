@@ -11,7 +11,9 @@ use crate::bot::report::{self, ReportDialogue};
 use crate::bot::turn::Turn;
 use crate::bot::{BotContext, strangers, texts};
 use crate::db::people::Person;
+use crate::domain::role::Role;
 use crate::jobs::notify;
+use crate::services::cycle;
 use crate::services::people as admin;
 
 /// Sent "on behalf of" a channel or group: `from` is a placeholder, nobody to authorise.
@@ -65,11 +67,10 @@ pub(super) async fn on_command(
             Ok(())
         }
         (PublicCommand::Help, Some(person)) => {
-            turn.reply(
-                chat,
-                texts::help(person.role, &commands::menu(Some(person.role))),
-            )
-            .await?;
+            let example = fast_ways(turn, &person).await?;
+            let menu = commands::menu(Some(person.role));
+            turn.reply(chat, texts::help(person.role, &menu, example.as_deref()))
+                .await?;
             Ok(())
         }
         (PublicCommand::Cancel, Some(_)) => report::cancel(turn, &dialogue, chat).await,
@@ -80,6 +81,15 @@ pub(super) async fn on_command(
             Ok(())
         }
     }
+}
+
+/// The fast ways to report, shown with a contact's first project; `None` for anyone else.
+async fn fast_ways(turn: &Turn, person: &Person) -> anyhow::Result<Option<String>> {
+    if person.role != Role::Contact {
+        return Ok(None);
+    }
+    let example = cycle::example_of(&mut *turn.conn().await, person.id).await?;
+    Ok(example.map(|e| texts::cycle::fast_ways(e.no, e.metric.as_ref(), e.last)))
 }
 
 /// Someone opened an invite link.

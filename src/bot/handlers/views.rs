@@ -80,7 +80,7 @@ pub(super) async fn show(
                 return Err(UserError::Refused(refusal).into());
             }
             Ok(texts::project_card(
-                &views::card(&mut conn, &plan, project).await?,
+                &views::card(&mut conn, &ctx.settings, &plan, project, turn.now()).await?,
                 tz,
             ))
         }

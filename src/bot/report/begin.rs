@@ -2,6 +2,7 @@
 //! checked and shown as a summary to confirm.
 
 use crate::bot::BotContext;
+use crate::bot::report::state::summary_or_cut;
 use crate::bot::report::{Conversation, Draft, ReportDialogue, ReportState};
 use crate::bot::texts::report as say;
 use crate::bot::turn::Turn;
@@ -15,7 +16,7 @@ use crate::domain::report::Status;
 use crate::services::people as admin;
 
 /// A project a person reports on: (id, no, title).
-type Mine = (i64, i64, String);
+pub(super) type Mine = (i64, i64, String);
 
 /// /report, /report 12, /report 12 充电桩=45 …, or the button on a prompt.
 pub async fn start(
@@ -56,7 +57,7 @@ impl Conversation<'_> {
     }
 
     /// The assigned projects of the person in the current plan.
-    async fn assigned(&self) -> anyhow::Result<Vec<Mine>> {
+    pub(super) async fn assigned(&self) -> anyhow::Result<Vec<Mine>> {
         let mut conn = self.turn.conn().await;
         let plan =
             admin::current_plan(&mut conn, self.turn.now(), self.ctx.settings.timezone).await?;
@@ -72,8 +73,8 @@ impl Conversation<'_> {
     pub(super) async fn choose_project(&mut self, no: i64) -> anyhow::Result<()> {
         let mine = self.assigned().await?;
         let Some(chosen) = find(&mine, no) else {
-            self.reply(say::not_yours(&no.to_string(), &mine)).await?;
-            return self.ask(&ReportState::ChoosingProject).await;
+            let why = say::not_yours(&no.to_string(), &mine);
+            return self.ask_after(&ReportState::ChoosingProject, &why).await;
         };
         self.begin(chosen).await
     }
@@ -120,7 +121,7 @@ impl Conversation<'_> {
             difficulties: filled.difficulties,
             ..Draft::new(id, no, title, project.metrics.len())
         };
-        self.enter(ReportState::Summary(draft)).await
+        self.enter(summary_or_cut(draft)).await
     }
 }
 
@@ -132,9 +133,9 @@ fn refusal(error: QuickError, metrics: &[MetricRow]) -> String {
     match error {
         QuickError::Unreadable(pair) => say::unreadable_quick_form(&pair),
         QuickError::UnknownMetric(key) => say::unknown_metric(&key, metrics),
+        QuickError::AmbiguousMetric(key) => say::ambiguous_metric(&key, metrics),
         QuickError::NotANumber(typed) => say::not_a_number(&typed),
         QuickError::Negative => say::negative().to_owned(),
         QuickError::BadStatus => say::bad_status().to_owned(),
-        QuickError::TooLong(length) => say::too_long(length),
     }
 }

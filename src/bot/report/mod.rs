@@ -1,11 +1,14 @@
 //! The weekly report conversation (SPEC.md §4): one question at a time, buttons where the
-//! choice is closed, the same question again after bad input, and a summary to confirm. Its
-//! state lives in SQLite ([`TxStorage`]), saved with each step.
+//! choice is closed, one message for a wrong answer (why, and the same question under it), a
+//! photo or a file taken at any step, and a summary to confirm. Its state lives in SQLite
+//! ([`TxStorage`]), saved with each step.
 //!
 //! - [`state`]: where a person is, and which step follows an answer.
 //! - `begin`: /report (with a project number, or the quick form) and choosing the project.
 //! - `ask`: the question of each step.
 //! - [`receive`]: a typed text, a file or a button becomes one [`Answer`]; each step decides.
+//! - `same`: 与上周相同, last week's report shown to confirm.
+//! - `evidence`: a photo or a file sent just after 提交 joins the report sent.
 //! - `submit`: the report stored through [`crate::services::reporting::submit`], the receipt;
 //!   cancelling.
 //!
@@ -14,7 +17,10 @@
 
 mod ask;
 mod begin;
+mod evidence;
+mod plain;
 pub mod receive;
+mod same;
 pub mod state;
 mod submit;
 
@@ -33,8 +39,9 @@ use crate::services::reporting;
 /// The conversation's buttons live with every other callback data, in [`crate::bot::keyboards`].
 pub use crate::bot::keyboards::ReportPress as Press;
 pub use begin::start;
+pub use evidence::on_file;
 pub use receive::{Answer, on_input, on_press};
-pub use state::{Draft, ReportState};
+pub use state::{Draft, PlaceOption, ReportState};
 pub use submit::cancel;
 
 pub type ReportDialogue = Dialogue<ReportState, TxStorage>;

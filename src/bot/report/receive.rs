@@ -4,14 +4,18 @@
 use teloxide::types::Message;
 
 use crate::bot::BotContext;
-use crate::bot::report::state::after;
+use crate::bot::report::plain::{Bar, Taken, placed};
+use crate::bot::report::state::{TextField, after};
 use crate::bot::report::{Conversation, Draft, Press, ReportDialogue, ReportState};
-use crate::bot::texts::{self, report as say};
+use crate::bot::texts::{self, plain as words_say, report as say};
 use crate::bot::turn::Turn;
 use crate::db::people::Person;
 use crate::domain::args::parse_project_no;
 use crate::domain::metric::MetricKind;
-use crate::domain::report::{Status, TextError, ValueError, parse_text, parse_value, parse_yes_no};
+use crate::domain::report::{
+    MAX_TEXT, Status, TextError, ValueError, doubt, parse_text, parse_value, parse_yes_no,
+};
+use crate::services::cycle;
 
 /// What a person gave at a step.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,13 +58,21 @@ enum Step {
     /// No report under way: a message is not ours to answer.
     Ignore,
     Enter(ReportState),
-    /// Not taken: say why, then the same question again.
+    /// Not taken: say why, with the same question under it (one message).
     Refuse(String),
+    /// A photo or a file joined the draft: the same step, said so above its question.
+    Attach(ReportState, String),
     /// A button of another step: its alert says so.
     Expired,
     ChooseProject(i64),
+    /// 与上周相同 on a prompt: last week's report shown to confirm.
+    SameAsLast(i64),
     Submit(Draft),
     Cancel,
+    /// Plain words read (or the choice of project taken): their summary or question was sent.
+    Answered,
+    /// A message with no report under way that does not read as one: where to go instead.
+    Pointer,
 }
 
 fn refuse(why: impl Into<String>) -> Step {
@@ -108,36 +120,70 @@ impl Conversation<'_> {
         match self.step(state, answer).await? {
             Step::Ignore => {}
             Step::Enter(next) => self.enter(next).await?,
-            Step::Refuse(why) => {
-                self.turn.reply(self.chat, why).await?;
-                self.ask(state).await?;
+            Step::Refuse(why) => self.ask_after(state, &why).await?,
+            Step::Attach(next, kind) => {
+                self.dialogue.update(next.clone()).await?;
+                self.ask_after(&next, &say::evidence_attached(&kind))
+                    .await?;
             }
             Step::Expired => return Ok(Some(texts::expired_button())),
             Step::ChooseProject(no) => self.choose_project(no).await?,
+            Step::SameAsLast(no) => self.same_as_last(no).await?,
             Step::Submit(draft) => self.submit(draft).await?,
             Step::Cancel => super::cancel(self.turn, self.dialogue, self.chat).await?,
+            Step::Answered => {}
+            Step::Pointer => self.point().await?,
         }
         Ok(None)
     }
 
     async fn step(&mut self, state: &ReportState, answer: Answer) -> anyhow::Result<Step> {
+        // 与上周相同 on a prompt: last week's report to confirm, at any step.
+        if let Answer::Press(Press::SameAsLast(no)) = answer {
+            return Ok(Step::SameAsLast(no));
+        }
+        if let ReportState::WhichProject(text) = state {
+            return self.chosen_for_words(text, answer).await;
+        }
         // A prompt's button starts (or restarts) the report for its project, at any step.
         if let Answer::Press(Press::Project(no)) = answer {
             return Ok(Step::ChooseProject(no));
         }
+        // A photo or a file is evidence at any step of a report under way.
+        if let (Answer::File(kind, id), Some(draft)) = (&answer, state.draft()) {
+            let draft = Draft {
+                evidence: Some((kind.clone(), id.clone())),
+                ..draft.clone()
+            };
+            return Ok(Step::Attach(state.with_draft(draft), kind.clone()));
+        }
+        // Plain words, typed where the step cannot take them as its answer.
+        if let Answer::Text(text) = &answer
+            && may_be_words(state, text)
+            && self.plain(text, None, bar(state)).await? == Taken::Read
+        {
+            return Ok(Step::Answered);
+        }
         Ok(match state {
             ReportState::Idle if matches!(answer, Answer::Press(_)) => Step::Expired,
-            ReportState::Idle => Step::Ignore,
+            ReportState::Idle => match answer {
+                Answer::Press(_) => Step::Ignore,
+                _ => Step::Pointer,
+            },
+            ReportState::WhichProject(_) => Step::Ignore,
+            ReportState::Placing(draft) => placing(draft, answer),
             ReportState::ChoosingProject => choosing_project(&answer),
             ReportState::Status(draft) => self.status(state, draft, answer).await?,
             ReportState::Metric(draft, index) => self.metric(state, draft, *index, answer).await?,
-            ReportState::ConfirmDecrease(draft, index, value) => {
+            ReportState::ConfirmDecrease(draft, index, value)
+            | ReportState::Doubtful(draft, index, value) => {
                 self.decrease(state, draft, *index, *value, answer).await?
             }
             ReportState::Progress(draft) | ReportState::Difficulties(draft) => {
                 words(state, draft, answer)
             }
-            ReportState::Evidence(draft) => evidence(state, draft, answer),
+            ReportState::TooLong(draft, field, text) => too_long(draft, *field, text, answer),
+            ReportState::Evidence(draft) => evidence(draft, answer),
             ReportState::Summary(draft) => summary(draft, answer),
             ReportState::ChoosingEdit(draft) => choosing_edit(draft, answer),
         })
@@ -191,8 +237,10 @@ impl Conversation<'_> {
             }
             Answer::Text(text) => match (text.trim(), last, parse_value(&text)) {
                 ("不变", Some(last), _) => last,
-                (_, Some(last), Ok(value)) if value < last => {
-                    return Ok(Step::Enter(ReportState::ConfirmDecrease(
+                (_, _, Ok(value))
+                    if doubt(value, last, project.metrics[index].target).is_some() =>
+                {
+                    return Ok(Step::Enter(ReportState::Doubtful(
                         draft.clone(),
                         index,
                         value,
@@ -206,6 +254,36 @@ impl Conversation<'_> {
             },
         };
         Ok(Step::Enter(with_value(state, draft, index, value, metrics)))
+    }
+
+    /// The project chosen for plain words that named none: the words read against it.
+    async fn chosen_for_words(&mut self, text: &str, answer: Answer) -> anyhow::Result<Step> {
+        let no = match &answer {
+            Answer::Press(Press::Project(no)) => *no,
+            Answer::Press(_) => return Ok(Step::Expired),
+            Answer::Text(typed) => match parse_project_no(typed) {
+                Some(no) => no,
+                // New words instead of a choice: read afresh.
+                None if self.plain(typed, None, Bar::Anything).await? == Taken::Read => {
+                    return Ok(Step::Answered);
+                }
+                None => return Ok(refuse(say::press_a_button())),
+            },
+            Answer::File(..) | Answer::Other => return Ok(refuse(say::press_a_button())),
+        };
+        self.plain(text, Some(no), Bar::Anything).await?;
+        Ok(Step::Answered)
+    }
+
+    /// Where a message that is not a report should go: plain words with the person's own
+    /// project as the example, or /report.
+    async fn point(&mut self) -> anyhow::Result<()> {
+        let example = cycle::example_of(&mut *self.turn.conn().await, self.person.id).await?;
+        let Some(example) = example else {
+            return self.reply(say::nothing_assigned()).await;
+        };
+        let example = words_say::example(example.no, example.metric.as_ref(), example.last);
+        self.reply(words_say::pointer(&example)).await
     }
 
     async fn decrease(
@@ -246,6 +324,39 @@ fn with_value(
     after(draft, state, metrics)
 }
 
+/// Whether a typed text at this step is offered to the plain-words reader first: where the
+/// step has no typed answer of its own, or the text is not one.
+fn may_be_words(state: &ReportState, text: &str) -> bool {
+    match state {
+        ReportState::Idle
+        | ReportState::Summary(_)
+        | ReportState::Placing(_)
+        | ReportState::ChoosingEdit(_) => true,
+        ReportState::ChoosingProject => parse_project_no(text).is_none(),
+        ReportState::Status(_) => Status::parse(text).is_none(),
+        _ => false,
+    }
+}
+
+/// With no report under way any report-like words are read; in the middle of one, figures.
+fn bar(state: &ReportState) -> Bar {
+    match state {
+        ReportState::Idle => Bar::Anything,
+        _ => Bar::Figures,
+    }
+}
+
+/// The answer to a question about plain words: an option, or none of them.
+fn placing(draft: &Draft, answer: Answer) -> Step {
+    let option = match answer {
+        Answer::Press(Press::Place(index)) => Some(index),
+        Answer::Press(Press::PlaceNone) => None,
+        Answer::Press(_) => return Step::Expired,
+        _ => return refuse(say::press_a_button()),
+    };
+    placed(draft, option).map_or(Step::Expired, Step::Enter)
+}
+
 fn choosing_project(answer: &Answer) -> Step {
     match answer {
         Answer::Press(_) => Step::Expired,
@@ -256,45 +367,56 @@ fn choosing_project(answer: &Answer) -> Step {
     }
 }
 
-/// Progress or difficulties: free text, or 无.
+/// Progress or difficulties: free text, or 无. A text over the limit is held and its first part
+/// offered ([`ReportState::TooLong`]).
 fn words(state: &ReportState, draft: &Draft, answer: Answer) -> Step {
+    let field = match state {
+        ReportState::Progress(_) => TextField::Progress,
+        _ => TextField::Difficulties,
+    };
     let text = match answer {
         Answer::Press(Press::Nothing) => String::new(),
         Answer::Press(_) => return Step::Expired,
         Answer::Text(text) => match parse_text(&text) {
             Ok(text) => text,
-            Err(TextError::TooLong(length)) => return refuse(say::too_long(length)),
+            Err(TextError::TooLong(_)) => {
+                let typed = text.trim().to_owned();
+                return Step::Enter(ReportState::TooLong(draft.clone(), field, typed));
+            }
             Err(TextError::Empty) => return refuse(say::text_only()),
         },
         Answer::File(..) | Answer::Other => return refuse(say::text_only()),
     };
-    let draft = match state {
-        ReportState::Progress(_) => Draft {
-            progress: Some(text),
-            ..draft.clone()
-        },
-        _ => Draft {
-            difficulties: Some(text),
-            ..draft.clone()
-        },
-    };
-    Step::Enter(after(draft, state, 0))
+    Step::Enter(after(field.set(draft, Some(text)), state, 0))
 }
 
-/// A photo or a file, or 跳过.
-fn evidence(state: &ReportState, draft: &Draft, answer: Answer) -> Step {
-    let evidence = match answer {
-        Answer::File(kind, id) => Some((kind, id)),
-        Answer::Press(Press::Skip) => None,
-        Answer::Press(_) => return Step::Expired,
-        Answer::Text(text) if matches!(text.trim(), "跳过" | "无") => None,
-        Answer::Text(_) | Answer::Other => return refuse(say::bad_evidence()),
-    };
-    let draft = Draft {
-        evidence,
-        ..draft.clone()
-    };
-    Step::Enter(after(draft, state, 0))
+/// An over-long text: 保留前2000字 keeps its first part; a text typed instead answers the
+/// question as it would have.
+fn too_long(draft: &Draft, field: TextField, text: &str, answer: Answer) -> Step {
+    let asked = field.step(draft.clone());
+    match answer {
+        Answer::Press(Press::KeepFirst) => {
+            let kept: String = text.chars().take(MAX_TEXT).collect();
+            let kept = kept.trim_end().to_owned();
+            let answered = ReportState::TooLong(draft.clone(), field, String::new());
+            Step::Enter(after(field.set(draft, Some(kept)), &answered, 0))
+        }
+        Answer::Text(_) | Answer::Press(Press::Nothing) => words(&asked, draft, answer),
+        Answer::Press(_) => Step::Expired,
+        Answer::File(..) | Answer::Other => refuse(say::text_only()),
+    }
+}
+
+/// The evidence step of a conversation begun before the upgrade: it is the summary now, and
+/// its 跳过 (typed or pressed) leads there.
+fn evidence(draft: &Draft, answer: Answer) -> Step {
+    match answer {
+        Answer::Press(Press::Skip) => Step::Enter(ReportState::Summary(draft.clone())),
+        Answer::Text(text) if matches!(text.trim(), "跳过" | "无") => {
+            Step::Enter(ReportState::Summary(draft.clone()))
+        }
+        answer => summary(draft, answer),
+    }
 }
 
 fn summary(draft: &Draft, answer: Answer) -> Step {
@@ -321,7 +443,12 @@ fn choosing_edit(draft: &Draft, answer: Answer) -> Step {
         Press::EditMetric(index) if index < draft.values.len() => ReportState::Metric(draft, index),
         Press::EditProgress => ReportState::Progress(draft),
         Press::EditDifficulties => ReportState::Difficulties(draft),
-        Press::EditEvidence => ReportState::Evidence(draft),
+        // 删除佐证材料: another is attached by sending it.
+        Press::EditEvidence => ReportState::Summary(Draft {
+            evidence: None,
+            editing: false,
+            ..draft
+        }),
         Press::BackToSummary => ReportState::Summary(Draft {
             editing: false,
             ..draft
@@ -331,84 +458,4 @@ fn choosing_edit(draft: &Draft, answer: Answer) -> Step {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn draft() -> Draft {
-        Draft::new(1, 12, "新建公共充电桩".to_owned(), 2)
-    }
-
-    fn text(typed: &str) -> Answer {
-        Answer::Text(typed.to_owned())
-    }
-
-    #[test]
-    fn a_button_of_another_step_expires_and_typing_at_a_button_step_is_refused() {
-        let at_summary = ReportState::Summary(draft());
-        assert_eq!(summary(&draft(), Answer::Press(Press::Skip)), Step::Expired);
-        assert_eq!(
-            summary(&draft(), text("提交")),
-            refuse(say::press_a_button())
-        );
-        assert_eq!(
-            evidence(&at_summary, &draft(), Answer::Press(Press::Submit)),
-            Step::Expired
-        );
-        assert_eq!(
-            choosing_edit(&draft(), Answer::Press(Press::EditMetric(2))),
-            Step::Expired,
-            "the project has two metrics"
-        );
-        assert_eq!(
-            choosing_project(&text("十二")),
-            refuse(say::press_a_button())
-        );
-        assert_eq!(choosing_project(&text("12")), Step::ChooseProject(12));
-    }
-
-    #[test]
-    fn evidence_is_a_file_or_skipped_typed_or_pressed() {
-        let state = ReportState::Evidence(draft());
-        let file = evidence(
-            &state,
-            &draft(),
-            Answer::File("photo".to_owned(), "AgAD".to_owned()),
-        );
-        let Step::Enter(ReportState::Summary(kept)) = file else {
-            panic!("a photo leads to the summary: {file:?}");
-        };
-        assert_eq!(kept.evidence, Some(("photo".to_owned(), "AgAD".to_owned())));
-        for skipped in [text(" 跳过 "), text("无"), Answer::Press(Press::Skip)] {
-            assert_eq!(
-                evidence(&state, &draft(), skipped),
-                Step::Enter(ReportState::Summary(draft()))
-            );
-        }
-        assert_eq!(
-            evidence(&state, &draft(), text("稍后补")),
-            refuse(say::bad_evidence())
-        );
-    }
-
-    #[test]
-    fn progress_and_difficulties_take_text_or_nothing() {
-        let at_progress = ReportState::Progress(draft());
-        let Step::Enter(ReportState::Difficulties(next)) =
-            words(&at_progress, &draft(), text(" 完成主体施工 "))
-        else {
-            panic!("difficulties come after progress");
-        };
-        assert_eq!(next.progress.as_deref(), Some("完成主体施工"));
-        let at_difficulties = ReportState::Difficulties(draft());
-        let Step::Enter(ReportState::Evidence(next)) =
-            words(&at_difficulties, &draft(), Answer::Press(Press::Nothing))
-        else {
-            panic!("evidence comes after difficulties");
-        };
-        assert_eq!(next.difficulties.as_deref(), Some(""));
-        assert_eq!(
-            words(&at_progress, &draft(), Answer::Other),
-            refuse(say::text_only())
-        );
-    }
-}
+mod tests;

@@ -50,7 +50,14 @@ impl Conversation<'_> {
             &receipt.figures,
             &receipt.verdict,
         ))
-        .await
+        .await?;
+        // Plain words about several projects: the next one's summary follows its receipt.
+        let mut rest = draft.next.into_iter();
+        if let Some(mut next) = rest.next() {
+            next.next = rest.collect();
+            self.enter(next.confirm()).await?;
+        }
+        Ok(())
     }
 }
 

@@ -1,11 +1,11 @@
-//! An audit row's before and after, as an admin reads them: Chinese labels, local dates and
-//! times, no JSON and no internal ids.
+//! An audit row's before and after, as an admin reads them: Chinese labels, what changed as
+//! "分管范围：未设定 → 一、四类", dates with their year, no JSON and no internal ids.
 
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::{local_time, short_date};
+use super::{long_date, long_time};
 use crate::domain::role::{AssignmentRole, Role};
 
 /// The fields people read, in the order they read them; ids of rows (person, invite) mean
@@ -20,35 +20,94 @@ const ORDER: [&str; 17] = [
     "quiet",
     "from",
     "to",
-    "back_on",
     "expires_at",
     "assignments_ended",
     "invites_revoked",
     "pauses",
     "leaves",
+    "back_on",
     "open",
     "resolved",
 ];
 
-/// "起：1月8日；止：1月10日" for a stored JSON object; `None` when nothing in it is for people.
+/// "起：2024年1月8日；止：2024年1月10日" for a stored JSON object; `None` when nothing in it
+/// is for people.
 pub fn facts(stored: &str, tz: Tz) -> Option<String> {
-    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(stored) else {
-        return None;
-    };
+    let fields = object(stored)?;
     let shown: Vec<String> = ORDER
         .iter()
-        .filter_map(|key| fact(key, fields.get(*key)?, tz))
+        .filter_map(|key| {
+            let (label, value) = fact(key, fields.get(*key)?, tz)?;
+            Some(format!("{label}：{value}"))
+        })
         .collect();
     (!shown.is_empty()).then(|| shown.join("；"))
 }
 
-fn fact(key: &str, value: &Value, tz: Tz) -> Option<String> {
+/// A change as people read it, field by field: "分管范围：未设定 → 一、四类" for what changed,
+/// "项目：3" for what was only set or only there before, nothing for what stayed the same;
+/// "原为 项目：3；身份：牵头" for what was removed. `None` when nothing in it is for people.
+pub fn change(before: Option<&str>, after: Option<&str>, tz: Tz) -> Option<String> {
+    let (before, after) = match (before.and_then(object), after.and_then(object)) {
+        (None, None) => return None,
+        (Some(before), None) => {
+            return facts(&Value::Object(before).to_string(), tz).map(|f| format!("原为 {f}"));
+        }
+        (None, Some(after)) => (Map::new(), after),
+        (Some(before), Some(after)) => (before, after),
+    };
+    let shown: Vec<String> = ORDER
+        .iter()
+        .filter_map(|key| {
+            let was = before.get(*key).and_then(|v| fact(key, v, tz));
+            let now = after.get(*key).and_then(|v| fact(key, v, tz));
+            match (was, now) {
+                (Some((label, was)), Some((_, now))) if was != now => {
+                    Some(format!("{label}：{was} → {now}"))
+                }
+                (Some(_), Some(_)) => None,
+                (Some((label, value)), None) | (None, Some((label, value))) => {
+                    Some(format!("{label}：{value}"))
+                }
+                (None, None) => None,
+            }
+        })
+        .collect();
+    (!shown.is_empty()).then(|| shown.join("；"))
+}
+
+/// What an audit row is about, as people read it: an invite by the role it was for ("单位联络员"),
+/// never by its row number ("邀请 #4", as rows stored it).
+pub fn target(stored: &str, after: Option<&str>) -> String {
+    if !stored.starts_with("邀请 #") {
+        return stored.to_owned();
+    }
+    after
+        .and_then(object)
+        .and_then(|fields| fields.get("role")?.as_str().map(role))
+        .unwrap_or_else(|| "邀请链接".to_owned())
+}
+
+fn object(stored: &str) -> Option<Map<String, Value>> {
+    match serde_json::from_str::<Value>(stored) {
+        Ok(Value::Object(fields)) => Some(fields),
+        _ => None,
+    }
+}
+
+fn fact(key: &str, value: &Value, tz: Tz) -> Option<(&'static str, String)> {
     let count = |unit: &str| value.as_i64().map(|n| format!("{n}{unit}"));
     let (label, shown) = match key {
         "role" => ("身份", value.as_str().map(role)?),
-        "unit" => ("单位", value.as_str().unwrap_or("—").to_owned()),
+        "unit" => ("单位", value.as_str()?.to_owned()),
         "project" => ("项目", value.as_i64()?.to_string()),
-        "scope" => ("分管范围", value.as_str()?.to_owned()),
+        "scope" => (
+            "分管范围",
+            match value.as_str() {
+                Some("") | None => "未设定".to_owned(),
+                Some(scope) => scope.to_owned(),
+            },
+        ),
         "digest_chat" => (
             "调度发送至",
             if value.is_null() {
@@ -78,7 +137,7 @@ fn fact(key: &str, value: &Value, tz: Tz) -> Option<String> {
         "resolved" => ("已解决", count("条")?),
         _ => return None,
     };
-    Some(format!("{label}：{shown}"))
+    Some((label, shown))
 }
 
 fn role(stored: &str) -> String {
@@ -89,13 +148,13 @@ fn role(stored: &str) -> String {
 }
 
 fn day(stored: &str) -> Option<String> {
-    stored.parse::<NaiveDate>().ok().map(short_date)
+    stored.parse::<NaiveDate>().ok().map(long_date)
 }
 
 fn instant(stored: &str, tz: Tz) -> Option<String> {
     DateTime::parse_from_rfc3339(stored)
         .ok()
-        .map(|at| local_time(at.to_utc(), tz))
+        .map(|at| long_time(at.to_utc(), tz))
 }
 
 #[cfg(test)]
@@ -107,7 +166,7 @@ mod tests {
         let tz = chrono_tz::Asia::Shanghai;
         assert_eq!(
             facts(r#"{"from":"2024-01-08","to":"2024-01-10"}"#, tz).as_deref(),
-            Some("起：1月8日；止：1月10日")
+            Some("起：2024年1月8日；止：2024年1月10日")
         );
         assert_eq!(
             facts(r#"{"project":3,"person":12,"role":"lead"}"#, tz).as_deref(),
@@ -119,9 +178,47 @@ mod tests {
                 tz
             )
             .as_deref(),
-            Some("身份：管理员（工作专班）；单位：—；有效至：3月20日 09:00")
+            Some("身份：管理员（工作专班）；有效至：2024年3月20日 09:00")
         );
         assert_eq!(facts(r#"{"person":12}"#, tz), None);
         assert_eq!(facts("not json", tz), None);
+    }
+
+    #[test]
+    fn a_change_reads_as_before_and_after_field_by_field() {
+        let tz = chrono_tz::Asia::Shanghai;
+        assert_eq!(
+            change(
+                Some(r#"{"scope":"","digest_chat":null}"#),
+                Some(r#"{"scope":"一、四类","digest_chat":null}"#),
+                tz
+            )
+            .as_deref(),
+            Some("分管范围：未设定 → 一、四类")
+        );
+        assert_eq!(
+            change(
+                Some(r#"{"role":"co"}"#),
+                Some(r#"{"project":3,"person":12,"role":"lead"}"#),
+                tz
+            )
+            .as_deref(),
+            Some("项目：3；身份：协办 → 牵头")
+        );
+        assert_eq!(
+            change(Some(r#"{"project":3,"person":12,"role":"lead"}"#), None, tz).as_deref(),
+            Some("原为 项目：3；身份：牵头")
+        );
+        assert_eq!(change(None, Some(r#"{"person":12}"#), tz), None);
+    }
+
+    #[test]
+    fn an_invite_is_named_by_its_role_not_its_row() {
+        assert_eq!(
+            target("邀请 #4", Some(r#"{"invite":4,"role":"contact"}"#)),
+            "单位联络员"
+        );
+        assert_eq!(target("邀请 #4", None), "邀请链接");
+        assert_eq!(target("项目 3 · 张三", None), "项目 3 · 张三");
     }
 }

@@ -3,51 +3,114 @@
 
 use chrono::NaiveDate;
 
+use crate::db::cycle::ContactRow;
 use crate::db::plan::MetricRow;
 use crate::domain::cycle::WeekPlan;
 use crate::domain::metric::{MetricKind, format_number};
+use crate::domain::role::AssignmentRole;
+use crate::services::cycle::Owed;
 
 use super::{local_moment as moment, short_date as day};
 
-pub fn prompt(
-    no: i64,
-    title: &str,
-    metrics: &[MetricRow],
-    last: &[Option<f64>],
-    week: &WeekPlan,
-) -> String {
-    let mut out = format!(
-        "📋 请报送本周进展：项目 {no}「{title}」\n截止时间：{}",
-        moment(week.deadline)
-    );
-    if !metrics.is_empty() {
-        out.push_str("\n上次数据：");
-        for (metric, value) in metrics.iter().zip(last) {
-            let shown = match value {
-                None => "未填".to_owned(),
-                Some(v) if metric.kind == MetricKind::YesNo => {
-                    (if *v > 0.0 { "是" } else { "否" }).to_owned()
-                }
-                Some(v) => format!(
-                    "{}/{}{}",
-                    format_number(*v),
-                    format_number(metric.target.unwrap_or_default()),
-                    metric.unit.as_deref().unwrap_or("")
-                ),
-            };
-            out.push_str(&format!("\n· {}：{shown}", metric.name));
+/// The week's prompt to a contact: every project they owe, with its last figures, then the fast
+/// ways taught with their first project.
+pub fn prompt(projects: &[Owed], week: &WeekPlan) -> String {
+    let deadline = moment(week.deadline);
+    let mut out = match projects {
+        [one] => format!(
+            "📋 请报送本周进展：{}\n截止时间：{deadline}",
+            project(&one.contact)
+        ),
+        _ => format!(
+            "📋 请报送本周进展（共 {} 个项目）\n截止时间：{deadline}",
+            projects.len()
+        ),
+    };
+    for owed in projects {
+        if projects.len() > 1 {
+            out.push_str(&format!("\n\n{}", project(&owed.contact)));
+        } else if !owed.metrics.is_empty() {
+            out.push_str("\n上次数据：");
+        }
+        for (metric, value) in owed.metrics.iter().zip(&owed.last) {
+            out.push_str(&format!(
+                "\n· {}：{}",
+                metric.name,
+                super::digest::figure(metric, *value)
+            ));
         }
     }
-    out.push_str("\n点下方按钮开始填写（约 1 分钟）。");
+    out.push_str("\n\n无变化的项目点“与上周相同”，再点“提交”即可；有变化点“填写”。");
+    if let Some(first) = projects.first() {
+        let metric = first.metrics.first();
+        let last = first.last.first().copied().flatten();
+        out.push('\n');
+        out.push_str(&fast_ways(first.contact.project_no, metric, last));
+    }
     out
 }
 
-pub fn reminder(no: i64, title: &str, week: &WeekPlan) -> String {
+/// "项目 3「建设老年人食堂」", marked when the person's unit is a co-unit.
+fn project(contact: &ContactRow) -> String {
+    let co = match contact.role {
+        AssignmentRole::Co => "（协办）",
+        AssignmentRole::Lead => "",
+    };
+    format!("项目 {}「{}」{co}", contact.project_no, contact.title)
+}
+
+/// The two fast ways, shown with a contact's own project and its first metric: a reply in
+/// plain words, and the quick form by position.
+pub fn fast_ways(no: i64, metric: Option<&MetricRow>, last: Option<f64>) -> String {
+    let value = match metric {
+        None => None,
+        Some(m) if m.kind == MetricKind::YesNo => Some(
+            (if last.is_some_and(|v| v > 0.0) {
+                "已完成"
+            } else {
+                "未完成"
+            })
+            .to_owned(),
+        ),
+        Some(m) => Some(format_number(last.or(m.target).unwrap_or_default())),
+    };
+    let quick = match value {
+        Some(value) => format!("/report {no} {value} 进展:……"),
+        None => format!("/report {no} 进展:……"),
+    };
     format!(
-        "⏰ 提醒：项目 {no}「{title}」本周进展尚未报送，截止时间 {}。",
-        moment(week.deadline)
+        "也可直接回复：{}\n或发送：{quick}",
+        super::plain::example(no, metric, last)
     )
 }
+
+/// The reminder to a contact: the projects they still owe this week.
+pub fn reminder(projects: &[Owed], week: &WeekPlan) -> String {
+    let deadline = moment(week.deadline);
+    let mut out = match projects {
+        [one] => format!(
+            "⏰ 提醒：{}本周进展尚未报送，截止时间 {deadline}。",
+            project(&one.contact)
+        ),
+        _ => {
+            let mut out = format!("⏰ 提醒：以下项目本周进展尚未报送，截止时间 {deadline}：");
+            for owed in projects {
+                out.push_str(&format!("\n· {}", project(&owed.contact)));
+            }
+            out
+        }
+    };
+    out.push_str("\n无变化的项目点“与上周相同”即可。");
+    out
+}
+
+/// 与上周相同 pressed for a project never reported: the step-by-step report instead.
+pub fn no_last_report() -> &'static str {
+    "该项目尚无上次报送记录，请逐项填写。"
+}
+
+/// The progress stored by 与上周相同.
+pub const SAME_AS_LAST: &str = "与上周相同";
 
 pub fn uncovered(no: i64, title: &str, week: &WeekPlan) -> String {
     format!(
@@ -195,5 +258,48 @@ pub mod schedule {
         } else {
             "已开启截止前的提醒。"
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metric(kind: MetricKind, target: Option<f64>, unit: Option<&str>) -> MetricRow {
+        MetricRow {
+            id: 1,
+            project_id: 1,
+            position: 1,
+            name: "执行市级托育费用标准".to_owned(),
+            kind,
+            target,
+            unit: unit.map(str::to_owned),
+            comparison: None,
+            baseline: None,
+        }
+    }
+
+    #[test]
+    fn the_fast_ways_are_shown_with_the_contacts_own_project_and_metric() {
+        let chargers = metric(MetricKind::Number, Some(100.0), Some("台"));
+        assert_eq!(
+            fast_ways(12, Some(&chargers), Some(45.0)),
+            "也可直接回复：12号项目累计45台，无困难\n或发送：/report 12 45 进展:……"
+        );
+        assert_eq!(
+            fast_ways(12, Some(&chargers), None),
+            "也可直接回复：12号项目累计100台，无困难\n或发送：/report 12 100 进展:……",
+            "never reported: the target shows the form"
+        );
+        let yes_no = metric(MetricKind::YesNo, None, None);
+        assert_eq!(
+            fast_ways(6, Some(&yes_no), Some(1.0)),
+            "也可直接回复：6号项目执行市级托育费用标准已落实，无困难\n或发送：/report 6 已完成 进展:……"
+        );
+        assert!(fast_ways(6, Some(&yes_no), None).contains("/report 6 未完成 "));
+        assert_eq!(
+            fast_ways(5, None, None),
+            "也可直接回复：5号项目本周按计划推进，无困难\n或发送：/report 5 进展:……"
+        );
     }
 }

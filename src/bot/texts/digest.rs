@@ -168,11 +168,10 @@ fn project_lines(p: &ProjectState) -> String {
         ));
     }
     format!(
-        "{} {}. {}（{}）\n   {second}",
+        "{} {}. {}\n   {second}",
         p.state.emoji(),
         p.no,
-        p.title,
-        p.lead_unit
+        super::noted(&p.title, &p.lead_unit)
     )
 }
 
@@ -285,10 +284,20 @@ fn shortened(text: &str) -> String {
     if chars.len() <= DIFFICULTY_CHARS {
         return text.to_owned();
     }
-    let cut = (DIFFICULTY_CHARS / 2..DIFFICULTY_CHARS)
+    let mut cut = (DIFFICULTY_CHARS / 2..DIFFICULTY_CHARS)
         .rev()
         .find(|&i| "，。；、,;".contains(chars[i]))
         .unwrap_or(DIFFICULTY_CHARS);
+    // A cut inside the writer's own bracket would leave it open, and the line's "（…提出）"
+    // nested in it: cut before that bracket instead.
+    let open = |c: char| c == '（' || c == '(';
+    let close = |c: char| c == '）' || c == ')';
+    let kept = &chars[..cut];
+    if kept.iter().filter(|&&c| open(c)).count() > kept.iter().filter(|&&c| close(c)).count()
+        && let Some(at) = kept.iter().rposition(|&c| open(c))
+    {
+        cut = at;
+    }
     format!("{}…", chars[..cut].iter().collect::<String>())
 }
 

@@ -9,7 +9,7 @@ use crate::domain::role::AssignmentRole;
 use crate::domain::role::Role;
 use crate::error::UserError;
 
-use super::local_time;
+use super::{long_time, noted};
 
 pub const BOT_TITLE: &str = "济宁高新区重点民生实事调度机器人";
 
@@ -25,9 +25,10 @@ pub fn role_name(role: Role) -> &'static str {
     role.title()
 }
 
+/// "单位联络员（发展改革局）"; a unit whose name has brackets of its own is set apart instead.
 fn with_unit(role: Role, unit: Option<&str>) -> String {
     match unit {
-        Some(unit) => format!("{}（{unit}）", role_name(role)),
+        Some(unit) => noted(role_name(role), unit),
         None => role_name(role).to_owned(),
     }
 }
@@ -62,20 +63,28 @@ pub fn joined_notice(name: &str, role: Role, unit: Option<&str>) -> String {
     )
 }
 
-pub fn help(role: Role, menu: &[BotCommand]) -> String {
+/// /help: the commands of a role, and for a contact the fast ways to report, shown with their
+/// own project (`example`, from [`super::cycle::fast_ways`]).
+pub fn help(role: Role, menu: &[BotCommand], example: Option<&str>) -> String {
     let lines: Vec<String> = menu
         .iter()
         .map(|c| format!("{} — {}", c.command, c.description))
         .collect();
-    format!(
+    let mut out = format!(
         "您的身份：{}。可以使用的命令：\n{}",
         role_name(role),
         lines.join("\n")
-    )
+    );
+    if let Some(example) = example {
+        out.push_str(&format!(
+            "\n\n快捷报送：\n{example}\n佐证材料：报送中或提交后10分钟内直接发送照片、文件即可。"
+        ));
+    }
+    out
 }
 
 pub fn unknown_input() -> &'static str {
-    "没有听懂这条消息。发送 /help 查看您可以使用的命令。"
+    "请用命令操作：发送 /help 查看您可以使用的命令。"
 }
 
 pub fn unknown_command() -> &'static str {
@@ -156,16 +165,18 @@ pub fn invite_link(
     expires: DateTime<Utc>,
     tz: Tz,
 ) -> String {
+    // The role stands before the link, not in brackets: an admin's title and some units'
+    // names carry brackets of their own.
     format!(
-        "已生成邀请链接（{}）：\n{link}\n请转发给本人。链接只能使用一次，{}前有效。",
+        "已生成{}的邀请链接：\n{link}\n请转发给本人。链接只能使用一次，{}前有效。",
         with_unit(role, unit),
-        local_time(expires, tz)
+        long_time(expires, tz)
     )
 }
 
 // Assignments and scopes ------------------------------------------------------------------------
 
-pub const ASSIGN_USAGE: &str = "用法：/assign 项目序号 人员 [lead|co]\n人员可写 @用户名、Telegram 数字 ID 或姓名；lead 为牵头（默认），co 为协办。例如：/assign 3 @zhangsan";
+pub const ASSIGN_USAGE: &str = "用法：/assign 项目序号 人员 [牵头|协办]\n人员可写 @用户名、Telegram 数字 ID 或姓名；不写身份即为牵头单位联络员，写“协办”为协办单位联络员。例如：/assign 3 @zhangsan 协办";
 pub const UNASSIGN_USAGE: &str = "用法：/unassign 项目序号 人员，例如：/unassign 3 @zhangsan";
 pub const LEADER_USAGE: &str = "用法：/leader 人员 分管范围\n分管范围写类别序号和/或项目序号，例如：/leader @wang 一,三,12\n在群内发送，则该领导的每旬调度发到本群。";
 pub const DEACTIVATE_USAGE: &str = "用法：/deactivate 人员，例如：/deactivate @zhangsan";

@@ -4,7 +4,7 @@ use crate::bot::report::Draft;
 use crate::db::plan::MetricRow;
 use crate::domain::colour::Verdict;
 use crate::domain::metric::{MetricKind, format_number};
-use crate::domain::report::MAX_TEXT;
+use crate::domain::report::{Doubt, MAX_TEXT, doubt};
 use crate::domain::role::AssignmentRole;
 use crate::services::reporting::{Saved, percent};
 
@@ -32,7 +32,9 @@ pub fn choose_project() -> &'static str {
 }
 
 pub fn ask_status(no: i64, title: &str) -> String {
-    format!("📝 项目 {no}「{title}」本周报送\n\n本周推进状态是？")
+    format!(
+        "📝 项目 {no}「{title}」本周报送\n（报送过程中可随时发送照片或文件作为佐证材料）\n\n本周推进状态是？"
+    )
 }
 
 pub fn ask_metric(position: usize, count: usize, metric: &MetricRow, last: Option<f64>) -> String {
@@ -74,16 +76,67 @@ pub fn confirm_decrease(name: &str, value: f64, last: f64) -> String {
     )
 }
 
+/// A figure past half again its target, asked once before it is taken.
+pub fn confirm_over_target(metric: &MetricRow, value: f64, target: f64) -> String {
+    let unit = metric.unit.as_deref().unwrap_or("");
+    format!(
+        "{}填写的 {}{unit} 超过目标（{}{unit}）的1.5倍。请核对：数字和单位都无误吗？",
+        metric.name,
+        format_number(value),
+        format_number(target)
+    )
+}
+
+/// A word about the last answer, then the step's question: one message.
+pub fn note_and_question(note: &str, question: &str) -> String {
+    format!("{note}\n\n{question}")
+}
+
+fn evidence_kind(kind: &str) -> &'static str {
+    if kind == "photo" { "照片" } else { "文件" }
+}
+
+/// A photo or a file sent while a report is under way.
+pub fn evidence_attached(kind: &str) -> String {
+    format!("已收到{}，将随本次报送一并提交。", evidence_kind(kind))
+}
+
+/// A photo or a file sent soon after 提交: added to that report.
+pub fn evidence_added(kind: &str, no: i64, week: chrono::NaiveDate) -> String {
+    format!(
+        "已将{}作为佐证材料补充到项目 {no}（{}当周）的报送。",
+        evidence_kind(kind),
+        month_day(week)
+    )
+}
+
+/// …unless that report has evidence already: the first is kept.
+pub fn evidence_kept_first(kind: &str, no: i64, week: chrono::NaiveDate) -> String {
+    format!(
+        "项目 {no}（{}当周）的报送已有佐证材料，本次发送的{}未替换。如需更换，请发送 /report {no} 重新报送，并在报送过程中发送新的材料。",
+        month_day(week),
+        evidence_kind(kind)
+    )
+}
+
+/// A photo or a file with no report to attach it to.
+pub fn evidence_how() -> String {
+    format!(
+        "如需提交佐证材料，请在报送过程中（/report）发送照片或文件，或在提交后{}分钟内发送。",
+        crate::domain::report::EVIDENCE_AFTER_MINUTES
+    )
+}
+
+fn month_day(day: chrono::NaiveDate) -> String {
+    format!("{}月{}日", day.format("%-m"), day.format("%-d"))
+}
+
 pub fn ask_progress() -> String {
     format!("本周工作进展（{MAX_TEXT} 字以内）：\n没有可点“无”。")
 }
 
 pub fn ask_difficulties() -> String {
     format!("需要协调解决的困难问题（{MAX_TEXT} 字以内）：\n没有可点“无”。")
-}
-
-pub fn ask_evidence() -> &'static str {
-    "可发送一张照片或一个文件作为佐证材料；不需要可点“跳过”。"
 }
 
 pub fn choose_edit() -> &'static str {
@@ -121,11 +174,9 @@ pub fn negative() -> &'static str {
 }
 
 pub fn too_long(length: usize) -> String {
-    format!("内容有 {length} 字，超过了 {MAX_TEXT} 字的上限。请精简后重新发送。")
-}
-
-pub fn bad_evidence() -> &'static str {
-    "请发送照片或文件作为佐证材料，或点“跳过”。"
+    format!(
+        "内容有 {length} 字，超过了 {MAX_TEXT} 字的上限。可点“保留前{MAX_TEXT}字”，或精简后重新发送。"
+    )
 }
 
 pub fn cancelled() -> &'static str {
@@ -136,12 +187,25 @@ pub fn nothing_to_cancel() -> &'static str {
     "当前没有进行中的报送。"
 }
 
-pub fn unknown_metric(key: &str, metrics: &[MetricRow]) -> String {
-    let names: Vec<String> = metrics
+/// The project's metrics by position: "1 安装充电桩".
+fn metric_names(metrics: &[MetricRow]) -> Vec<String> {
+    metrics
         .iter()
         .enumerate()
         .map(|(i, m)| format!("{} {}", i + 1, m.name))
-        .collect();
+        .collect()
+}
+
+/// A name typed in the quick form that fits two metrics or more: none is picked.
+pub fn ambiguous_metric(key: &str, metrics: &[MetricRow]) -> String {
+    format!(
+        "“{key}”可指多项指标。本项目的指标：\n{}\n请写名称中能区分的一段或序号，例如 1=45。",
+        metric_names(metrics).join("\n")
+    )
+}
+
+pub fn unknown_metric(key: &str, metrics: &[MetricRow]) -> String {
+    let names = metric_names(metrics);
     if names.is_empty() {
         return format!("这个项目没有量化指标，“{key}”无从填写。请只写 进展:…… 和 困难:……");
     }
@@ -151,15 +215,10 @@ pub fn unknown_metric(key: &str, metrics: &[MetricRow]) -> String {
     )
 }
 
-fn value_line(metric: &MetricRow, value: Option<f64>) -> String {
+fn value_line(metric: &MetricRow, value: Option<f64>, added: Option<f64>) -> String {
     let shown = match value {
         None => "未填".to_owned(),
-        Some(v) if metric.kind == MetricKind::YesNo => yes_no(v).to_owned(),
-        Some(v) => format!(
-            "{}{}",
-            format_number(v),
-            metric.unit.as_deref().unwrap_or("")
-        ),
+        Some(v) => super::plain::obtained(metric, v, added),
     };
     format!("· {}：{shown}（目标 {}）", metric.name, metric.target())
 }
@@ -171,18 +230,22 @@ pub fn summary(draft: &Draft, metrics: &[MetricRow], last: &[Option<f64>]) -> St
         draft.title,
         draft.status.map_or("未填", |s| s.label())
     );
+    let mut doubts = 0;
     for (index, metric) in metrics.iter().enumerate() {
         let value = draft.values.get(index).copied().flatten();
         out.push('\n');
-        out.push_str(&value_line(metric, value));
-        if let (Some(value), Some(Some(before))) = (value, last.get(index))
-            && value < *before
-        {
-            out.push_str(&format!(
-                " ⚠️比上次少，提交即作更正（上次 {}）",
-                format_number(*before)
-            ));
-        }
+        let added = draft.added.get(index).copied().flatten();
+        out.push_str(&value_line(metric, value, added));
+        let last = last.get(index).copied().flatten();
+        let flag = match value.and_then(|v| doubt(v, last, metric.target)) {
+            None => continue,
+            Some(Doubt::Drop { last }) => {
+                format!(" ⚠️比上次少，提交即作更正（上次 {}）", format_number(last))
+            }
+            Some(Doubt::OverTarget { .. }) => " ⚠️超过目标的1.5倍".to_owned(),
+        };
+        doubts += 1;
+        out.push_str(&flag);
     }
     let text = |t: &Option<String>| match t.as_deref() {
         None | Some("") => "无".to_owned(),
@@ -199,6 +262,12 @@ pub fn summary(draft: &Draft, metrics: &[MetricRow], last: &[Option<f64>]) -> St
         None => "无",
     };
     out.push_str(&format!("\n佐证材料：{evidence}"));
+    if doubts > 0 {
+        out.push_str("\n\n⚠️ 标记的数据请核对后提交；有误可点“修改”。");
+    }
+    if let Some(next) = draft.next.first() {
+        out.push_str(&format!("\n\n提交后接着确认项目 {}。", next.project_no));
+    }
     out
 }
 
@@ -234,6 +303,12 @@ pub fn receipt(
         week.format("%-m"),
         week.format("%-d")
     );
+    if draft.evidence.is_none() {
+        out.push_str(&format!(
+            "\n如需补充佐证材料，{}分钟内直接发送照片或文件即可。",
+            crate::domain::report::EVIDENCE_AFTER_MINUTES
+        ));
+    }
     if role == AssignmentRole::Co {
         out.push_str("\n您的报送作为协办单位的贡献记录；项目数据以牵头单位报送为准。");
     }

@@ -9,6 +9,21 @@ use crate::services::status::Health;
 
 use super::local_time;
 
+/// A queue state as the database stores it, in words; one this version does not know, as stored.
+fn state_name(state: &str) -> &str {
+    match state {
+        "pending" => "待处理",
+        "done" => "已处理",
+        "quarantined" => "暂存待查",
+        "uncertain" => "待确认",
+        "sending" => "发送中",
+        "sent" => "已发送",
+        "failed" => "发送失败",
+        "unreachable" => "无法送达",
+        other => other,
+    }
+}
+
 /// `minsheng status`: the queues, the last update in and message out (local time), and who
 /// can no longer be reached.
 pub fn health(health: &Health, tz: Tz) -> String {
@@ -17,14 +32,14 @@ pub fn health(health: &Health, tz: Tz) -> String {
             "空".to_owned()
         } else {
             rows.iter()
-                .map(|row| format!("{} {}", row.state, row.count))
+                .map(|row| format!("{} {}", state_name(&row.state), row.count))
                 .collect::<Vec<_>>()
                 .join("，")
         }
     };
     let mut out = String::new();
-    let _ = writeln!(out, "收件箱（inbox）：{}", counts(&health.inbox));
-    let _ = writeln!(out, "发件箱（outbox）：{}", counts(&health.outbox));
+    let _ = writeln!(out, "收件箱：{}", counts(&health.inbox));
+    let _ = writeln!(out, "发件箱：{}", counts(&health.outbox));
     let when = |at: Option<_>| at.map_or("无".to_owned(), |at| local_time(at, tz));
     let _ = writeln!(out, "最近收到更新：{}", when(health.last_received));
     let _ = writeln!(out, "最近发出消息：{}", when(health.last_sent));
@@ -35,9 +50,9 @@ pub fn health(health: &Health, tz: Tz) -> String {
         for person in &health.unreachable {
             let _ = writeln!(
                 out,
-                "  {}（{}，Telegram {}）",
+                "  {} · {} · Telegram {}",
                 person.display_name,
-                person.role.as_str(),
+                person.role.title(),
                 person.telegram_id
             );
         }

@@ -4,10 +4,13 @@
 use chrono_tz::Tz;
 
 use crate::db::audit::AuditRow;
+use crate::domain::metric::MetricKind;
 use crate::domain::role::{AssignmentRole, Role};
-use crate::services::views::{Card, Contact, MyWeek, PersonLine, ProjectLine};
+use crate::services::views::{Card, Contact, MyWeek, PersonLine, ProjectLine, Standing};
 
-use super::{audit, local_moment, local_time, role_name, short_date};
+use super::{
+    audit, local_moment, local_time, long_date, noted, role_name, short_date, stored_date,
+};
 
 pub fn chart_caption(period: &str) -> String {
     format!("{period}各项目进度：柱为完成进度，竖线为序时进度；红黄在前。")
@@ -43,7 +46,7 @@ fn contacts(list: &[Contact]) -> String {
         return "未指派".to_owned();
     }
     list.iter()
-        .map(|c| format!("{}（{}）", c.name, c.role.label()))
+        .map(|c| noted(&c.name, c.role.label()))
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -68,22 +71,70 @@ pub fn project_list(year: i64, lines: &[ProjectLine], tz: Tz) -> String {
     out
 }
 
+/// "牵头 发展改革局；协办 济宁高新控股集团有限公司": the units by role, as a label before
+/// them rather than a bracket after each (some units' names carry brackets of their own).
+fn units(units: &[crate::db::plan::ProjectUnit]) -> String {
+    [AssignmentRole::Lead, AssignmentRole::Co]
+        .into_iter()
+        .filter_map(|role| {
+            let names: Vec<&str> = units
+                .iter()
+                .filter(|u| u.role == role)
+                .map(|u| u.name.as_str())
+                .collect();
+            (!names.is_empty()).then(|| format!("{} {}", role.label(), names.join("、")))
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// Where the project stands, above its history: the lead unit's latest figures
+/// ("· 安装充电桩：45/100台（45%）"), 序时进度, and the colour with its reasons, worded as the
+/// receipt words them; without a lead report, no figures and no colour (⚪ 未报送).
+fn standing(s: &Standing) -> String {
+    let mut out = if s.state.colour().is_none() {
+        "最新数据：牵头单位尚未报送".to_owned()
+    } else if s.figures.is_empty() {
+        "最新数据：无量化指标（按进度和节点跟踪）".to_owned()
+    } else {
+        let mut out = "最新数据：".to_owned();
+        for f in &s.figures {
+            let share = match f.percent {
+                Some(percent) if f.kind != MetricKind::YesNo => format!("（{percent:.0}%）"),
+                _ => String::new(),
+            };
+            out.push_str(&format!("\n· {}：{}{share}", f.name, f.shown()));
+        }
+        out
+    };
+    out.push_str(&format!("\n序时进度：{:.0}%\n", s.expected));
+    match s.state.colour() {
+        Some(colour) => out.push_str(&format!(
+            "当前颜色：{}{}（{}）",
+            colour.emoji(),
+            colour.label(),
+            s.reasons.join("；")
+        )),
+        None => out.push_str(&format!(
+            "当前状态：{} {}",
+            s.state.emoji(),
+            s.state.label()
+        )),
+    }
+    out
+}
+
 pub fn project_card(card: &Card, tz: Tz) -> String {
     let p = &card.project;
-    let units: Vec<String> = card
-        .units
-        .iter()
-        .map(|unit| format!("{}（{}）", unit.name, unit.role.label()))
-        .collect();
     let mut out = format!(
         "项目 {} · {}\n类别：{}\n截止：{}\n\n内容概述：{}\n\n实施内容及工作目标：{}\n\n承办单位：{}\n",
         p.no,
         p.title,
         p.category,
-        p.deadline,
+        stored_date(&p.deadline),
         p.summary,
         p.goals,
-        units.join("、")
+        units(&card.units)
     );
     if card.metrics.is_empty() {
         out.push_str("量化指标：无（按进度和节点跟踪）\n");
@@ -93,7 +144,9 @@ pub fn project_card(card: &Card, tz: Tz) -> String {
             out.push_str(&format!("· {}：目标 {}\n", metric.name, metric.target));
         }
     }
-    out.push_str(&format!("联络员：{}\n", contacts(&card.contacts)));
+    out.push_str(&format!("联络员：{}\n\n", contacts(&card.contacts)));
+    out.push_str(&standing(&card.standing));
+    out.push_str("\n\n");
     if card.history.is_empty() {
         out.push_str("报送记录：暂无");
     } else {
@@ -155,7 +208,7 @@ pub fn my_week(week: &MyWeek) -> String {
     out
 }
 
-pub fn people_list(lines: &[PersonLine]) -> String {
+pub fn people_list(lines: &[PersonLine], tz: Tz) -> String {
     if lines.is_empty() {
         return "还没有人员加入。".to_owned();
     }
@@ -193,11 +246,15 @@ pub fn people_list(lines: &[PersonLine]) -> String {
             Role::Leader => out.push_str(&format!("\n   分管：{}", line.scope)),
             Role::Admin => {}
         }
+        let joined = long_date(line.joined_at.with_timezone(&tz).date_naive());
+        out.push_str(&format!("\n   加入：{joined}"));
     }
     out
 }
 
-fn action_name(action: &str) -> &str {
+/// An audit action as people call it; one this version does not know is named as a change,
+/// never by its internal key.
+fn action_name(action: &str) -> &'static str {
     match action {
         "invite" => "生成邀请",
         "join" => "加入",
@@ -214,7 +271,7 @@ fn action_name(action: &str) -> &str {
         "resolve" => "困难问题已解决",
         "group_upgraded" => "调度群升级为超级群，通报改发新群",
         "group_lost" => "调度群无法送达，通报改发本人",
-        other => other,
+        _ => "其他变更",
     }
 }
 
@@ -229,19 +286,43 @@ pub fn audit_list(rows: &[AuditRow], tz: Tz) -> String {
             local_time(row.at, tz),
             row.actor_label,
             action_name(&row.action),
-            row.target
+            audit::target(&row.target, row.after.as_deref())
         ));
-        let facts = |stored: &Option<String>| {
-            stored
-                .as_deref()
-                .and_then(|stored| audit::facts(stored, tz))
-        };
-        match (facts(&row.before), facts(&row.after)) {
-            (Some(before), Some(after)) => out.push_str(&format!("\n   {before} → {after}")),
-            (None, Some(after)) => out.push_str(&format!("\n   {after}")),
-            (Some(before), None) => out.push_str(&format!("\n   原为 {before}")),
-            (None, None) => {}
+        if let Some(change) = audit::change(row.before.as_deref(), row.after.as_deref(), tz) {
+            out.push_str(&format!("\n   {change}"));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_the_audit_records_has_a_chinese_name() {
+        // The actions written by services::people, services::groups and the handlers.
+        for action in [
+            "invite",
+            "join",
+            "assign",
+            "unassign",
+            "leader_scope",
+            "deactivate",
+            "reactivate",
+            "leave",
+            "back",
+            "quiet",
+            "pause",
+            "resume",
+            "resolve",
+            "group_upgraded",
+            "group_lost",
+        ] {
+            let name = action_name(action);
+            assert_ne!(name, "其他变更", "{action}");
+            assert!(!name.is_ascii(), "{action}");
+        }
+        assert_eq!(action_name("some_new_kind"), "其他变更");
+    }
 }

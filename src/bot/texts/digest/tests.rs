@@ -101,6 +101,11 @@ fn a_long_difficulty_is_cut_after_a_pause_where_it_has_one() {
     );
     let unbroken = "一".repeat(60);
     assert_eq!(shortened(&unbroken).chars().count(), DIFFICULTY_CHARS + 1);
+    // A cut inside the writer's own bracket is moved before it: the line's "（…提出）" never
+    // nests in an open one.
+    let bracketed = "产权移交需协调（涉及区自然资源局、住建局、街道办事处及产权单位多方意见尚未统一，正在逐一对接）";
+    let cut = shortened(bracketed);
+    assert_eq!(cut, "产权移交需协调…");
 }
 
 #[test]
