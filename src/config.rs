@@ -10,6 +10,8 @@ use chrono::{NaiveTime, Weekday};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+use crate::robots::{self, Robot};
+
 /// The repository's `config/default.toml`, so the binary runs from any directory.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
@@ -56,6 +58,8 @@ pub struct Settings {
     pub colours: ColourSettings,
     pub invites: InviteSettings,
     pub retention: RetentionSettings,
+    /// Group robots of WeCom, DingTalk and Feishu (`[[robots]]` in the `--config` file only).
+    pub robots: Vec<Robot>,
 }
 
 #[derive(Debug, Clone)]
@@ -136,8 +140,13 @@ impl Settings {
         env: &HashMap<String, String>,
     ) -> anyhow::Result<Self> {
         let mut table: toml::Table = toml::from_str(DEFAULT_TOML).context("默认配置无法解析")?;
+        let mut robots = Vec::new();
         if let Some(text) = overlay {
-            let overlay: toml::Table = toml::from_str(text)?;
+            let mut overlay: toml::Table = toml::from_str(text)?;
+            // Read from the file's own text, so that a mistake names its line.
+            if overlay.remove("robots").is_some() {
+                robots = robots::config::parse(text)?;
+            }
             merge(&mut table, overlay, "")?;
         }
         apply_env(&mut table, ENV_PREFIX, env)?;
@@ -149,11 +158,13 @@ impl Settings {
             telegram.insert("api_url".to_owned(), toml::Value::String(url.clone()));
         }
         let raw: RawSettings = toml::Value::Table(table).try_into()?;
-        raw.into_settings(
+        let mut settings = raw.into_settings(
             env.get(TOKEN_VAR)
                 .filter(|t| !t.is_empty())
                 .map(Secret::new),
-        )
+        )?;
+        settings.robots = robots;
+        Ok(settings)
     }
 }
 
@@ -331,6 +342,7 @@ impl RawSettings {
             colours: self.colours,
             invites: self.invites,
             retention: self.retention,
+            robots: Vec::new(),
         })
     }
 }
