@@ -18,6 +18,7 @@ pub mod people;
 pub mod plan;
 pub mod refusals;
 pub mod reports;
+pub mod robots;
 pub mod scopes;
 pub mod types;
 
