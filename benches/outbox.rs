@@ -68,7 +68,8 @@ async fn main() {
     tx.commit().await.unwrap();
     let queueing = queued.elapsed();
 
-    let client = TelegramClient::new(&api.url, &Secret::new("1:bench")).unwrap();
+    let client =
+        TelegramClient::new(&api.url, &Secret::new("1:bench"), &Default::default()).unwrap();
     let sender = Sender::new(pool.clone(), client, clock.clone(), settings);
     let started = Instant::now();
     let sent = drain(&sender).await;

@@ -37,7 +37,15 @@ impl App {
         let token = settings.telegram.token.clone().ok_or_else(|| {
             anyhow!("没有机器人令牌：请设置环境变量 {TOKEN_VAR}（向 @BotFather 申请）")
         })?;
-        let client = TelegramClient::new(&settings.telegram.api_url, &token)?;
+        let client = TelegramClient::new(&settings.telegram.api_url, &token, &settings.network)?;
+        let env: std::collections::HashMap<String, String> = std::env::vars().collect();
+        tracing::info!(
+            proxy = crate::runtime::http::proxy_in_use(&env)
+                .as_deref()
+                .unwrap_or("none"),
+            system_roots = settings.network.system_roots,
+            "network"
+        );
         let lock = lock::acquire(&settings.database)?;
         let pool = db::connect(&settings.database).await?;
         for outcome in seeding::load_if_empty(&pool, &settings.seeds, clock.now()).await? {

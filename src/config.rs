@@ -58,6 +58,7 @@ pub struct Settings {
     pub colours: ColourSettings,
     pub invites: InviteSettings,
     pub retention: RetentionSettings,
+    pub network: NetworkSettings,
     /// Group robots of WeCom, DingTalk and Feishu (`[[robots]]` in the `--config` file only).
     pub robots: Vec<Robot>,
 }
@@ -100,6 +101,14 @@ pub struct ColourSettings {
 #[serde(deny_unknown_fields)]
 pub struct InviteSettings {
     pub expiry_days: u32,
+}
+
+/// How outgoing calls reach the internet (the proxy itself comes from `HTTPS_PROXY`/`ALL_PROXY`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSettings {
+    /// Trust the system's root certificates besides the built-in ones.
+    pub system_roots: bool,
 }
 
 /// How long the daily prune keeps what it may forget, in days.
@@ -243,6 +252,7 @@ struct RawSettings {
     colours: ColourSettings,
     invites: InviteSettings,
     retention: RetentionSettings,
+    network: NetworkSettings,
 }
 
 #[derive(Deserialize)]
@@ -342,6 +352,7 @@ impl RawSettings {
             colours: self.colours,
             invites: self.invites,
             retention: self.retention,
+            network: self.network,
             robots: Vec::new(),
         })
     }
@@ -352,115 +363,4 @@ fn parse_time(key: &str, text: &str) -> anyhow::Result<NaiveTime> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
-
-    #[test]
-    fn the_default_file_gives_the_212_reading_of_spec_section_3() {
-        let settings = Settings::from_layers(None, &env(&[])).unwrap();
-        assert_eq!(settings.database, PathBuf::from("data/minsheng.db"));
-        assert_eq!(settings.timezone, chrono_tz::Asia::Shanghai);
-        assert_eq!(settings.cycle.deadline_weekday, Weekday::Fri);
-        assert_eq!(
-            settings.cycle.deadline_time,
-            NaiveTime::from_hms_opt(17, 0, 0).unwrap()
-        );
-        assert_eq!(
-            (
-                settings.cycle.prompt_offset,
-                settings.cycle.reminder_offset,
-                settings.cycle.escalation_offset
-            ),
-            (-2, -1, 2)
-        );
-        assert_eq!(settings.digest.days, vec![1, 11, 21]);
-        assert_eq!(settings.invites.expiry_days, 7);
-        assert_eq!(
-            settings.retention,
-            RetentionSettings {
-                inbox_days: 2,
-                quarantined_days: 90,
-                outbox_payload_days: 30,
-                exports_days: 7
-            }
-        );
-        assert!(settings.admins.is_empty());
-        assert!(settings.telegram.token.is_none());
-    }
-
-    #[test]
-    fn environment_variables_override_the_files() {
-        let overlay = "database = \"/srv/a.db\"\n[cycle]\ndeadline_time = \"16:30\"\n";
-        let settings = Settings::from_layers(
-            Some(overlay),
-            &env(&[
-                ("MINSHENG_DATABASE", "/srv/b.db"),
-                ("MINSHENG_ADMINS", "111, 222"),
-                ("MINSHENG_CYCLE_STEP_TIME", "08:30"),
-                ("MINSHENG_COLOURS_RED_BEHIND", "30"),
-                ("MINSHENG_RETENTION_OUTBOX_PAYLOAD_DAYS", "60"),
-                ("TELOXIDE_API_URL", "http://127.0.0.1:8081/"),
-                ("TELOXIDE_TOKEN", "123:abc"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(settings.database, PathBuf::from("/srv/b.db"));
-        assert_eq!(settings.admins, vec![111, 222]);
-        assert_eq!(
-            settings.cycle.deadline_time,
-            NaiveTime::from_hms_opt(16, 30, 0).unwrap()
-        );
-        assert_eq!(
-            settings.cycle.step_time,
-            NaiveTime::from_hms_opt(8, 30, 0).unwrap()
-        );
-        assert_eq!(settings.colours.red_behind, 30.0);
-        assert_eq!(settings.retention.outbox_payload_days, 60);
-        assert_eq!(settings.telegram.api_url, "http://127.0.0.1:8081");
-        assert_eq!(
-            settings.telegram.token.as_ref().unwrap().expose(),
-            "123:abc"
-        );
-    }
-
-    #[test]
-    fn a_typo_in_an_override_file_is_refused_by_name() {
-        let error = Settings::from_layers(Some("[cycle]\ndeadline_tiem = \"16:00\"\n"), &env(&[]))
-            .unwrap_err();
-        assert!(
-            format!("{error:#}").contains("cycle.deadline_tiem"),
-            "{error:#}"
-        );
-    }
-
-    #[test]
-    fn a_retention_of_zero_days_is_refused() {
-        let error = Settings::from_layers(None, &env(&[("MINSHENG_RETENTION_INBOX_DAYS", "0")]))
-            .unwrap_err();
-        assert!(format!("{error:#}").contains("retention"), "{error:#}");
-    }
-
-    #[test]
-    fn a_malformed_admin_id_is_refused_with_the_variable_named() {
-        let error =
-            Settings::from_layers(None, &env(&[("MINSHENG_ADMINS", "12,abc")])).unwrap_err();
-        assert!(
-            format!("{error:#}").contains("MINSHENG_ADMINS"),
-            "{error:#}"
-        );
-    }
-
-    #[test]
-    fn the_token_is_redacted_when_settings_are_printed() {
-        let settings =
-            Settings::from_layers(None, &env(&[("TELOXIDE_TOKEN", "123:very-secret")])).unwrap();
-        assert!(!format!("{settings:?}").contains("very-secret"));
-    }
-}
+mod tests;

@@ -3,6 +3,7 @@
 //! the same loops as single steps for a caller that drives them itself ([`steps::Steps`]).
 
 pub mod failure;
+pub mod http;
 pub mod listener;
 pub mod lock;
 pub mod pacer;

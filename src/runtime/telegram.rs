@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::config::Secret;
+use crate::config::{NetworkSettings, Secret};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallError {
@@ -78,11 +78,8 @@ impl std::fmt::Debug for TelegramClient {
 }
 
 impl TelegramClient {
-    pub fn new(api_url: &str, token: &Secret) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()?;
+    pub fn new(api_url: &str, token: &Secret, network: &NetworkSettings) -> anyhow::Result<Self> {
+        let http = crate::runtime::http::client(network)?;
         let base = Secret::new(format!(
             "{}/bot{}/",
             api_url.trim_end_matches('/'),

@@ -18,6 +18,7 @@ mod people;
 mod privacy;
 mod process;
 mod prompt;
+mod proxy;
 mod report;
 mod runtime;
 mod screens;
