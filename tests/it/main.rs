@@ -19,6 +19,7 @@ mod privacy;
 mod process;
 mod prompt;
 mod report;
+mod robots_content;
 mod runtime;
 mod screens;
 mod seed;
