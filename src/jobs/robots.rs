@@ -159,6 +159,10 @@ pub async fn cycle_steps(
     due: &[Due],
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
+    // Most beats find nothing due: no robot's audience is looked up then.
+    if due.is_empty() {
+        return Ok(());
+    }
     for robot in &settings.robots {
         if robot.sends(Sends::Escalation) {
             escalations(conn, robot, due, now).await?;
