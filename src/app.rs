@@ -56,6 +56,9 @@ impl App {
             );
         }
         welcome_bootstrap_admins(&pool, &settings, clock.now()).await?;
+        // A robot whose `to` names nobody would post to nobody: refused at start, with its line.
+        crate::services::robots::check_audiences(&mut *pool.acquire().await?, &settings.robots)
+            .await?;
         let ctx = BotContext {
             pool,
             settings: Arc::new(settings),

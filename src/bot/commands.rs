@@ -57,6 +57,10 @@ pub enum AdminCommand {
     Export,
     #[command(description = "标记项目的困难问题已解决：/resolve 项目序号")]
     Resolve(String),
+    #[command(description = "设定人员手机号（群机器人 @ 提醒用）：/mobile 人员 手机号|清除")]
+    Mobile(String),
+    #[command(description = "群机器人：/robots 查看；/robots test 名称 发送测试消息")]
+    Robots(String),
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -119,8 +123,8 @@ pub fn menu(role: Option<Role>) -> Vec<BotCommand> {
 
 /// Commands whose answer shows project data, people or an invite link: in a group everyone
 /// would read it.
-const PRIVATE_ONLY: [&str; 8] = [
-    "export", "project", "my", "people", "digest", "audit", "missing", "invite",
+const PRIVATE_ONLY: [&str; 10] = [
+    "export", "project", "my", "people", "digest", "audit", "missing", "invite", "mobile", "robots",
 ];
 
 /// Whether `text` is one of our `PRIVATE_ONLY` commands (not one addressed to another bot).

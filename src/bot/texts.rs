@@ -11,6 +11,7 @@ pub mod digest;
 mod people;
 pub mod plain;
 pub mod report;
+pub mod robots;
 pub mod status;
 mod views;
 

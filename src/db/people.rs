@@ -286,3 +286,27 @@ pub async fn move_digest_chat(
     .fetch_all(conn)
     .await
 }
+
+/// A person's mobile number (for @-mentions in a unit's group), if an admin set one.
+pub async fn mobile_of(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<String>> {
+    let mobile: Option<Option<String>> =
+        sqlx::query_scalar("SELECT mobile FROM people WHERE id = ?")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(mobile.flatten())
+}
+
+/// Sets (or with `None` clears) a person's mobile number.
+pub async fn set_mobile(
+    conn: &mut SqliteConnection,
+    id: i64,
+    mobile: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET mobile = ? WHERE id = ?")
+        .bind(mobile)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -9,6 +9,7 @@ use crate::bot::outgoing::Outgoing;
 use crate::bot::texts::cycle as say;
 use crate::config::Settings;
 use crate::db::{self, outbox::StepKey};
+use crate::jobs::robots;
 use crate::services::cycle::{self, Due, Overdue, Owed, Queued, Step};
 
 /// Queues every step of the weekly cycle due at `now`, once each; may be called any number of
@@ -30,6 +31,7 @@ pub async fn run_due(
             Step::Escalation { .. } => queued.escalations += fresh,
         }
     }
+    robots::cycle_steps(&mut tx, settings, &due, now).await?;
     tx.commit().await?;
     if queued.total() > 0 {
         tracing::info!(
@@ -98,16 +100,7 @@ async fn escalation(
     overdue: &[Overdue],
     now: DateTime<Utc>,
 ) -> sqlx::Result<usize> {
-    let lines: Vec<say::Missing> = overdue
-        .iter()
-        .map(|o| say::Missing {
-            no: o.no,
-            title: o.title.clone(),
-            unit: o.unit.clone(),
-            contact: o.contact.clone(),
-            weeks: o.weeks,
-        })
-        .collect();
+    let lines = missing(overdue);
     let lines: Vec<&say::Missing> = lines.iter().collect();
     let mut fresh = 0;
     for (part, message) in Outgoing::texts(due.chat, &say::escalation(&due.week, &lines))
@@ -119,6 +112,20 @@ async fn escalation(
         fresh += usize::from(new && part == 0);
     }
     Ok(fresh)
+}
+
+/// The overdue projects as an escalation's lines.
+pub fn missing(overdue: &[Overdue]) -> Vec<say::Missing> {
+    overdue
+        .iter()
+        .map(|o| say::Missing {
+            no: o.no,
+            title: o.title.clone(),
+            unit: o.unit.clone(),
+            contact: o.contact.clone(),
+            weeks: o.weeks,
+        })
+        .collect()
 }
 
 /// The key of a message's `part` (from 0): the step's own for the first, `step#n` after.

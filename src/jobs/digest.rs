@@ -13,7 +13,7 @@ use crate::db::outbox::StepKey;
 use crate::db::{self, plan::PlanRow};
 use crate::domain::dekad::Period;
 use crate::jobs::cycle::part_key;
-use crate::jobs::files;
+use crate::jobs::{files, robots};
 use crate::services::digest::{self, DuePeriod, Issue, Reader};
 
 /// Queues the digest of the 旬 just ended to every leader (in their scope, to their digest
@@ -87,6 +87,9 @@ async fn deliver(
     if !digest::after_first_prompt(&mut tx, settings, &plan, period).await? {
         return Ok(0);
     }
+    // The robots' first: a leader's robot compares with the leader's previous digest, which
+    // the loop below replaces with this one.
+    robots::digests(&mut tx, settings, &plan, due, now).await?;
     let ended = digest::end_of(settings, period);
     let mut sent = 0;
     // Admins share one workbook of the whole plan.

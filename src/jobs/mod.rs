@@ -7,3 +7,4 @@ pub mod cycle;
 pub mod digest;
 pub mod files;
 pub mod notify;
+pub mod robots;

@@ -9,6 +9,7 @@ pub mod notify;
 pub mod people;
 pub mod plan;
 pub mod reporting;
+pub mod robots;
 pub mod schedule;
 pub mod seeding;
 pub mod status;

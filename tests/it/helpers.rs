@@ -42,6 +42,15 @@ pub fn settings(dir: &Path, api_url: &str) -> Settings {
 
 /// The same, with more variables set (or set otherwise) on top.
 pub fn settings_with(dir: &Path, api_url: &str, more: &[(&str, &str)]) -> Settings {
+    Settings::from_layers(None, &test_env(dir, api_url, more)).expect("test settings")
+}
+
+/// The test settings with a `--config` file's text on top (its `[[robots]]`, say).
+pub fn settings_configured(dir: &Path, api_url: &str, config: &str) -> anyhow::Result<Settings> {
+    Settings::from_layers(Some(config), &test_env(dir, api_url, &[]))
+}
+
+fn test_env(dir: &Path, api_url: &str, more: &[(&str, &str)]) -> HashMap<String, String> {
     let mut env: HashMap<String, String> = [
         (
             "MINSHENG_DATABASE",
@@ -57,7 +66,7 @@ pub fn settings_with(dir: &Path, api_url: &str, more: &[(&str, &str)]) -> Settin
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     env.extend(more.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-    Settings::from_layers(None, &env).expect("test settings")
+    env
 }
 
 /// The bot's own handler tree, with one more command that misbehaves.
@@ -167,14 +176,34 @@ impl TestApp {
         app
     }
 
+    /// Like [`TestApp::spawn`], with a `--config` file's text on top of the test settings.
+    pub async fn spawn_configured(config: &str) -> Self {
+        let api = FakeApi::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(at("2024-03-13T09:00:00+08:00")));
+        let settings = settings_configured(dir.path(), &api.url, config).expect("the config");
+        Self::launch_with(api, dir, clock, settings, App::without_heartbeat).await
+    }
+
     async fn launch(
         api: FakeApi,
         dir: TempDir,
         clock: Arc<ManualClock>,
         adjust: impl FnOnce(App) -> App,
     ) -> Self {
+        let settings = settings(dir.path(), &api.url);
+        Self::launch_with(api, dir, clock, settings, adjust).await
+    }
+
+    async fn launch_with(
+        api: FakeApi,
+        dir: TempDir,
+        clock: Arc<ManualClock>,
+        settings: Settings,
+        adjust: impl FnOnce(App) -> App,
+    ) -> Self {
         log_to_file();
-        let app = App::build(settings(dir.path(), &api.url), clock.clone())
+        let app = App::build(settings, clock.clone())
             .await
             .expect("building the app");
         let app = adjust(app);
@@ -480,6 +509,11 @@ impl TestApp {
         }
         (self.api, self.dir, self.clock)
     }
+}
+
+/// The settings a running test app was built with, with a `--config` file's text on top.
+pub fn settings_of_configured(app: &TestApp, config: &str) -> Settings {
+    settings_configured(app.dir.path(), &app.api.url, config).expect("the config")
 }
 
 /// The settings a running test app was built with.

@@ -20,6 +20,7 @@ mod process;
 mod prompt;
 mod proxy;
 mod report;
+mod robots_content;
 mod runtime;
 mod screens;
 mod seed;

@@ -7,7 +7,7 @@ use teloxide::types::{Me, Message};
 
 use super::public::send_menu;
 use super::views::{View, digest_now, export, show};
-use super::{answer, cycle};
+use super::{answer, cycle, robots};
 use crate::bot::commands::AdminCommand;
 use crate::bot::keyboards::{self, Press};
 use crate::bot::outgoing::Outgoing;
@@ -59,6 +59,8 @@ pub(super) async fn on_command(
         AdminCommand::Digest => digest_now(ctx, turn, actor).await,
         AdminCommand::Export => export(ctx, turn, actor, chat).await,
         AdminCommand::Resolve(args) => resolve(ctx, turn, actor, &args).await,
+        AdminCommand::Mobile(args) => robots::mobile(turn, actor, &args, now).await,
+        AdminCommand::Robots(args) => robots::robots(ctx, turn, &args, now).await,
         AdminCommand::Audit(args) => {
             let n = args.trim().parse::<i64>().unwrap_or(10).clamp(1, 50);
             let rows = audit::latest(&mut *turn.conn().await, n).await?;

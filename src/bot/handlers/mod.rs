@@ -12,6 +12,7 @@
 mod admin;
 mod cycle;
 mod public;
+mod robots;
 mod views;
 
 use std::sync::{Arc, Mutex};

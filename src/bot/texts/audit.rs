@@ -10,7 +10,7 @@ use crate::domain::role::{AssignmentRole, Role};
 
 /// The fields people read, in the order they read them; ids of rows (person, invite) mean
 /// nothing to a reader and are left out.
-const ORDER: [&str; 17] = [
+const ORDER: [&str; 18] = [
     "project",
     "role",
     "unit",
@@ -18,6 +18,7 @@ const ORDER: [&str; 17] = [
     "digest_chat",
     "active",
     "quiet",
+    "mobile",
     "from",
     "to",
     "expires_at",
@@ -125,6 +126,7 @@ fn fact(key: &str, value: &Value, tz: Tz) -> Option<(&'static str, String)> {
             "截止前提醒",
             if value.as_bool()? { "关闭" } else { "开启" }.to_owned(),
         ),
+        "mobile" => ("手机号", value.as_str().unwrap_or("未设定").to_owned()),
         "expires_at" => ("有效至", instant(value.as_str()?, tz)?),
         "from" => ("起", day(value.as_str()?)?),
         "to" => ("止", day(value.as_str()?)?),
