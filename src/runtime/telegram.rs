@@ -64,6 +64,15 @@ impl std::fmt::Display for CallError {
 
 impl std::error::Error for CallError {}
 
+/// The one HTTP client setup, for the Bot API and the group robots alike: proxy and root
+/// certificate settings made here apply to both.
+pub fn http_client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build()
+}
+
 #[derive(Clone)]
 pub struct TelegramClient {
     http: reqwest::Client,
@@ -79,10 +88,7 @@ impl std::fmt::Debug for TelegramClient {
 
 impl TelegramClient {
     pub fn new(api_url: &str, token: &Secret) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()?;
+        let http = http_client()?;
         let base = Secret::new(format!(
             "{}/bot{}/",
             api_url.trim_end_matches('/'),
