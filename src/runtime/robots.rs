@@ -22,6 +22,7 @@ use crate::jobs::notify;
 use crate::robots::send::{self, Verdict};
 use crate::robots::{Robot, RobotMessage};
 use crate::runtime::telegram::http_client;
+use crate::services::upkeep;
 
 /// The longest pause between two tries to store an outcome.
 const OUTCOME_RETRY_CAP: Duration = Duration::from_secs(2);
@@ -120,6 +121,9 @@ impl RobotSender {
             drop(conn); // no connection is held across the network call
             let verdict = self.deliver(robot, &row).await;
             self.store(robot, &row, &verdict).await;
+            if matches!(verdict, Verdict::Delivered | Verdict::Refused(_)) {
+                self.release_file(&row).await;
+            }
             let id = row.id;
             return Ok(match verdict {
                 Verdict::Delivered => RobotOutcome::Sent { id },
@@ -177,6 +181,23 @@ impl RobotSender {
             }
         }
         verdict
+    }
+
+    /// A chart or ledger sent, or refused for good, is deleted unless a message not yet sent
+    /// (to Telegram or another robot) needs it.
+    async fn release_file(&self, row: &Claimed) {
+        let path = match serde_json::from_str(&row.payload) {
+            Ok(RobotMessage::Image { path } | RobotMessage::File { path, .. }) => path,
+            _ => return,
+        };
+        let released = match self.pool.acquire().await {
+            Ok(mut conn) => upkeep::release_file(&mut conn, &path.to_string_lossy()).await,
+            Err(error) => Err(error.into()),
+        };
+        if let Err(error) = released {
+            // The daily prune removes what is left behind.
+            tracing::warn!(error = %format!("{error:#}"), "could not delete a file a robot sent");
+        }
     }
 
     /// Writes an outcome, trying again until it is stored: a row left `sending` would go

@@ -396,3 +396,38 @@ async fn the_webhook_keys_reach_neither_the_log_nor_the_database() {
         "a webhook key or secret reached the log"
     );
 }
+
+#[tokio::test]
+async fn a_chart_sent_on_telegram_stays_until_the_robot_has_sent_it_too() {
+    let rig = Rig::start().await;
+    rig.robots.trouble(WECOM, Trouble::RateLimitOnce);
+    let chart_path = rig.dir.path().join("shared-chart.png");
+    let chart: Vec<u8> = (0..4_000u32).map(|i| (i % 199) as u8).collect();
+    std::fs::write(&chart_path, &chart).unwrap();
+    {
+        let mut conn = rig.pool.acquire().await.unwrap();
+        Outgoing::photo(ADMIN_ID, &chart_path, "3月上旬进度图")
+            .enqueue(&mut conn, rig.clock.now())
+            .await
+            .unwrap();
+    }
+    let image = RobotMessage::Image {
+        path: chart_path.clone(),
+    };
+    rig.queue(TASK_FORCE, "chart", image).await;
+    rig.drain().await;
+    assert!(rig.robots.got(WECOM).is_empty(), "the robot is paused");
+    assert!(chart_path.exists(), "the robot still needs the chart");
+
+    rig.advance(61);
+    rig.drain().await;
+    let md5 = minsheng::robots::send::md5_hex(&chart);
+    assert_eq!(
+        rig.robots.got(WECOM),
+        vec![Got::Image {
+            md5,
+            size: chart.len()
+        }]
+    );
+    assert!(!chart_path.exists(), "released once every reader has it");
+}
