@@ -431,3 +431,54 @@ async fn a_chart_sent_on_telegram_stays_until_the_robot_has_sent_it_too() {
     );
     assert!(!chart_path.exists(), "released once every reader has it");
 }
+
+#[tokio::test]
+async fn the_running_bot_sends_robot_messages_beside_telegram() {
+    crate::helpers::log_to_file();
+    let api = crate::fake_api::FakeApi::start().await;
+    let clock = std::sync::Arc::new(minsheng::clock::ManualClock::new(crate::helpers::at(
+        "2024-03-13T09:00:00+08:00",
+    )));
+    let robots = crate::fake_robots::FakeRobots::start(clock.clone()).await;
+    robots.signs(FEISHU, FEISHU_SECRET);
+    let dir = tempfile::tempdir().unwrap();
+    let app = minsheng::app::App::build(
+        settings(dir.path(), &api.url, &config(&robots, WECOM)),
+        clock.clone(),
+    )
+    .await
+    .unwrap()
+    .without_heartbeat();
+    let pool = app.pool().clone();
+    // Queued while the bot was down.
+    let mut conn = pool.acquire().await.unwrap();
+    enqueue(
+        &mut conn,
+        UNIT,
+        "2024-03上旬",
+        "reminder",
+        &reminder(),
+        clock.now(),
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let deadline = std::time::Instant::now() + crate::helpers::PATIENCE;
+    // The outcome is stored after the platform answered: wait for the row, not the request.
+    let mut states: Vec<String> = Vec::new();
+    while states != ["sent"] && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        states = sqlx::query_scalar("SELECT state FROM robot_outbox")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    }
+    assert_eq!(states, ["sent"]);
+    assert_eq!(robots.got(FEISHU).len(), 1);
+    stop.send(()).unwrap();
+    task.await.unwrap().unwrap();
+}
