@@ -221,3 +221,23 @@ pub async fn record_outcome(
     query.execute(conn).await?;
     Ok(())
 }
+
+/// A robot's health as `/robots` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Health {
+    pub robot: String,
+    pub broken_at: Option<DateTime<Utc>>,
+    pub broken_reason: Option<String>,
+    pub last_sent_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// Every robot's health that the sender has recorded, by name.
+pub async fn health(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Health>> {
+    sqlx::query_as(
+        "SELECT robot, broken_at, broken_reason, last_sent_at, last_error
+         FROM robot_state ORDER BY robot",
+    )
+    .fetch_all(conn)
+    .await
+}

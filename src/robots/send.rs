@@ -378,6 +378,11 @@ mod tests {
         };
         assert!(body(Platform::Dingtalk, &image).is_err());
         assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.png");
+        std::fs::write(&big, vec![0u8; IMAGE_LIMIT]).unwrap();
+        let error = body(Platform::Wecom, &RobotMessage::Image { path: big }).unwrap_err();
+        assert!(error.contains("over 2 MB"), "{error}");
         assert_eq!(
             upload_url("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K"),
             "https://qyapi.weixin.qq.com/cgi-bin/webhook/upload_media?key=K&type=file"

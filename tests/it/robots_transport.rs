@@ -80,6 +80,18 @@ async fn each_platform_gets_its_markdown_and_text_signed_and_well_formed() {
             .await
             .unwrap();
     assert!(last_sent.is_some());
+    let mut conn = rig.pool.acquire().await.unwrap();
+    let health = minsheng::db::robots::health(&mut conn).await.unwrap();
+    let names: Vec<&str> = health.iter().map(|h| h.robot.as_str()).collect();
+    assert_eq!(names, [LEADERS, UNIT, TASK_FORCE]);
+    assert!(health.iter().all(|h| h.broken_at.is_none()));
+    let task_force = health.iter().find(|h| h.robot == TASK_FORCE).unwrap();
+    assert!(
+        task_force
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("40058"))
+    );
 }
 
 #[tokio::test]
