@@ -5,9 +5,11 @@
 //! - [`config`]: the `[[robots]]` of the configuration file, refused with the line at fault.
 //! - [`sign`]: DingTalk's and Feishu's 加签.
 //! - [`message`]: what is queued for a robot, and markdown split under the platform's limit.
+//! - [`send`]: a queued message as each platform's request, and its answer as a verdict.
 
 pub mod config;
 pub mod message;
+pub mod send;
 pub mod sign;
 
 pub use config::{Audience, Platform, Robot, Sends};

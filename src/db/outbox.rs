@@ -244,22 +244,28 @@ pub async fn drop_old_payloads(
     Ok(done.rows_affected())
 }
 
-/// Whether a row not yet sent still needs the file at `path` (one ledger serves many readers).
+/// Whether a row not yet sent still needs the file at `path` (one ledger serves many readers),
+/// a group robot's row included (a paused or broken robot keeps its chart and ledger).
 pub async fn file_still_needed(conn: &mut SqliteConnection, path: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM outbox
-         WHERE state IN ('pending', 'sending', 'uncertain') AND json_extract(payload, '$._file.path') = ?)",
+         WHERE state IN ('pending', 'sending', 'uncertain') AND json_extract(payload, '$._file.path') = ?1)
+         OR EXISTS (SELECT 1 FROM robot_outbox
+         WHERE state IN ('pending', 'sending') AND json_extract(payload, '$.path') = ?1)",
     )
     .bind(path)
     .fetch_one(conn)
     .await
 }
 
-/// The files that rows not yet sent will upload.
+/// The files that rows not yet sent will upload, to Telegram or to a group robot.
 pub async fn files_still_needed(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
-        "SELECT DISTINCT json_extract(payload, '$._file.path') FROM outbox
-         WHERE state IN ('pending', 'sending', 'uncertain') AND json_extract(payload, '$._file.path') IS NOT NULL",
+        "SELECT json_extract(payload, '$._file.path') FROM outbox
+         WHERE state IN ('pending', 'sending', 'uncertain') AND json_extract(payload, '$._file.path') IS NOT NULL
+         UNION
+         SELECT json_extract(payload, '$.path') FROM robot_outbox
+         WHERE state IN ('pending', 'sending') AND json_extract(payload, '$.path') IS NOT NULL",
     )
     .fetch_all(conn)
     .await

@@ -8,6 +8,7 @@ pub mod listener;
 pub mod lock;
 pub mod pacer;
 pub mod processor;
+pub mod robots;
 pub mod scheduler;
 pub mod sender;
 pub mod steps;
@@ -25,6 +26,7 @@ use tokio::sync::{Notify, watch};
 use crate::bot::BotContext;
 use crate::db::{inbox, outbox};
 use processor::Processor;
+use robots::RobotSender;
 use sender::Sender;
 use telegram::{CallError, TelegramClient};
 
@@ -80,8 +82,15 @@ pub async fn run(
 
     recover_at_start(&ctx).await?;
 
+    // The group robots need no Telegram: they start before it is reached (an office network
+    // may reach the robots' hosts only).
+    let robot_sender = RobotSender::new(ctx.pool.clone(), ctx.clock.clone(), ctx.settings.clone())?;
+    robot_sender.start().await?;
+    let robot_sending = tokio::spawn(Arc::new(robot_sender).run(stopped.clone()));
+
     let mut waiting = stopped.clone();
     let Some(me) = wait_for_telegram(&client, &mut waiting).await? else {
+        robot_sending.await?;
         ctx.pool.close().await;
         return Ok(());
     };
@@ -137,6 +146,7 @@ pub async fn run(
     }
     processing.await?;
     sending.await?;
+    robot_sending.await?;
     ctx.pool.close().await;
     tracing::info!("bot stopped");
     Ok(())

@@ -12,6 +12,7 @@ use tokio::sync::{Mutex, Notify, watch};
 use crate::bot::BotContext;
 use crate::runtime::lock::InstanceLock;
 use crate::runtime::processor::{Handled, Processor};
+use crate::runtime::robots::{RobotOutcome, RobotSender};
 use crate::runtime::sender::{SendOutcome, Sender};
 use crate::runtime::telegram::TelegramClient;
 use crate::runtime::{listener, recover_at_start, wait_for_telegram};
@@ -21,6 +22,7 @@ pub struct Steps {
     client: TelegramClient,
     processor: Processor,
     sender: Sender,
+    robots: RobotSender,
     /// The offset that confirms what was fetched so far, as the listener keeps it.
     offset: Mutex<Option<i64>>,
     _lock: InstanceLock,
@@ -31,6 +33,8 @@ pub struct Steps {
 pub struct Drained {
     pub handled: usize,
     pub tried: usize,
+    /// Group robot messages tried.
+    pub robot_tried: usize,
 }
 
 impl Steps {
@@ -43,6 +47,8 @@ impl Steps {
         lock: InstanceLock,
     ) -> anyhow::Result<Self> {
         recover_at_start(&ctx).await?;
+        let robots = RobotSender::new(ctx.pool.clone(), ctx.clock.clone(), ctx.settings.clone())?;
+        robots.start().await?;
         let (_never, mut running) = watch::channel(false);
         let me = wait_for_telegram(&client, &mut running)
             .await?
@@ -66,6 +72,7 @@ impl Steps {
             client,
             processor,
             sender,
+            robots,
             offset: Mutex::new(None),
             _lock: lock,
         })
@@ -98,6 +105,11 @@ impl Steps {
         self.sender.try_send_next().await
     }
 
+    /// Sends at most one group robot message.
+    pub async fn send_robot_next(&self) -> anyhow::Result<RobotOutcome> {
+        self.robots.try_send_next().await
+    }
+
     /// Fetches, handles and sends until nothing more is due by the clock: afterwards, whatever
     /// was going to happen by now has happened (but for answers to button presses, which go
     /// straight to Telegram after their update's commit).
@@ -109,10 +121,13 @@ impl Steps {
             while self.handle_next().await?.is_some() {
                 handled += 1;
             }
+            // Robots first: a broken one queues its notice for the Telegram sender.
+            let robot_sent = self.robots.send_due().await?;
             let sent = self.sender.send_due().await?;
             drained.handled += handled;
             drained.tried += sent;
-            if !fetched && handled == 0 && sent == 0 {
+            drained.robot_tried += robot_sent;
+            if !fetched && handled == 0 && sent == 0 && robot_sent == 0 {
                 return Ok(drained);
             }
         }

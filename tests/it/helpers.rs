@@ -522,11 +522,11 @@ pub fn settings_of(app: &TestApp) -> Settings {
 }
 
 /// Where the in-process bots of a test run log, at debug level. `.ci/run` greps it for the token.
-fn log_path() -> PathBuf {
+pub fn log_path() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("it.log")
 }
 
-fn log_to_file() {
+pub fn log_to_file() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let file = std::fs::File::create(log_path()).expect("creating the test log");
