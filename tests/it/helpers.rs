@@ -176,6 +176,16 @@ impl TestApp {
         app
     }
 
+    /// Stops the bot and starts it again on the same database, with a `--config` file's text.
+    pub async fn restart_configured(self, config: &str) -> Self {
+        let read = std::mem::take(&mut *self.read.lock().unwrap());
+        let (api, dir, clock) = self.halt().await;
+        let settings = settings_configured(dir.path(), &api.url, config).expect("the config");
+        let app = Self::launch_with(api, dir, clock, settings, App::without_heartbeat).await;
+        *app.read.lock().unwrap() = read;
+        app
+    }
+
     /// Like [`TestApp::spawn`], with a `--config` file's text on top of the test settings.
     pub async fn spawn_configured(config: &str) -> Self {
         let api = FakeApi::start().await;

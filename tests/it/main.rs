@@ -21,6 +21,7 @@ mod process;
 mod prompt;
 mod proxy;
 mod report;
+mod robots;
 mod robots_content;
 mod robots_transport;
 mod runtime;

@@ -14,7 +14,7 @@ use crate::helpers::{ADMIN, Person, TestApp, at, settings_configured, settings_o
 
 const LI: Person = Person::with_username(650_001, "李四", "lisi");
 const ZHAO: Person = Person::with_username(650_002, "赵六", "zhaoliu");
-const WANG: Person = Person::with_username(650_003, "王领导", "wangld");
+pub const WANG: Person = Person::with_username(650_003, "王领导", "wangld");
 
 const WECOM_KEY: &str = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa";
 
@@ -88,7 +88,7 @@ fn markdown_of(rows: &[(String, String, RobotMessage)], step: &str) -> String {
 
 /// The fixture of the digest tests: 王领导 over category 三 (projects 7, 8, 9) and project 12;
 /// 李四 reports on 9 with a difficulty, 赵六 (发展改革局) on 12 stays silent.
-async fn a_reported_week() -> TestApp {
+pub async fn a_reported_week() -> TestApp {
     let app = TestApp::spawn().await;
     app.set_time("2024-03-12T10:00:00+08:00");
     app.contact_on(&LI, "发展软环境保障局", &[9], "lead").await;
