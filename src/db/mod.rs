@@ -18,7 +18,6 @@ pub mod people;
 pub mod plan;
 pub mod refusals;
 pub mod reports;
-pub mod robot_queue;
 pub mod robots;
 pub mod scopes;
 pub mod types;

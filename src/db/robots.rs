@@ -35,6 +35,25 @@ pub async fn enqueue(
     Ok(id.is_some())
 }
 
+/// Whether the robot's (period, step) was queued before: a beat that finds it skips the work
+/// of building it again.
+pub async fn queued(
+    conn: &mut SqliteConnection,
+    robot: &str,
+    period: &str,
+    step: &str,
+) -> sqlx::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM robot_outbox WHERE robot = ? AND period = ? AND step = ?",
+    )
+    .bind(robot)
+    .bind(period)
+    .bind(step)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
 /// The oldest unsent row of each robot: a robot's rows go in id order.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Head {

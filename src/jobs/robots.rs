@@ -13,7 +13,7 @@ use crate::bot::texts::cycle as cycle_say;
 use crate::bot::texts::robots::{self as say, Silent};
 use crate::config::Settings;
 use crate::db::plan::PlanRow;
-use crate::db::{cycle as cycle_db, people, robot_queue, robots as queue, scopes};
+use crate::db::{cycle as cycle_db, people, robots, scopes};
 use crate::domain::cycle::WeekPlan;
 use crate::domain::dekad::Kind;
 use crate::jobs::{cycle, digest as digest_job, files};
@@ -47,7 +47,7 @@ pub async fn digests(
     let mut reading = None;
     let mut served = 0;
     for (index, robot) in settings.robots.iter().enumerate() {
-        if !robot.sends(what) || robot_queue::queued(conn, &robot.name, &key, step).await? {
+        if !robot.sends(what) || robots::queued(conn, &robot.name, &key, step).await? {
             continue;
         }
         let Some(reader) = reader_of(conn, robot).await? else {
@@ -66,12 +66,12 @@ pub async fn digests(
             let owner = -(index as i64 + 1);
             let chart = files::chart_for_sending(settings, &issue.digest, owner, now)?;
             let image = RobotMessage::Image { path: chart };
-            queue::enqueue(conn, &robot.name, &key, "chart", &image, now).await?;
+            robots::enqueue(conn, &robot.name, &key, "chart", &image, now).await?;
             let scope = reader.scope.as_ref();
             let (path, name) =
                 files::ledger_for_sending(conn, settings, plan, scope, owner, now).await?;
             let file = RobotMessage::File { path, name };
-            queue::enqueue(conn, &robot.name, &key, "ledger", &file, now).await?;
+            robots::enqueue(conn, &robot.name, &key, "ledger", &file, now).await?;
         }
         served += 1;
     }
@@ -129,7 +129,7 @@ async fn markdown(
             title: title.clone(),
             text,
         };
-        queue::enqueue(
+        robots::enqueue(
             conn,
             &robot.name,
             period,
@@ -256,7 +256,7 @@ async fn reminders(
     }
     for (week_start, (week, silent)) in weeks {
         let period = week_start.to_string();
-        if robot_queue::queued(conn, &robot.name, &period, "reminder").await? {
+        if robots::queued(conn, &robot.name, &period, "reminder").await? {
             continue;
         }
         let mut mobiles = Vec::new();
@@ -277,7 +277,7 @@ async fn reminders(
             };
             let message = RobotMessage::Text { text, mobiles };
             let step = part_step("reminder", part);
-            queue::enqueue(conn, &robot.name, &period, &step, &message, now).await?;
+            robots::enqueue(conn, &robot.name, &period, &step, &message, now).await?;
         }
     }
     Ok(())

@@ -7,7 +7,7 @@ use serde_json::json;
 use sqlx::SqliteConnection;
 
 use crate::db::people::{self, Person};
-use crate::db::{audit, plan, robot_queue};
+use crate::db::{audit, plan, robots as robots_db};
 use crate::domain::role::Role;
 use crate::error::UserError;
 use crate::robots::{Audience, Platform, Robot, Sends};
@@ -140,11 +140,10 @@ pub async fn views(
     conn: &mut SqliteConnection,
     robots: &[Robot],
 ) -> anyhow::Result<Vec<RobotView>> {
+    let all = robots_db::health(conn).await?;
     let mut views = Vec::with_capacity(robots.len());
     for robot in robots {
-        let health = robot_queue::health(conn, &robot.name).await?;
-        let queued = robot_queue::last_sent(conn, &robot.name).await?;
-        let recorded = health.as_ref().and_then(|h| h.last_sent_at);
+        let health = all.iter().find(|h| h.robot == robot.name);
         let readers = match &robot.audience {
             Audience::Admins => Readers::Admins,
             Audience::Leader(id) => {
@@ -158,7 +157,7 @@ pub async fn views(
             masked: robot.masked(),
             sends: robot.sends.clone(),
             readers,
-            last_delivery: recorded.max(queued),
+            last_delivery: health.and_then(|h| h.last_sent_at),
             broken: health.is_some_and(|h| h.broken_at.is_some()),
         });
     }

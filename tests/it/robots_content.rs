@@ -410,7 +410,9 @@ async fn robots_lists_each_robot_without_its_key_and_test_queues_one_line() {
 
     sqlx::query(
         "INSERT INTO robot_state (robot, webhook_hash, broken_at, last_sent_at)
-         VALUES ('民生实事专班群', 'x', '2024-03-12T02:00:00Z', '2024-03-11T01:00:00Z')",
+         VALUES ('民生实事专班群', 'x', '2024-03-12T02:00:00Z', '2024-03-11T01:00:00Z')
+         ON CONFLICT (robot) DO UPDATE SET broken_at = excluded.broken_at,
+             last_sent_at = excluded.last_sent_at",
     )
     .execute(&app.pool)
     .await
