@@ -11,14 +11,12 @@ pub mod digest;
 mod people;
 pub mod plain;
 pub mod report;
-mod robot_health;
 pub mod robots;
 pub mod status;
 mod views;
 
 pub use cycle::schedule;
 pub use people::*;
-pub use robot_health::*;
 pub use views::*;
 
 // Dates and times ------------------------------------------------------------------------------

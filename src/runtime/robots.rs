@@ -243,7 +243,11 @@ impl RobotSender {
                 // The row is kept for when the webhook is replaced.
                 robots::retry_at(&mut tx, id, now, error).await?;
                 if robots::mark_broken(&mut tx, name, error, now).await? {
-                    let text = texts::robot_broken(robot.platform.label(), name);
+                    let text = texts::robots::robot_broken(
+                        robot.platform.label(),
+                        name,
+                        robot.secret.is_some(),
+                    );
                     notify::admins(&mut tx, &self.settings, &text, None, now).await?;
                 }
             }

@@ -253,7 +253,7 @@ async fn an_invalid_key_marks_the_robot_broken_and_tells_each_admin_once() {
     rig.queue(LEADERS, "digest:1", markdown("领导版")).await;
     rig.drain().await;
 
-    let notice = texts::robot_broken("企业微信", TASK_FORCE);
+    let notice = texts::robots::robot_broken("企业微信", TASK_FORCE, false);
     for admin in [ADMIN_ID, SECOND_ADMIN] {
         let told: Vec<String> = rig
             .api

@@ -151,6 +151,20 @@ pub fn mobile_cleared(name: &str, before: Option<&str>) -> String {
     )
 }
 
+/// A robot's key or signature was refused: its messages wait until the webhook is replaced.
+/// Never shows the key.
+pub fn robot_broken(app: &str, name: &str, signed: bool) -> String {
+    let why = if signed {
+        "key 无效、已被删除，或加签密钥不符"
+    } else {
+        "key 无效或已被删除"
+    };
+    format!(
+        "⚠️ {app}机器人“{name}”的 webhook 已失效（{why}），发往该群的消息已暂停。\
+         请在群里重新添加机器人，把新的 webhook 写入配置文件后重启。"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
