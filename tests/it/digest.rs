@@ -7,11 +7,11 @@ use crate::helpers::{ADMIN, Person, TestApp};
 
 const LI: Person = Person::with_username(650_001, "李四", "lisi");
 const ZHAO: Person = Person::with_username(650_002, "赵六", "zhaoliu");
-const WANG: Person = Person::with_username(650_003, "王领导", "wangld");
+pub const WANG: Person = Person::with_username(650_003, "王领导", "wangld");
 
 /// A leader over category 三 (projects 7, 8, 9) and project 12; 李四 reports on 9 with a
 /// difficulty, 赵六 on 12 stays silent.
-async fn a_reported_week() -> TestApp {
+pub async fn a_reported_week() -> TestApp {
     let app = TestApp::spawn().await;
     app.set_time("2024-03-12T10:00:00+08:00");
     app.contact_on(&LI, "发展软环境保障局", &[9], "lead").await;

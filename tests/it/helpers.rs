@@ -47,7 +47,17 @@ pub fn settings_with(dir: &Path, api_url: &str, more: &[(&str, &str)]) -> Settin
 
 /// The test settings with a `--config` file's text on top (its `[[robots]]`, say).
 pub fn settings_configured(dir: &Path, api_url: &str, config: &str) -> anyhow::Result<Settings> {
-    Settings::from_layers(Some(config), &test_env(dir, api_url, &[]))
+    settings_configured_with(dir, api_url, config, &[])
+}
+
+/// Like [`settings_configured`], with more variables (a second admin…).
+pub fn settings_configured_with(
+    dir: &Path,
+    api_url: &str,
+    config: &str,
+    more: &[(&str, &str)],
+) -> anyhow::Result<Settings> {
+    Settings::from_layers(Some(config), &test_env(dir, api_url, more))
 }
 
 fn test_env(dir: &Path, api_url: &str, more: &[(&str, &str)]) -> HashMap<String, String> {

@@ -4,9 +4,9 @@
 
 use minsheng::bot::texts::robots::markdown;
 
+use crate::digest::{WANG, a_reported_week};
 use crate::fake_robots::{FakeRobots, Got};
 use crate::helpers::{ADMIN, PATIENCE, TestApp, settings_of_configured};
-use crate::robots_content::{WANG, a_reported_week};
 
 const WECOM: &str = "wecom-ROBOTKEY-e2e1";
 const DINGTALK: &str = "dingtalk-ROBOTKEY-e2e2";

@@ -4,17 +4,15 @@
 use std::sync::Arc;
 
 use minsheng::app::App;
-use minsheng::bot::report::Press;
 use minsheng::bot::texts::robots::markdown;
 use minsheng::clock::ManualClock;
 use minsheng::robots::RobotMessage;
 
+use crate::digest::{WANG, a_reported_week};
 use crate::fake_api::FakeApi;
 use crate::helpers::{ADMIN, Person, TestApp, at, settings_configured, settings_of_configured};
 
 const LI: Person = Person::with_username(650_001, "李四", "lisi");
-const ZHAO: Person = Person::with_username(650_002, "赵六", "zhaoliu");
-pub const WANG: Person = Person::with_username(650_003, "王领导", "wangld");
 
 const WECOM_KEY: &str = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa";
 
@@ -84,29 +82,6 @@ fn markdown_of(rows: &[(String, String, RobotMessage)], step: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The fixture of the digest tests: 王领导 over category 三 (projects 7, 8, 9) and project 12;
-/// 李四 reports on 9 with a difficulty, 赵六 (发展改革局) on 12 stays silent.
-pub async fn a_reported_week() -> TestApp {
-    let app = TestApp::spawn().await;
-    app.set_time("2024-03-12T10:00:00+08:00");
-    app.contact_on(&LI, "发展软环境保障局", &[9], "lead").await;
-    app.contact_on(&ZHAO, "发展改革局", &[12], "lead").await;
-    app.admit(&WANG, "leader", None).await;
-    sqlx::query(
-        "INSERT INTO leader_scopes (person_id, category_id) VALUES ((SELECT id FROM people WHERE telegram_id = 650003), (SELECT id FROM categories WHERE numeral = '三'));
-         INSERT INTO leader_scopes (person_id, project_id) VALUES ((SELECT id FROM people WHERE telegram_id = 650003), (SELECT id FROM projects WHERE no = 12));",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    app.set_time("2024-03-13T10:00:00+08:00");
-    app.says(&LI, "/report 9 1=2 进展:两所完成移交 困难:第三所产权待确认");
-    app.next_reply_to(&LI).await;
-    app.presses(&LI, &Press::Submit.data());
-    assert!(app.next_reply_to(&LI).await.starts_with("✅"));
-    app
 }
 
 async fn robot_rows(app: &TestApp) -> i64 {

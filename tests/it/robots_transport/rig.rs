@@ -1,6 +1,5 @@
 //! The bot stepped by a test, with three group robots pointing at the fake webhook APIs.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -16,7 +15,7 @@ use tempfile::TempDir;
 
 use crate::fake_api::FakeApi;
 use crate::fake_robots::{FakeRobots, Got};
-use crate::helpers::{ADMIN_ID, TOKEN, at, log_to_file, seeds_dir};
+use crate::helpers::{ADMIN_ID, at, log_to_file, settings_configured_with};
 
 /// Every key and secret carries this, so the logs and the database can be searched for it.
 pub const MARK: &str = "ROBOTKEY";
@@ -75,21 +74,9 @@ sends = ["reminder"]
 }
 
 pub fn settings(dir: &Path, api_url: &str, config: &str) -> Settings {
-    let env: HashMap<String, String> = [
-        (
-            "MINSHENG_DATABASE",
-            dir.join("minsheng.db").display().to_string(),
-        ),
-        ("MINSHENG_SEEDS", seeds_dir().display().to_string()),
-        ("MINSHENG_ADMINS", format!("{ADMIN_ID},{SECOND_ADMIN}")),
-        ("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "1".to_owned()),
-        ("TELOXIDE_API_URL", api_url.to_owned()),
-        ("TELOXIDE_TOKEN", TOKEN.to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    Settings::from_layers(Some(config), &env).expect("settings with robots")
+    let admins = format!("{ADMIN_ID},{SECOND_ADMIN}");
+    settings_configured_with(dir, api_url, config, &[("MINSHENG_ADMINS", &admins)])
+        .expect("settings with robots")
 }
 
 pub async fn steps(dir: &Path, api: &FakeApi, config: &str, clock: &Arc<ManualClock>) -> Steps {
