@@ -238,16 +238,46 @@ fn the_backup_script_keeps_the_newest_30_of_35_dated_copies() {
     assert_eq!(projects_in(&backups.join(new)), 27);
 }
 
+/// The shell lines of the README's Restore section, but those that need systemd and root
+/// (stop, start, chown, runuser), which the caller stands in for.
+fn readme_restore_commands() -> Vec<String> {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Restore\n")
+        .nth(1)
+        .expect("README.md has a Restore section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the Restore section has its commands");
+    block
+        .lines()
+        .filter(|line| {
+            !["systemctl ", "chown ", "runuser ", "cd "]
+                .iter()
+                .any(|skip| line.starts_with(skip))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn the_readme_restore_steps_bring_the_data_back() {
     let dir = tempfile::tempdir().unwrap();
     let database = seeded_database(dir.path());
     let backups = dir.path().join("backups");
     succeeded(backup_script(&database, &backups));
-    let copy = backups.join(&names_in(&backups)[0]);
+    let copy = names_in(&backups)[0].clone();
 
-    // The disk goes bad under the database.
+    // The disk goes bad under the database, and the dead database left its journal behind.
     fs::write(&database, "not a database any more").unwrap();
+    fs::write(
+        database.with_file_name("minsheng.db-wal"),
+        "a stale journal",
+    )
+    .unwrap();
     assert!(
         !minsheng(&database)
             .arg("status")
@@ -258,25 +288,30 @@ fn the_readme_restore_steps_bring_the_data_back() {
         "status must fail on a damaged database"
     );
 
-    // Restore, as README.md says: (stop,) copy the backup over the database and drop the old
-    // journal files, (start,) then `minsheng status`.
-    let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    // The README's commands, run in the service's folder (this temporary one), on our backup.
+    let commands = readme_restore_commands();
     assert!(
-        readme.contains("## Restore"),
-        "README.md has a Restore section"
+        commands.iter().any(|c| c.contains("minsheng.db-wal")),
+        "the Restore steps drop the old journal: {commands:?}"
     );
-    assert!(
-        readme.contains("minsheng.db-wal"),
-        "it says to drop the old journal"
-    );
-    fs::copy(&copy, &database).unwrap();
-    for journal in ["minsheng.db-wal", "minsheng.db-shm"] {
-        let _ = fs::remove_file(database.with_file_name(journal));
-    }
+    let script = commands
+        .join("\n")
+        .replace("minsheng-20250310-023000.db", &copy);
+    let restored = Command::new("sh")
+        .args(["-eu", "-c", &script])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(restored.status.success(), "{}", text(&restored.stderr));
+
     let status = succeeded(minsheng(&database).arg("status").output().unwrap());
     assert!(status.contains("发件箱"), "{status}");
     assert_eq!(projects_in(&database), 27);
+    assert_eq!(
+        fs::read_to_string(database.with_file_name("minsheng.db.damaged")).unwrap(),
+        "not a database any more",
+        "what was there is kept aside"
+    );
 }
 
 /// The README tells an operator to find their Telegram user id by writing to the bot: the
