@@ -15,10 +15,10 @@ pub const QUIET: TimeDelta = TimeDelta::minutes(10);
 /// Answers a person not admitted in their private chat, unless they were answered lately.
 pub async fn refuse(turn: &Turn, chat: i64, user: &User) -> anyhow::Result<()> {
     let now = turn.now();
-    let answer =
-        refusals::record(&mut *turn.conn().await, user.id.0 as i64, now, now - QUIET).await?;
+    let user_id = user.id.0 as i64;
+    let answer = refusals::record(&mut *turn.conn().await, user_id, now, now - QUIET).await?;
     if answer {
-        turn.reply(chat, texts::not_admitted()).await?;
+        turn.reply(chat, texts::not_admitted(user_id)).await?;
     }
     Ok(())
 }

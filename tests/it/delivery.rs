@@ -226,7 +226,10 @@ async fn a_stranger_who_floods_the_bot_is_answered_once_per_ten_minutes() {
         "201",
     )
     .await;
-    assert_eq!(app.nth_reply_to(&STRANGER, 1).await, texts::not_admitted());
+    assert_eq!(
+        app.nth_reply_to(&STRANGER, 1).await,
+        texts::not_admitted(STRANGER.id)
+    );
     assert_eq!(
         app.scalar("SELECT count(*) FROM outbox WHERE chat_id = 555001")
             .await,
@@ -249,7 +252,10 @@ async fn a_stranger_who_floods_the_bot_is_answered_once_per_ten_minutes() {
     );
     app.advance(60);
     app.says(&STRANGER, "在吗？");
-    assert_eq!(app.nth_reply_to(&STRANGER, 2).await, texts::not_admitted());
+    assert_eq!(
+        app.nth_reply_to(&STRANGER, 2).await,
+        texts::not_admitted(STRANGER.id)
+    );
     app.stop().await;
 }
 
@@ -259,7 +265,10 @@ async fn a_stranger_who_presses_forged_buttons_is_answered_once_per_ten_minutes(
     for _ in 0..5 {
         app.presses(&STRANGER, "inv:admin");
     }
-    assert_eq!(app.nth_reply_to(&STRANGER, 1).await, texts::not_admitted());
+    assert_eq!(
+        app.nth_reply_to(&STRANGER, 1).await,
+        texts::not_admitted(STRANGER.id)
+    );
     app.eventually(
         "SELECT CAST(count(*) AS TEXT) FROM inbox WHERE state = 'done'",
         "5",

@@ -290,7 +290,7 @@ async fn export_sends_the_workbook_as_a_document() {
     app.says(&LI, "/export");
     assert_eq!(
         app.next_reply_to(&LI).await,
-        minsheng::bot::texts::not_admitted()
+        minsheng::bot::texts::not_admitted(LI.id)
     );
     app.stop().await;
 }

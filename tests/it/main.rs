@@ -8,6 +8,7 @@ mod cli;
 mod conversation;
 mod cycle;
 mod delivery;
+mod deploy;
 mod digest;
 mod expected;
 mod fake_api;

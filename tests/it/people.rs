@@ -169,7 +169,10 @@ async fn a_stranger_is_refused_politely_and_nothing_changes() {
     ] {
         app.says(&STRANGER, command);
     }
-    assert_eq!(app.nth_reply_to(&STRANGER, 1).await, texts::not_admitted());
+    assert_eq!(
+        app.nth_reply_to(&STRANGER, 1).await,
+        texts::not_admitted(STRANGER.id)
+    );
     app.eventually(
         "SELECT CAST(count(*) AS TEXT) FROM inbox WHERE state = 'done'",
         "6",
@@ -280,7 +283,10 @@ async fn invite_buttons_ask_for_the_role_then_the_unit() {
 
     // A forged press from someone not admitted does nothing but tell them how to get in.
     app.presses(&STRANGER, "inv:admin");
-    assert_eq!(app.nth_reply_to(&STRANGER, 1).await, texts::not_admitted());
+    assert_eq!(
+        app.nth_reply_to(&STRANGER, 1).await,
+        texts::not_admitted(STRANGER.id)
+    );
     app.presses(&ADMIN, "inv:contact:99999");
     assert_eq!(app.nth_reply_to(&ADMIN, 4).await, texts::expired_button());
     assert_eq!(app.scalar("SELECT count(*) FROM invites").await, 1);
@@ -356,7 +362,7 @@ async fn a_deactivated_person_is_refused_at_once_and_loses_their_projects() {
     );
     app.says(&ZHANG, "/my");
     // A deactivated contact is a stranger now.
-    app.message_to_containing(&ZHANG, &texts::not_admitted())
+    app.message_to_containing(&ZHANG, &texts::not_admitted(ZHANG.id))
         .await;
     app.says(&ADMIN, "/projects");
     let list = app.nth_reply_to(&ADMIN, 5).await;

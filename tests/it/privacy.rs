@@ -347,7 +347,10 @@ async fn a_deactivated_bootstrap_admin_gets_no_admin_notice_digest_nor_menu() {
         "the digest goes to 刘专班 alone"
     );
     app.says(&ADMIN, "/people");
-    assert_eq!(app.next_reply_to(&ADMIN).await, texts::not_admitted());
+    assert_eq!(
+        app.next_reply_to(&ADMIN).await,
+        texts::not_admitted(ADMIN.id)
+    );
 
     let app = app.restart().await;
     let menus = menus_set(&app, 3, |menu| menu["scope"]["chat_id"] == ADMIN.id)
@@ -468,7 +471,7 @@ async fn an_edited_message_is_answered_with_how_to_correct_and_a_strangers_edit_
     app.nth_reply_to(&STRANGER, 1).await;
     assert_eq!(
         app.messages_to(&STRANGER),
-        [texts::not_admitted()],
+        [texts::not_admitted(STRANGER.id)],
         "the stranger's edit got nothing"
     );
     app.stop().await;

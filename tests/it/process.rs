@@ -101,7 +101,7 @@ async fn a_bot_killed_after_fetching_an_update_handles_it_exactly_once_after_res
             .nth_message_to(chat, 1, PATIENCE)
             .await
             .expect("answered after the restart");
-        assert_eq!(reply, texts::not_admitted());
+        assert_eq!(reply, texts::not_admitted(chat));
         // Let the restarted bot poll again: a replay would be handled by now.
         let polls = api.calls_of("getUpdates");
         assert!(api.calls_reach("getUpdates", polls + 2, PATIENCE).await);
@@ -216,7 +216,7 @@ async fn the_binary_seeds_an_empty_database_and_answers_start() {
         .nth_message_to(555_002, 1, PATIENCE)
         .await
         .expect("an answer to /start");
-    assert_eq!(reply, texts::not_admitted());
+    assert_eq!(reply, texts::not_admitted(555_002));
     let log = bot.stop("-TERM").await;
     assert!(log.contains("empty database seeded"), "{log}");
     let pool = minsheng::db::connect(&dir.path().join("m.db"))

@@ -32,7 +32,7 @@ async fn a_429_holds_back_that_chat_only_and_every_message_arrives_once() {
     app.drain().await;
     assert_eq!(
         app.nth_reply_to(&BOB, 1).await,
-        texts::not_admitted(),
+        texts::not_admitted(BOB.id),
         "Bob is not held up by Alice's 429"
     );
     assert!(
@@ -42,7 +42,10 @@ async fn a_429_holds_back_that_chat_only_and_every_message_arrives_once() {
 
     app.advance(3);
     app.drain().await;
-    assert_eq!(app.nth_reply_to(&ALICE, 1).await, texts::not_admitted());
+    assert_eq!(
+        app.nth_reply_to(&ALICE, 1).await,
+        texts::not_admitted(ALICE.id)
+    );
     assert_eq!(app.api.sent_to(ALICE.id).len(), 1);
     assert_eq!(app.api.sent_to(BOB.id).len(), 1);
     assert_eq!(
@@ -71,7 +74,10 @@ async fn server_errors_are_retried_with_backoff_and_delivered_once() {
     );
     app.advance(4);
     app.drain().await;
-    assert_eq!(app.nth_reply_to(&ALICE, 1).await, texts::not_admitted());
+    assert_eq!(
+        app.nth_reply_to(&ALICE, 1).await,
+        texts::not_admitted(ALICE.id)
+    );
     app.eventually(OUTBOX_ROW, "sent 3").await;
     assert_eq!(app.api.sent_to(ALICE.id).len(), 1);
     app.stop().await;
@@ -154,7 +160,10 @@ async fn a_handler_that_panics_costs_one_apology_and_the_chat_is_still_answered(
     app.says(&ALICE, "/boom");
     app.says(&ALICE, "/start");
     assert_eq!(app.nth_reply_to(&ALICE, 1).await, texts::apology());
-    assert_eq!(app.nth_reply_to(&ALICE, 2).await, texts::not_admitted());
+    assert_eq!(
+        app.nth_reply_to(&ALICE, 2).await,
+        texts::not_admitted(ALICE.id)
+    );
     let notice = app.nth_reply_to(&ADMIN, 1).await;
     assert!(notice.contains("处理失败"), "{notice}");
     assert_eq!(
@@ -184,7 +193,7 @@ async fn a_handler_that_fails_is_retried_then_set_aside_after_three_attempts() {
     assert_eq!(app.nth_reply_to(&BOB, 1).await, texts::apology());
     assert_eq!(
         app.nth_reply_to(&BOB, 2).await,
-        texts::not_admitted(),
+        texts::not_admitted(BOB.id),
         "the chat goes on, in order"
     );
     assert_eq!(

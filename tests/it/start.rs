@@ -9,7 +9,7 @@ async fn a_stranger_who_sends_start_gets_one_polite_refusal_and_no_project_data(
     let app = TestApp::spawn().await;
     app.says(&STRANGER, "/start");
     let reply = app.nth_reply_to(&STRANGER, 1).await;
-    assert_eq!(reply, texts::not_admitted());
+    assert_eq!(reply, texts::not_admitted(STRANGER.id));
     assert!(!reply.contains("老年人"), "no project leaks to a stranger");
     app.stop().await;
 }

@@ -142,7 +142,10 @@ async fn the_daily_prune_forgets_old_updates_texts_and_files_but_never_resends_a
     let app = TestApp::spawn().await;
     app.set_time("2024-03-11T10:00:00+08:00");
     app.says(&STRANGER, "/start");
-    assert_eq!(app.next_reply_to(&STRANGER).await, texts::not_admitted());
+    assert_eq!(
+        app.next_reply_to(&STRANGER).await,
+        texts::not_admitted(STRANGER.id)
+    );
     app.contact_on(&LI, "发展软环境保障局", &[9], "lead").await;
     app.set_time("2024-03-13T09:00:00+08:00");
     assert_eq!(app.tick().await.prompts, 1);

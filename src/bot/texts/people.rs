@@ -13,11 +13,13 @@ use super::{long_time, noted};
 
 pub const BOT_TITLE: &str = "济宁高新区重点民生实事调度机器人";
 
-/// The one polite refusal for anyone not let in by an admin. It names no project.
-pub fn not_admitted() -> String {
+/// The one polite refusal for anyone not let in by an admin. It names no project, but it names
+/// the person's own Telegram id: the task force needs it, and an operator setting the bot up
+/// finds there the id to put in MINSHENG_ADMINS.
+pub fn not_admitted(user_id: i64) -> String {
     format!(
         "您好！这里是{BOT_TITLE}。\n本机器人仅供承担重点民生实事的单位联络员、分管负责同志和工作专班使用。\
-         如需使用，请向区民生实事工作专班索取邀请链接。"
+         如需使用，请向区民生实事工作专班索取邀请链接。\n您的 Telegram 用户编号：{user_id}（联系工作专班时请一并告知）。"
     )
 }
 
