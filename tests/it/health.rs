@@ -221,3 +221,41 @@ fn run_without_admins_refuses_to_start_and_a_mistyped_variable_is_named() {
     );
     assert!(!db.exists(), "refused before opening the database");
 }
+
+/// The real `minsheng run` against the fake Bot API: `status --check` passes while it polls and
+/// fails once it is gone.
+#[tokio::test]
+async fn status_check_follows_the_real_bot_from_running_to_stopped() {
+    let api = crate::fake_api::FakeApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let mut bot = tokio::process::Command::new(env!("CARGO_BIN_EXE_minsheng"))
+        .args(["run", "--database"])
+        .arg(&db)
+        .env("TELOXIDE_TOKEN", crate::helpers::TOKEN)
+        .env("TELOXIDE_API_URL", &api.url)
+        .env("MINSHENG_ADMINS", crate::helpers::ADMIN_ID.to_string())
+        .env("MINSHENG_SEEDS", seeds_dir())
+        .env("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "1")
+        .env_remove("MINSHENG_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    // Its first poll has come back (the second has begun), and what it queued at start is sent.
+    let patience = crate::helpers::PATIENCE;
+    assert!(api.calls_reach("getUpdates", 2, patience).await);
+    assert!(api.calls_reach("setMyCommands", 2, patience).await);
+    let output = minsheng(&["status", "--check"], &db);
+    assert_eq!(lines(&output.stdout), ["运行正常"]);
+    assert_eq!(output.status.code(), Some(0));
+    bot.kill().await.unwrap();
+    bot.wait().await.unwrap();
+    let output = minsheng(&["status", "--check"], &db);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        lines(&output.stdout),
+        ["没有机器人在使用此数据库运行（minsheng run 未启动）"]
+    );
+}
