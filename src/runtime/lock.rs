@@ -22,7 +22,8 @@ fn lock_path(database: &Path) -> PathBuf {
 /// bot.
 pub fn is_held(database: &Path) -> anyhow::Result<bool> {
     let path = lock_path(database);
-    let file = match OpenOptions::new().write(true).open(&path) {
+    // Read access is enough to test a lock: a monitoring user need not own the file.
+    let file = match OpenOptions::new().read(true).open(&path) {
         Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(false),
         Err(error) => {
