@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use anyhow::anyhow;
+use anyhow::{anyhow, bail};
 use sqlx::SqlitePool;
 use teloxide::dispatching::UpdateHandler;
 use tokio::sync::watch;
@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use crate::bot::outgoing::Outgoing;
 use crate::bot::{self, BotContext, commands};
 use crate::clock::SharedClock;
-use crate::config::{Settings, TOKEN_VAR};
+use crate::config::{ADMINS_VAR, Settings, TOKEN_VAR};
 use crate::db;
 use crate::db::people;
 use crate::runtime::lock::{self, InstanceLock};
@@ -37,6 +37,11 @@ impl App {
         let token = settings.telegram.token.clone().ok_or_else(|| {
             anyhow!("没有机器人令牌：请设置环境变量 {TOKEN_VAR}（向 @BotFather 申请）")
         })?;
+        if settings.admins.is_empty() {
+            bail!(
+                "没有配置管理员，机器人会拒绝所有人：请设置环境变量 {ADMINS_VAR}=管理员的 Telegram 用户 ID（多个以逗号分隔）"
+            );
+        }
         let client = TelegramClient::new(&settings.telegram.api_url, &token, &settings.network)?;
         let env: std::collections::HashMap<String, String> = std::env::vars().collect();
         tracing::info!(

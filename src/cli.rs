@@ -94,6 +94,9 @@ pub enum Command {
     Status {
         #[command(flatten)]
         db: DatabaseArg,
+        /// Check instead of report: exit 0 when healthy, else 1 with one line per problem.
+        #[arg(long)]
+        check: bool,
     },
     /// Copy the database, consistent while the bot runs, to a new file.
     Backup {
@@ -127,6 +130,10 @@ fn worker_threads() -> usize {
 
 pub fn execute(cli: Cli) -> anyhow::Result<()> {
     let mut settings = Settings::load(cli.config.as_deref())?;
+    let env: std::collections::HashMap<String, String> = std::env::vars().collect();
+    for warning in crate::config::unknown_env_warnings(&env) {
+        eprintln!("minsheng: 警告：{warning}");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(worker_threads())
         // Only DNS look-ups block; the default of 512 threads would never be needed.
@@ -149,16 +156,25 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             db.apply(&mut settings);
             let files = match file {
                 Some(file) => vec![file],
+                // Away from the repository, as `run` does: the plan built into the binary.
+                None if !settings.seeds.is_dir() => Vec::new(),
                 None => seeding::files_in(&settings.seeds)?,
             };
-            if files.is_empty() {
+            if files.is_empty() && settings.seeds.is_dir() {
                 bail!("种子目录 {} 中没有 .toml 文件", settings.seeds.display());
             }
             // Every file is checked before anything is written.
-            let seeds = files
+            let mut seeds = files
                 .iter()
                 .map(|f| seeding::read_file(f))
                 .collect::<anyhow::Result<Vec<_>>>()?;
+            if files.is_empty() {
+                println!(
+                    "没有种子目录 {}，载入程序内置的计划",
+                    settings.seeds.display()
+                );
+                seeds.push(seeding::built_in()?);
+            }
             runtime.block_on(async {
                 let pool = db::connect(&settings.database).await?;
                 for seed in &seeds {
@@ -175,7 +191,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Projects { db, plan: year } => {
             db.apply(&mut settings);
             runtime.block_on(async {
-                let pool = db::connect(&settings.database).await?;
+                let pool = db::connect_existing(&settings.database).await?;
                 let (year, projects) = plan::overview(&pool, year).await?;
                 print!("{}", plan::render_table(year, &projects));
                 pool.close().await;
@@ -185,7 +201,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar { db, year } => {
             db.apply(&mut settings);
             runtime.block_on(async {
-                let pool = db::connect(&settings.database).await?;
+                let pool = db::connect_existing(&settings.database).await?;
                 let calendar = schedule::calendar_of_year(&pool, year).await?;
                 print!(
                     "{}",
@@ -204,7 +220,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         } => {
             db.apply(&mut settings);
             runtime.block_on(async {
-                let pool = db::connect(&settings.database).await?;
+                let pool = db::connect_existing(&settings.database).await?;
                 let text = jobs::digest::preview(
                     &pool,
                     &settings,
@@ -226,7 +242,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         } => {
             db.apply(&mut settings);
             runtime.block_on(async {
-                let pool = db::connect(&settings.database).await?;
+                let pool = db::connect_existing(&settings.database).await?;
                 let mut conn = pool.acquire().await?;
                 let now = SystemClock.now();
                 let plan = ledger::plan_for(&mut conn, &settings, year, now).await?;
@@ -249,13 +265,26 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             })
         }
-        Command::Status { db } => {
+        Command::Status { db, check } => {
             db.apply(&mut settings);
             runtime.block_on(async {
-                let pool = db::connect(&settings.database).await?;
-                let health = status::health(&pool).await?;
-                print!("{}", texts::status::health(&health, settings.timezone));
+                let pool = db::connect_existing(&settings.database).await?;
+                if !check {
+                    let health = status::health(&pool).await?;
+                    print!("{}", texts::status::health(&health, settings.timezone));
+                    pool.close().await;
+                    return Ok(());
+                }
+                let running = crate::runtime::lock::is_held(&settings.database)?;
+                let poll = settings.telegram.poll_timeout_secs;
+                let mut conn = pool.acquire().await?;
+                let problems = status::check(&mut conn, SystemClock.now(), poll, running).await?;
+                drop(conn);
+                print!("{}", texts::status::check(&problems, settings.timezone));
                 pool.close().await;
+                if !problems.is_empty() {
+                    bail!("检查未通过：{} 个问题", problems.len());
+                }
                 Ok(())
             })
         }
@@ -265,7 +294,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 bail!("{} 已存在，不会覆盖", out.display());
             }
             runtime.block_on(async {
-                let pool = db::connect(&settings.database).await?;
+                let pool = db::connect_existing(&settings.database).await?;
                 db::backup(&pool, &out)
                     .await
                     .with_context(|| format!("备份到 {} 失败", out.display()))?;

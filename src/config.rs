@@ -12,12 +12,16 @@ use serde::Deserialize;
 
 use crate::robots::{self, Robot};
 
+mod env_names;
+pub use env_names::unknown_env_warnings;
+
 /// The repository's `config/default.toml`, so the binary runs from any directory.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
 pub const TOKEN_VAR: &str = "TELOXIDE_TOKEN";
 pub const API_URL_VAR: &str = "TELOXIDE_API_URL";
 pub const CONFIG_VAR: &str = "MINSHENG_CONFIG";
+pub const ADMINS_VAR: &str = "MINSHENG_ADMINS";
 const ENV_PREFIX: &str = "MINSHENG";
 
 /// A value that must never reach a log line: its `Debug` and `Display` are redacted.

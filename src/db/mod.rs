@@ -9,6 +9,7 @@ pub mod dialogues;
 pub mod digests;
 pub mod expected;
 pub mod facts;
+pub mod health;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;
@@ -26,7 +27,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -47,9 +48,25 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("无法创建数据库目录 {}", dir.display()))?;
     }
+    open(path, true).await
+}
+
+/// Opens a database that must already exist: a mistyped path for a command that only reads
+/// would otherwise leave a new empty database behind and report on it.
+pub async fn connect_existing(path: &Path) -> anyhow::Result<SqlitePool> {
+    if !path.is_file() {
+        bail!(
+            "数据库文件不存在：{}，请检查 --database 或 MINSHENG_DATABASE",
+            path.display()
+        );
+    }
+    open(path, false).await
+}
+
+async fn open(path: &Path, create: bool) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str("sqlite:")?
         .filename(path)
-        .create_if_missing(true)
+        .create_if_missing(create)
         .journal_mode(SqliteJournalMode::Wal)
         .foreign_keys(true)
         // Longer than any transaction we hold, so a writer waits instead of failing.

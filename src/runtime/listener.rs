@@ -10,7 +10,7 @@ use sqlx::SqlitePool;
 use tokio::sync::{Notify, watch};
 
 use crate::clock::SharedClock;
-use crate::db::{self, inbox};
+use crate::db::{self, health, inbox};
 use crate::runtime::telegram::{CallError, TelegramClient};
 
 /// The update kinds we ask for.
@@ -35,11 +35,14 @@ pub async fn fetch_once(
         .call("getUpdates", &body, poll + Duration::from_secs(15))
         .await?;
     let updates = updates.as_array().cloned().unwrap_or_default();
-    if updates.is_empty() {
-        return Ok(offset);
-    }
     let now = clock.now();
     let mut tx = db::begin_write(pool).await?;
+    // Recorded in the batch's own transaction: `status --check` judges the bot alive by it.
+    health::record_poll(&mut tx, now).await?;
+    if updates.is_empty() {
+        tx.commit().await?;
+        return Ok(offset);
+    }
     let mut next = offset;
     for update in &updates {
         let Some(id) = update["update_id"].as_i64() else {

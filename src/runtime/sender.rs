@@ -264,7 +264,10 @@ impl Sender {
         let (id, chat) = (row.id, row.chat_id);
         let mut tx = db::begin_write(&self.pool).await?;
         match outcome {
-            Outcome::Sent(message_id) => outbox::mark_sent(&mut tx, id, *message_id, now).await?,
+            Outcome::Sent(message_id) => {
+                outbox::mark_sent(&mut tx, id, *message_id, now).await?;
+                db::health::record_send(&mut tx, now).await?;
+            }
             Outcome::Retry {
                 uncertain,
                 at,

@@ -94,6 +94,11 @@ pub async fn load(
     })
 }
 
+/// The plan the binary was built with, for a machine without the seeds folder.
+pub fn built_in() -> anyhow::Result<PlanSeed> {
+    Ok(seed::parse(BUILT_IN, "seeds/2024.toml (built in)")?)
+}
+
 /// First start: an empty database gets every plan in the seeds folder.
 pub async fn load_if_empty(
     pool: &SqlitePool,
@@ -113,7 +118,7 @@ pub async fn load_if_empty(
     } else {
         // Started away from the repository: the plan the binary was built with.
         tracing::warn!(dir = %dir.display(), "no seeds folder here; loading the built-in 2024 plan");
-        vec![seed::parse(BUILT_IN, "seeds/2024.toml (built in)")?]
+        vec![built_in()?]
     };
     let mut outcomes = Vec::new();
     for seed in &seeds {

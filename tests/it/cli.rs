@@ -147,7 +147,10 @@ fn backup_copies_the_database() {
 #[test]
 fn calendar_prints_the_years_steps_on_the_working_calendar() {
     let dir = tempfile::tempdir().unwrap();
-    let output = minsheng(&["calendar", "--year", "2024"], &dir.path().join("m.db"));
+    let db = dir.path().join("m.db");
+    // A read-only command: it needs a database that exists (issue 15).
+    assert!(minsheng(&["seed"], &db).status.success());
+    let output = minsheng(&["calendar", "--year", "2024"], &db);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     let line = |week: &str| {

@@ -14,6 +14,7 @@ mod expected;
 mod fake_api;
 mod fake_robots;
 mod handlers;
+mod health;
 mod helpers;
 mod ledger;
 mod people;

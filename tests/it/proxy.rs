@@ -10,7 +10,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::process::Command;
 
 use crate::fake_api::FakeApi;
-use crate::helpers::{PATIENCE, TOKEN, seeds_dir};
+use crate::helpers::{ADMIN_ID, PATIENCE, TOKEN, seeds_dir};
 
 /// A proxy on 127.0.0.1 that relays every connection to the fake Bot API and keeps what each
 /// client asked for: an HTTP request line, or a SOCKS5 destination.
@@ -114,6 +114,7 @@ async fn polls_through(proxy_var: &str, proxy_url: &str, api: &FakeApi) -> Strin
         .env("TELOXIDE_TOKEN", TOKEN)
         .env("TELOXIDE_API_URL", "http://telegram.invalid")
         .env("MINSHENG_SEEDS", seeds_dir())
+        .env("MINSHENG_ADMINS", ADMIN_ID.to_string())
         .env("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "1")
         .env("RUST_LOG", "info")
         .env(proxy_var, proxy_url)

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use chrono_tz::Tz;
 
 use crate::db::inbox::StateCount;
-use crate::services::status::Health;
+use crate::services::status::{Health, Problem};
 
 use super::local_time;
 
@@ -43,6 +43,7 @@ pub fn health(health: &Health, tz: Tz) -> String {
     let when = |at: Option<_>| at.map_or("无".to_owned(), |at| local_time(at, tz));
     let _ = writeln!(out, "最近收到更新：{}", when(health.last_received));
     let _ = writeln!(out, "最近发出消息：{}", when(health.last_sent));
+    let _ = writeln!(out, "最近成功拉取更新：{}", when(health.last_polled));
     if health.unreachable.is_empty() {
         let _ = writeln!(out, "无法送达的人员：无");
     } else {
@@ -58,4 +59,34 @@ pub fn health(health: &Health, tz: Tz) -> String {
         }
     }
     out
+}
+
+/// `minsheng status --check`: one line per problem, or one line saying all is well.
+pub fn check(problems: &[Problem], tz: Tz) -> String {
+    if problems.is_empty() {
+        return "运行正常\n".to_owned();
+    }
+    let mut out = String::new();
+    for problem in problems {
+        let _ = writeln!(out, "{}", problem_line(problem, tz));
+    }
+    out
+}
+
+fn problem_line(problem: &Problem, tz: Tz) -> String {
+    match problem {
+        Problem::NotPolling { since: Some(at) } => format!(
+            "机器人在运行，但自 {} 起未能从 Telegram 拉取更新，请检查网络、代理和令牌",
+            local_time(*at, tz)
+        ),
+        Problem::NotPolling { since: None } => {
+            "机器人在运行，但从未成功从 Telegram 拉取更新，请检查网络、代理和令牌".to_owned()
+        }
+        Problem::SendsFailed(n) => format!("发件箱有 {n} 条消息发送失败"),
+        Problem::SendsOverdue(n) => {
+            format!("发件箱有 {n} 条消息超过预定时间 10 分钟仍未发出")
+        }
+        Problem::Quarantined(n) => format!("收件箱有 {n} 条更新处理失败，已暂存待查"),
+        Problem::NotRunning => "没有机器人在使用此数据库运行（minsheng run 未启动）".to_owned(),
+    }
 }

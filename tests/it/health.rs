@@ -1,0 +1,261 @@
+//! Issue 15, health: the bot records its signs of life, `minsheng status --check` judges them
+//! on real databases through the real binary, read-only commands never create a database, and
+//! start-up refuses or warns where a mistake would cost a day.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use minsheng::db::{self, health, inbox, outbox};
+use minsheng::runtime::lock;
+
+use crate::helpers::{ADMIN, TestApp, seeds_dir};
+
+/// The binary with a clean environment: no token, no config file, a 25 s long poll (so the
+/// silence limit is 2 × 25 + 60 = 110 s).
+fn minsheng(args: &[&str], database: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_minsheng"))
+        .args(args)
+        .arg("--database")
+        .arg(database)
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("MINSHENG_CONFIG")
+        .env_remove("MINSHENG_ADMINS")
+        .env("MINSHENG_SEEDS", seeds_dir())
+        .env("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "25")
+        .output()
+        .expect("running minsheng")
+}
+
+fn lines(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A real database whose listener last polled at `polled`.
+async fn database_polled_at(dir: &Path, polled: DateTime<Utc>) -> sqlx::SqlitePool {
+    let pool = db::connect(&dir.join("m.db")).await.unwrap();
+    health::record_poll(&mut pool.acquire().await.unwrap(), polled)
+        .await
+        .unwrap();
+    pool
+}
+
+#[tokio::test]
+async fn status_check_passes_on_a_fresh_database_whose_bot_runs_and_polls() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let pool = database_polled_at(dir.path(), Utc::now() - TimeDelta::seconds(30)).await;
+    // A message due five minutes ago is on its way, not stuck.
+    let mut conn = pool.acquire().await.unwrap();
+    let due = Utc::now() - TimeDelta::minutes(5);
+    outbox::enqueue(&mut conn, 42, "sendMessage", "{}", None, None, due)
+        .await
+        .unwrap();
+    drop(conn);
+    let _bot = lock::acquire(&db).unwrap();
+    let output = minsheng(&["status", "--check"], &db);
+    assert_eq!(output.status.code(), Some(0), "{:?}", lines(&output.stderr));
+    assert_eq!(lines(&output.stdout), ["运行正常"]);
+}
+
+#[tokio::test]
+async fn status_check_fails_with_one_line_per_problem_on_a_stale_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let polled = Utc::now() - TimeDelta::seconds(200);
+    let pool = database_polled_at(dir.path(), polled).await;
+    let mut conn = pool.acquire().await.unwrap();
+    let long_ago = Utc::now() - TimeDelta::minutes(11);
+    let failed = outbox::enqueue(&mut conn, 42, "sendMessage", "{}", None, None, long_ago)
+        .await
+        .unwrap()
+        .unwrap();
+    outbox::mark_failed(&mut conn, failed, "Bad Request")
+        .await
+        .unwrap();
+    outbox::enqueue(&mut conn, 43, "sendMessage", "{}", None, None, long_ago)
+        .await
+        .unwrap();
+    inbox::store(&mut conn, 7, Some(42), "{}", long_ago)
+        .await
+        .unwrap();
+    inbox::quarantine(&mut conn, 7, "handler failed", long_ago)
+        .await
+        .unwrap();
+    drop(conn);
+    let bot = lock::acquire(&db).unwrap();
+    let output = minsheng(&["status", "--check"], &db);
+    assert_eq!(output.status.code(), Some(1));
+    let since = minsheng::bot::texts::local_time(polled, chrono_tz::Asia::Shanghai);
+    assert_eq!(
+        lines(&output.stdout),
+        [
+            format!(
+                "机器人在运行，但自 {since} 起未能从 Telegram 拉取更新，请检查网络、代理和令牌"
+            ),
+            "发件箱有 1 条消息发送失败".to_owned(),
+            "发件箱有 1 条消息超过预定时间 10 分钟仍未发出".to_owned(),
+            "收件箱有 1 条更新处理失败，已暂存待查".to_owned(),
+        ]
+    );
+    // The bot stopped: its lock is free, and that is the one thing said about polling.
+    drop(bot);
+    let output = minsheng(&["status", "--check"], &db);
+    assert_eq!(output.status.code(), Some(1));
+    let said = lines(&output.stdout);
+    assert_eq!(
+        said[0],
+        "没有机器人在使用此数据库运行（minsheng run 未启动）"
+    );
+    assert_eq!(said.len(), 4, "{said:?}");
+}
+
+#[tokio::test]
+async fn status_check_fails_when_the_running_bot_never_polled() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    db::connect(&db).await.unwrap().close().await;
+    let _bot = lock::acquire(&db).unwrap();
+    let output = minsheng(&["status", "--check"], &db);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        lines(&output.stdout),
+        ["机器人在运行，但从未成功从 Telegram 拉取更新，请检查网络、代理和令牌"]
+    );
+}
+
+#[tokio::test]
+async fn the_running_bot_records_each_poll_and_each_send() {
+    let app = TestApp::spawn_stepped().await;
+    app.says(&ADMIN, "/help");
+    app.drain().await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    let start = app.clock_now();
+    assert_eq!(health::last_poll(&mut conn).await.unwrap(), Some(start));
+    assert_eq!(health::last_send(&mut conn).await.unwrap(), Some(start));
+    // A later poll that brings nothing still counts: the bot is alive.
+    app.clock.advance(TimeDelta::seconds(90));
+    app.drain().await;
+    assert_eq!(
+        health::last_poll(&mut conn).await.unwrap(),
+        Some(start + TimeDelta::seconds(90))
+    );
+    assert_eq!(health::last_send(&mut conn).await.unwrap(), Some(start));
+}
+
+#[test]
+fn read_only_commands_on_a_missing_file_say_so_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("typo.db");
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let commands: [&[&str]; 7] = [
+        &["status"],
+        &["status", "--check"],
+        &["backup", out],
+        &["digest", "--preview"],
+        &["export", "--out", out],
+        &["projects"],
+        &["calendar", "--year", "2024"],
+    ];
+    for args in commands {
+        let output = minsheng(args, &db);
+        assert!(!output.status.success(), "{args:?}");
+        assert_eq!(
+            lines(&output.stderr),
+            [format!(
+                "minsheng: 数据库文件不存在：{}，请检查 --database 或 MINSHENG_DATABASE",
+                db.display()
+            )],
+            "{args:?}"
+        );
+        assert!(!db.exists(), "{args:?} created the database");
+        assert!(!Path::new(out).exists(), "{args:?} wrote its output");
+    }
+}
+
+#[test]
+fn seed_without_a_seeds_folder_loads_the_plan_built_into_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let output = Command::new(env!("CARGO_BIN_EXE_minsheng"))
+        .args(["seed", "--database"])
+        .arg(&db)
+        .env_remove("MINSHENG_CONFIG")
+        .env("MINSHENG_SEEDS", dir.path().join("no-seeds-here"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{:?}", lines(&output.stderr));
+    let said = lines(&output.stdout);
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said[1].starts_with("2024年计划：27 个项目，"), "{said:?}");
+    let listing = minsheng(&["projects"], &db);
+    assert_eq!(lines(&listing.stdout)[0], "2024年计划，共 27 项");
+}
+
+#[test]
+fn run_without_admins_refuses_to_start_and_a_mistyped_variable_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let output = Command::new(env!("CARGO_BIN_EXE_minsheng"))
+        .args(["run", "--database"])
+        .arg(&db)
+        .env("TELOXIDE_TOKEN", crate::helpers::TOKEN)
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:9")
+        .env_remove("MINSHENG_CONFIG")
+        .env_remove("MINSHENG_ADMINS")
+        .env("MINSHENG_ADMIN", "900001")
+        .env("MINSHENG_SEEDS", seeds_dir())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        lines(&output.stderr),
+        [
+            "minsheng: 警告：未知的环境变量 MINSHENG_ADMIN，是否想设置 MINSHENG_ADMINS？",
+            "minsheng: 没有配置管理员，机器人会拒绝所有人：请设置环境变量 MINSHENG_ADMINS=管理员的 Telegram 用户 ID（多个以逗号分隔）",
+        ]
+    );
+    assert!(!db.exists(), "refused before opening the database");
+}
+
+/// The real `minsheng run` against the fake Bot API: `status --check` passes while it polls and
+/// fails once it is gone.
+#[tokio::test]
+async fn status_check_follows_the_real_bot_from_running_to_stopped() {
+    let api = crate::fake_api::FakeApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let mut bot = tokio::process::Command::new(env!("CARGO_BIN_EXE_minsheng"))
+        .args(["run", "--database"])
+        .arg(&db)
+        .env("TELOXIDE_TOKEN", crate::helpers::TOKEN)
+        .env("TELOXIDE_API_URL", &api.url)
+        .env("MINSHENG_ADMINS", crate::helpers::ADMIN_ID.to_string())
+        .env("MINSHENG_SEEDS", seeds_dir())
+        .env("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "1")
+        .env_remove("MINSHENG_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    // Its first poll has come back (the second has begun), and what it queued at start is sent.
+    let patience = crate::helpers::PATIENCE;
+    assert!(api.calls_reach("getUpdates", 2, patience).await);
+    assert!(api.calls_reach("setMyCommands", 2, patience).await);
+    let output = minsheng(&["status", "--check"], &db);
+    assert_eq!(lines(&output.stdout), ["运行正常"]);
+    assert_eq!(output.status.code(), Some(0));
+    bot.kill().await.unwrap();
+    bot.wait().await.unwrap();
+    let output = minsheng(&["status", "--check"], &db);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        lines(&output.stdout),
+        ["没有机器人在使用此数据库运行（minsheng run 未启动）"]
+    );
+}
