@@ -2,6 +2,7 @@
 
 pub mod cycle;
 pub mod digest;
+pub mod evidence;
 pub mod expected;
 pub mod groups;
 pub mod ledger;

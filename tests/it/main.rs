@@ -9,6 +9,7 @@ mod conversation;
 mod cycle;
 mod delivery;
 mod digest;
+mod evidence;
 mod expected;
 mod fake_api;
 mod fake_robots;
