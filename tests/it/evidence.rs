@@ -2,9 +2,14 @@
 //! (`getFile`, then the file) into `evidence/<year>/<project no>/` beside the database, its
 //! SHA-256 in the database; a failed download is tried again by the clock, not lost.
 
+use std::io::Cursor;
+
+use calamine::{Data, Reader, open_workbook_from_rs};
 use minsheng::bot::report::Press;
+use minsheng::export::ledger::LedgerBook;
 use minsheng::runtime::evidence::EvidenceOutcome;
 use minsheng::services::evidence::sha256_hex;
+use minsheng::services::ledger;
 use serde_json::json;
 
 use crate::fake_api::Fault;
@@ -12,6 +17,31 @@ use crate::helpers::{Person, TOKEN, TestApp, settings_of};
 
 const ZHAO: Person = Person::new(650_101, "赵六");
 const DEVELOPMENT: &str = "发展改革局";
+
+/// The 佐证材料 cell of the ledger's 报送记录 sheet, first report.
+async fn ledger_evidence(app: &TestApp) -> String {
+    let settings = settings_of(app);
+    let mut conn = app.pool.acquire().await.unwrap();
+    let now = app.clock_now();
+    let plan = ledger::plan_for(&mut conn, &settings, Some(2024), now)
+        .await
+        .unwrap();
+    let mut book = LedgerBook::new(&plan.name, settings.timezone).unwrap();
+    ledger::write(&mut conn, &settings, &plan, None, now, &mut book)
+        .await
+        .unwrap();
+    let mut workbook =
+        open_workbook_from_rs::<calamine::Xlsx<_>, _>(Cursor::new(book.into_bytes().unwrap()))
+            .unwrap();
+    let reports = workbook.worksheet_range("报送记录").unwrap();
+    let column = (0..reports.width() as u32)
+        .find(|c| reports.get_value((0, *c)) == Some(&Data::String("佐证材料".into())))
+        .expect("a 佐证材料 column");
+    match reports.get_value((1, column)) {
+        Some(Data::String(text)) => text.clone(),
+        other => panic!("{other:?}"),
+    }
+}
 
 /// 赵六 reports project 12 with a photo and submits it.
 async fn report_with_photo(app: &TestApp, file_id: &str) -> i64 {
@@ -41,6 +71,8 @@ async fn a_photo_is_downloaded_with_its_sha256_and_a_failed_download_is_tried_ag
     let bytes: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
     app.api.add_file("ph-site", bytes.clone());
     let report = report_with_photo(&app, "ph-site").await;
+
+    assert_eq!(ledger_evidence(&app).await, "照片（尚未下载）");
 
     // Telegram is having trouble: the download waits a minute by the clock, nothing is lost.
     app.api.fail_next_calls_of("getFile", [Fault::Status(502)]);
@@ -78,6 +110,11 @@ async fn a_photo_is_downloaded_with_its_sha256_and_a_failed_download_is_tried_ag
     assert_eq!(size, bytes.len() as i64);
     let data = settings_of(&app).database.parent().unwrap().to_path_buf();
     assert_eq!(std::fs::read(data.join(&path)).unwrap(), bytes);
+    assert_eq!(
+        ledger_evidence(&app).await,
+        path,
+        "the ledger names the file"
+    );
 
     let asked: Vec<_> = app
         .api
