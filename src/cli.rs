@@ -95,7 +95,8 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
-    /// Copy the database, consistent while the bot runs, to a new file.
+    /// Copy the database, consistent while the bot runs, to a new file, and the evidence
+    /// folder beside it to `<file>.evidence/`.
     Backup {
         #[command(flatten)]
         db: DatabaseArg,
@@ -271,6 +272,12 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                     .with_context(|| format!("备份到 {} 失败", out.display()))?;
                 println!("已备份到 {}", out.display());
                 pool.close().await;
+                // The evidence photos and files beside the database, into `<out>.evidence/`.
+                let to = crate::services::evidence::backup_evidence_dir(&out);
+                let from = crate::services::evidence::evidence_dir(&settings);
+                let files = crate::services::evidence::copy_tree(&from, &to)
+                    .with_context(|| format!("复制佐证材料到 {} 失败", to.display()))?;
+                println!("佐证材料 {files} 个文件已复制到 {}", to.display());
                 Ok(())
             })
         }

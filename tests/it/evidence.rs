@@ -147,3 +147,44 @@ async fn a_file_over_twenty_megabytes_is_not_downloaded_and_not_tried_again() {
     );
     app.stop().await;
 }
+
+#[test]
+fn backup_copies_the_database_and_the_evidence_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let run = |args: &[&str], database: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_minsheng"))
+            .args(args)
+            .arg("--database")
+            .arg(database)
+            .env_remove("TELOXIDE_TOKEN")
+            .env_remove("MINSHENG_CONFIG")
+            .env("MINSHENG_SEEDS", crate::helpers::seeds_dir())
+            .output()
+            .expect("running minsheng")
+    };
+    assert!(run(&["seed"], &db).status.success());
+    let kept = dir.path().join("evidence/2024/12/2024-03-11-1.jpg");
+    std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    std::fs::write(&kept, b"a photo of the site").unwrap();
+
+    let copy = dir.path().join("backups/copy.db");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    let output = run(&["backup", copy.to_str().unwrap()], &db);
+    let said = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(said.contains("佐证材料 1 个文件已复制到"), "{said}");
+    assert_eq!(
+        std::fs::read(
+            dir.path()
+                .join("backups/copy.db.evidence/2024/12/2024-03-11-1.jpg")
+        )
+        .unwrap(),
+        b"a photo of the site"
+    );
+    assert!(copy.is_file());
+}
