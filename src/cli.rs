@@ -54,13 +54,17 @@ pub enum Command {
         #[arg(long, value_name = "YEAR")]
         plan: Option<i32>,
     },
-    /// Print a year's weekly steps (prompt, reminder, deadline, escalation) on the working calendar.
+    /// Print a year's weekly steps (prompt, reminder, deadline, escalation) on the working calendar;
+    /// `calendar set DATE work|off` sets a day by hand.
+    #[command(subcommand_negates_reqs = true)]
     Calendar {
         #[command(flatten)]
         db: DatabaseArg,
         /// The year to print.
-        #[arg(long, value_name = "YEAR")]
-        year: i32,
+        #[arg(long, value_name = "YEAR", required = true)]
+        year: Option<i32>,
+        #[command(subcommand)]
+        set: Option<CalendarSet>,
     },
     /// Print a digest (每旬调度) to stdout, as it would be sent.
     Digest {
@@ -103,6 +107,28 @@ pub enum Command {
         /// The file to write; it must not exist yet.
         out: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarSet {
+    /// Set a day as a working day (work) or a day off (off), over the official calendar.
+    Set {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The day, as 2025-10-11.
+        date: chrono::NaiveDate,
+        #[arg(value_enum)]
+        kind: DayKindArg,
+        /// Why (调休上班, 临时放假 …), kept with the day and in the audit log.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DayKindArg {
+    Work,
+    Off,
 }
 
 #[derive(Debug, Args)]
@@ -183,7 +209,41 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             })
         }
-        Command::Calendar { db, year } => {
+        Command::Calendar {
+            set:
+                Some(CalendarSet::Set {
+                    db,
+                    date,
+                    kind,
+                    note,
+                }),
+            ..
+        } => {
+            db.apply(&mut settings);
+            let working = matches!(kind, DayKindArg::Work);
+            let set = crate::domain::calendar::DayOverride {
+                day: date,
+                working,
+                note,
+            };
+            runtime.block_on(async {
+                let pool = db::connect(&settings.database).await?;
+                let by = crate::services::calendar::SetBy {
+                    person_id: None,
+                    label: "命令行",
+                };
+                let mut conn = pool.acquire().await?;
+                let before =
+                    crate::services::calendar::set_day(&mut conn, &set, by, SystemClock.now())
+                        .await?;
+                drop(conn);
+                println!("{}", texts::calendar::day_set(&set, before.as_ref()));
+                pool.close().await;
+                Ok(())
+            })
+        }
+        Command::Calendar { db, year, .. } => {
+            let year = year.context("缺少 --year")?;
             db.apply(&mut settings);
             runtime.block_on(async {
                 let pool = db::connect(&settings.database).await?;

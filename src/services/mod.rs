@@ -1,5 +1,6 @@
 //! Where the domain meets storage.
 
+pub mod calendar;
 pub mod cycle;
 pub mod digest;
 pub mod evidence;

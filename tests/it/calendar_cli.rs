@@ -1,0 +1,112 @@
+//! The calendar beyond the data (issue 15): admins set a day by hand with /workday and
+//! /dayoff, the operator with `minsheng calendar set`; the week's steps follow, and each change
+//! is audited.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::helpers::{ADMIN, TestApp, seeds_dir};
+
+#[tokio::test]
+async fn a_day_off_on_friday_moves_the_weeks_deadline_and_prompt_and_is_audited() {
+    let app = TestApp::spawn().await;
+    app.says(&ADMIN, "/cycle");
+    let before = app.next_reply_to(&ADMIN).await;
+    assert!(before.contains("催报 3月13日（周三）09:00"), "{before}");
+    assert!(before.contains("截止 3月15日（周五）17:00"), "{before}");
+
+    app.says(&ADMIN, "/dayoff 3-15 临时停电");
+    assert_eq!(
+        app.next_reply_to(&ADMIN).await,
+        "已将2024年3月15日设为休息日（临时停电）。催报、提醒、截止、督办时间按新的工作日重新计算。"
+    );
+    app.says(&ADMIN, "/cycle");
+    let after = app.next_reply_to(&ADMIN).await;
+    assert!(
+        after.contains("催报 3月12日（周二）09:00"),
+        "the prompt moves: {after}"
+    );
+    assert!(after.contains("截止 3月14日（周四）17:00"), "{after}");
+
+    app.says(&ADMIN, "/dayoff 明天");
+    assert_eq!(
+        app.next_reply_to(&ADMIN).await,
+        minsheng::bot::texts::calendar::DAYOFF_USAGE,
+        "a date it cannot read: the usage, nothing set"
+    );
+    app.says(&ADMIN, "/workday 3-15");
+    assert_eq!(
+        app.next_reply_to(&ADMIN).await,
+        "已将2024年3月15日设为工作日。此前设为休息日。催报、提醒、截止、督办时间按新的工作日重新计算。"
+    );
+    app.says(&ADMIN, "/cycle");
+    assert_eq!(app.next_reply_to(&ADMIN).await, before, "back as it was");
+    let audited: Vec<(String, String)> =
+        sqlx::query_as("SELECT action, target FROM audit_log ORDER BY id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        audited,
+        vec![
+            ("dayoff".to_owned(), "2024年3月15日".to_owned()),
+            ("workday".to_owned(), "2024年3月15日".to_owned()),
+        ]
+    );
+    app.stop().await;
+}
+
+fn minsheng(args: &[&str], database: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_minsheng"))
+        .args(args)
+        .arg("--database")
+        .arg(database)
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("MINSHENG_CONFIG")
+        .env("MINSHENG_SEEDS", seeds_dir())
+        .output()
+        .expect("running minsheng")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn calendar_set_makes_a_day_off_and_the_years_steps_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    assert!(minsheng(&["seed"], &db).status.success());
+    let before = stdout(&minsheng(&["calendar", "--year", "2024"], &db));
+
+    let set = minsheng(
+        &["calendar", "set", "2024-03-15", "off", "--note", "临时停电"],
+        &db,
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert_eq!(
+        stdout(&set).trim(),
+        "已将2024年3月15日设为休息日（临时停电）。催报、提醒、截止、督办时间按新的工作日重新计算。"
+    );
+    let after = stdout(&minsheng(&["calendar", "--year", "2024"], &db));
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(b, a)| b != a)
+        .collect();
+    assert_eq!(
+        changed,
+        vec![(
+            "03-11 当周  催报 03-13 周三 09:00  提醒 03-14 周四 09:00  截止 03-15 周五 17:00  督办 03-19 周二 09:00",
+            "03-11 当周  催报 03-12 周二 09:00  提醒 03-13 周三 09:00  截止 03-14 周四 17:00  督办 03-19 周二 09:00"
+        )],
+        "the week of the day off, and no other, moves"
+    );
+
+    let wrong = minsheng(&["calendar", "set", "2024-03-15", "holiday"], &db);
+    assert!(!wrong.status.success());
+}
