@@ -57,3 +57,11 @@ pub async fn set_day(
     .await?;
     Ok(())
 }
+
+/// How many days admins set by hand in `year`.
+pub async fn days_in_year(conn: &mut SqliteConnection, year: i32) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM calendar_days WHERE substr(day, 1, 4) = ?")
+        .bind(format!("{year:04}"))
+        .fetch_one(&mut *conn)
+        .await
+}

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::helpers::{ADMIN, TestApp, seeds_dir};
+use crate::helpers::{ADMIN, TestApp, seeds_dir, settings_of};
 
 #[tokio::test]
 async fn a_day_off_on_friday_moves_the_weeks_deadline_and_prompt_and_is_audited() {
@@ -109,4 +109,48 @@ fn calendar_set_makes_a_day_off_and_the_years_steps_follow() {
 
     let wrong = minsheng(&["calendar", "set", "2024-03-15", "holiday"], &db);
     assert!(!wrong.status.success());
+}
+
+#[tokio::test]
+async fn in_december_the_admins_are_told_once_that_an_uncovered_next_year_falls_back_to_weekdays() {
+    let app = TestApp::spawn_at("2098-11-30T09:00:00+08:00").await;
+    let settings = settings_of(&app);
+    let look = || minsheng::jobs::calendar::run_due(&app.pool, &settings, app.clock_now());
+    assert_eq!(look().await.unwrap(), 0, "not December yet");
+
+    app.set_time("2098-12-01T09:00:00+08:00");
+    assert_eq!(look().await.unwrap(), 1);
+    assert_eq!(
+        app.next_reply_to(&ADMIN).await,
+        minsheng::bot::texts::calendar::next_year_uncovered(2099)
+    );
+    assert!(
+        minsheng::bot::texts::calendar::next_year_uncovered(2099)
+            .contains("2099年各周按周一至周五工作计算")
+    );
+    app.advance(86_400);
+    assert_eq!(look().await.unwrap(), 0, "told once");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_covered_next_year_or_one_with_days_entered_brings_no_warning() {
+    let app = TestApp::spawn_at("2024-12-02T09:00:00+08:00").await;
+    let settings = settings_of(&app);
+    let look = || minsheng::jobs::calendar::run_due(&app.pool, &settings, app.clock_now());
+    assert_eq!(look().await.unwrap(), 0, "the data covers 2025");
+
+    app.set_time("2098-12-02T09:00:00+08:00");
+    app.says(&ADMIN, "/dayoff 2099-01-01 元旦");
+    assert!(
+        app.next_reply_to(&ADMIN)
+            .await
+            .starts_with("已将2099年1月1日设为休息日")
+    );
+    assert_eq!(
+        look().await.unwrap(),
+        0,
+        "the admins are entering next year's days"
+    );
+    app.stop().await;
 }

@@ -31,6 +31,15 @@ pub fn day_set(set: &DayOverride, before: Option<&DayOverride>) -> String {
     out
 }
 
+/// December's warning when the official data does not reach next year.
+pub fn next_year_uncovered(year: i32) -> String {
+    format!(
+        "提醒：本程序内置的法定节假日数据尚未包含{year}年。在录入{year}年的放假和调休安排\
+         （/dayoff 日期、/workday 日期）或更新程序之前，{year}年各周按周一至周五工作计算，\
+         催报、截止时间可能落在节假日。"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
