@@ -70,7 +70,7 @@ pub enum Command {
     Digest {
         #[command(flatten)]
         db: DatabaseArg,
-        /// Print it instead of sending it (the only mode for now).
+        /// Print it instead of sending it: the only mode, so it may be left out.
         #[arg(long)]
         preview: bool,
         /// As on this day at the digest time (default: now); on a digest day, the 旬 just ended.

@@ -154,3 +154,36 @@ async fn a_covered_next_year_or_one_with_days_entered_brings_no_warning() {
     );
     app.stop().await;
 }
+
+#[test]
+fn a_mistyped_subcommand_is_refused_with_the_nearest_one_suggested() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = minsheng(&["bakcup", "x.db"], &dir.path().join("m.db"));
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("'backup'"), "{said}");
+    assert!(
+        !dir.path().join("m.db").exists(),
+        "nothing opened on a mistyped command"
+    );
+}
+
+#[test]
+fn digest_prints_without_the_preview_flag_as_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    assert!(minsheng(&["seed"], &db).status.success());
+    let bare = minsheng(&["digest", "--date", "2024-03-11"], &db);
+    assert!(
+        bare.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bare.stderr)
+    );
+    assert!(
+        stdout(&bare).contains("2024年3月上旬调度"),
+        "{}",
+        stdout(&bare)
+    );
+    let flagged = minsheng(&["digest", "--preview", "--date", "2024-03-11"], &db);
+    assert_eq!(stdout(&bare), stdout(&flagged));
+}
