@@ -25,6 +25,10 @@ pub struct Cli {
     /// A configuration file laid over config/default.toml (also MINSHENG_CONFIG).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The SQLite database file, before or after the subcommand (overrides MINSHENG_DATABASE
+    /// and the configuration).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub database: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -154,6 +158,9 @@ fn worker_threads() -> usize {
 
 pub fn execute(cli: Cli) -> anyhow::Result<()> {
     let mut settings = Settings::load(cli.config.as_deref())?;
+    if let Some(path) = &cli.database {
+        settings.database = path.clone();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(worker_threads())
         // Only DNS look-ups block; the default of 512 threads would never be needed.

@@ -187,3 +187,31 @@ fn digest_prints_without_the_preview_flag_as_with_it() {
     let flagged = minsheng(&["digest", "--preview", "--date", "2024-03-11"], &db);
     assert_eq!(stdout(&bare), stdout(&flagged));
 }
+
+#[test]
+fn database_may_come_before_the_subcommand_like_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_minsheng"))
+            .arg("--database")
+            .arg(&db)
+            .args(args)
+            .env_remove("TELOXIDE_TOKEN")
+            .env_remove("MINSHENG_CONFIG")
+            .env_remove("MINSHENG_DATABASE")
+            .env("MINSHENG_SEEDS", seeds_dir())
+            .current_dir(dir.path())
+            .output()
+            .expect("running minsheng")
+    };
+    assert!(run(&["seed"]).status.success());
+    assert!(db.is_file(), "the database named before the subcommand");
+    assert!(stdout(&run(&["projects"])).starts_with("2024年计划，共 27 项"));
+    let set = run(&["calendar", "set", "2024-10-12", "work"]);
+    assert!(
+        stdout(&set).starts_with("已将2024年10月12日设为工作日"),
+        "{}",
+        stdout(&set)
+    );
+}
