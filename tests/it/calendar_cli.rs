@@ -215,3 +215,46 @@ fn database_may_come_before_the_subcommand_like_config() {
         stdout(&set)
     );
 }
+
+#[test]
+fn help_is_in_chinese_with_an_example_and_the_environment_variable_of_each_command() {
+    let help = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_minsheng"))
+            .args(args)
+            .arg("--help")
+            .env_remove("MINSHENG_CONFIG")
+            .env_remove("MINSHENG_DATABASE")
+            .output()
+            .expect("running minsheng");
+        assert!(output.status.success());
+        stdout(&output)
+    };
+    let top = help(&[]);
+    assert!(top.contains("用法：minsheng"), "{top}");
+    assert!(top.contains("env: MINSHENG_DATABASE"), "{top}");
+    assert!(top.contains("env: MINSHENG_CONFIG"), "{top}");
+    for command in [
+        &["run"][..],
+        &["seed"],
+        &["projects"],
+        &["calendar"],
+        &["calendar", "set"],
+        &["digest"],
+        &["export"],
+        &["status"],
+        &["backup"],
+    ] {
+        let text = help(command);
+        assert!(text.contains("用法："), "{command:?}: {text}");
+        let examples = text
+            .split_once("示例：\n")
+            .map(|(_, e)| e)
+            .unwrap_or_default();
+        assert!(
+            examples.contains(&format!("minsheng {}", command.join(" "))),
+            "{command:?}: {text}"
+        );
+        assert!(text.contains("显示帮助"), "{command:?}: {text}");
+        assert!(!text.contains("Print help"), "{command:?}: {text}");
+    }
+}
