@@ -17,8 +17,9 @@ esac
 mkdir -p "$dir"
 "$minsheng" backup "$dir/minsheng-$(date +%Y%m%d-%H%M%S).db"
 
-# The names sort by their date: everything before the newest $keep goes.
+# The names sort by their date: everything before the newest $keep goes, with the evidence
+# folder `minsheng backup` copied beside each (minsheng-….db.evidence/).
 ls -1 "$dir" | grep -E '^minsheng-[0-9]{8}-[0-9]{6}\.db$' | sort -r | tail -n +"$((keep + 1))" |
     while IFS= read -r old; do
-        rm -rf -- "${dir:?}/$old"
+        rm -rf -- "${dir:?}/$old" "${dir:?}/$old.evidence"
     done

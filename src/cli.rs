@@ -15,82 +15,120 @@ use crate::db;
 use crate::jobs;
 use crate::services::{ledger, plan, schedule, seeding, status};
 
+/// The help's frame in Chinese, like the rest of the product (clap's own is English).
+const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "minsheng",
     version,
-    about = "重点民生实事调度机器人：周报催报、逾期督办、每旬调度与台账"
+    about = "重点民生实事调度机器人：周报催报、逾期督办、每旬调度与台账",
+    help_template = HELP,
+    next_help_heading = "选项",
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "示例：\n  minsheng --database /var/lib/minsheng/minsheng.db status\n  minsheng 命令 --help    查看某个命令的说明和示例"
 )]
 pub struct Cli {
-    /// A configuration file laid over config/default.toml (also MINSHENG_CONFIG).
-    #[arg(long, global = true, value_name = "FILE")]
+    /// 配置文件，叠加在内置默认配置之上
+    #[arg(long, global = true, value_name = "文件", env = "MINSHENG_CONFIG")]
     pub config: Option<PathBuf>,
+    /// SQLite 数据库文件，可写在命令之前或之后（优先于配置文件）
+    #[arg(long, global = true, value_name = "路径", env = "MINSHENG_DATABASE")]
+    pub database: Option<PathBuf>,
+    /// 显示帮助
+    #[arg(short, long, global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    version: Option<bool>,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Start the bot: open, migrate and (if empty) seed the database, then poll Telegram.
+    /// 启动机器人：打开并升级数据库（为空时载入计划），然后接收 Telegram 消息
+    #[command(help_template = HELP, next_help_heading = "选项",
+        after_help = "示例：\n  TELOXIDE_TOKEN=… MINSHENG_ADMINS=123456789 minsheng run")]
     Run {
         #[command(flatten)]
         db: DatabaseArg,
-        /// Start the clock at this RFC 3339 instant (it then runs at normal speed).
-        #[arg(long, value_name = "INSTANT")]
+        /// 从这一时刻起计时（RFC 3339，此后按正常速度走），用于演练
+        #[arg(long, value_name = "时刻")]
         now: Option<DateTime<chrono::FixedOffset>>,
     },
-    /// Load a plan from a seed file (default: every file in seeds/); running it twice changes nothing.
+    /// 载入计划文件（默认 seeds/ 下全部文件）；重复执行不会重复载入
+    #[command(help_template = HELP, next_help_heading = "选项",
+        after_help = "示例：\n  minsheng seed seeds/2024.toml")]
     Seed {
         #[command(flatten)]
         db: DatabaseArg,
-        /// The seed file; without it, every *.toml in the configured seeds folder.
+        /// 计划文件；不写则载入计划文件夹中的全部 *.toml
+        #[arg(value_name = "文件", help_heading = "参数")]
         file: Option<PathBuf>,
     },
-    /// Print a plan as a table: number, category, title, lead unit, metrics with targets.
+    /// 列出计划的项目：序号、类别、事项、牵头单位、量化指标及目标
+    #[command(help_template = HELP, next_help_heading = "选项",
+        after_help = "示例：\n  minsheng projects --plan 2024")]
     Projects {
         #[command(flatten)]
         db: DatabaseArg,
-        /// The plan's year (default: the newest).
-        #[arg(long, value_name = "YEAR")]
+        /// 计划年度（默认最新的计划）
+        #[arg(long, value_name = "年份")]
         plan: Option<i32>,
     },
-    /// Print a year's weekly steps (prompt, reminder, deadline, escalation) on the working calendar.
+    /// 按工作日历列出一年各周的催报、提醒、截止、督办时间；calendar set 手工设定某天
+    #[command(subcommand_negates_reqs = true, help_template = HELP, next_help_heading = "选项",
+        subcommand_help_heading = "命令", subcommand_value_name = "命令",
+        after_help = "示例：\n  minsheng calendar --year 2025\n  minsheng calendar set 2025-10-11 work --note 国庆调休上班")]
     Calendar {
         #[command(flatten)]
         db: DatabaseArg,
-        /// The year to print.
-        #[arg(long, value_name = "YEAR")]
-        year: i32,
+        /// 要列出的年份
+        #[arg(long, value_name = "年份", required = true)]
+        year: Option<i32>,
+        #[command(subcommand)]
+        set: Option<CalendarSet>,
     },
-    /// Print a digest (每旬调度) to stdout, as it would be sent.
+    /// 打印每旬调度（与发送的内容相同）
+    #[command(help_template = HELP, next_help_heading = "选项",
+        after_help = "示例：\n  minsheng digest --date 2024-03-11\n  minsheng digest --quarter --date 2024-04-01")]
     Digest {
         #[command(flatten)]
         db: DatabaseArg,
-        /// Print it instead of sending it (the only mode for now).
+        /// 仅打印不发送（唯一的方式，可省略）
         #[arg(long)]
         preview: bool,
-        /// As on this day at the digest time (default: now); on a digest day, the 旬 just ended.
-        #[arg(long, value_name = "DATE")]
+        /// 按这一天的调度时间计算（默认现在）；逢调度日为刚结束的一旬
+        #[arg(long, value_name = "日期")]
         date: Option<chrono::NaiveDate>,
-        /// In this leader's scope (their Telegram id); default: the whole plan.
+        /// 只含这位领导分管的项目（其 Telegram 用户 ID）；默认全部项目
         #[arg(long, value_name = "ID")]
         leader: Option<i64>,
-        /// The summary of the quarter that ended before DATE (每季度专题), not the ten-day digest.
+        /// 打印日期之前结束的季度专题，而不是每旬调度
         #[arg(long)]
         quarter: bool,
     },
-    /// Write the ledger (台账) workbook: the plan with its progress, every report, every missed deadline.
+    /// 导出台账（Excel）：台账、报送记录、未按时报送三张表
+    #[command(help_template = HELP, next_help_heading = "选项",
+        after_help = "示例：\n  minsheng export --out 台账.xlsx --plan 2024")]
     Export {
         #[command(flatten)]
         db: DatabaseArg,
-        /// The .xlsx file to write.
-        #[arg(long, value_name = "FILE")]
+        /// 要写入的 .xlsx 文件
+        #[arg(long, value_name = "文件")]
         out: PathBuf,
-        /// The plan's year (default: the plan in force today).
+        /// 计划年度（默认今天执行中的计划）
         #[arg(long, value_name = "YEAR")]
         plan: Option<i32>,
     },
-    /// Inbox and outbox by state, the last update received and message sent, unreachable people.
+    /// 运行状况：收发队列、最近一次收到和发出消息的时间、无法送达的人员
+    #[command(help_template = HELP, next_help_heading = "选项",
+        after_help = "示例：\n  minsheng status")]
     Status {
         #[command(flatten)]
         db: DatabaseArg,
@@ -98,19 +136,54 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Copy the database, consistent while the bot runs, to a new file.
+    /// 备份数据库（运行中也一致）到新文件，并把佐证材料文件夹复制到“<文件>.evidence/”
+    #[command(help_template = HELP, next_help_heading = "选项",
+        after_help = "示例：\n  minsheng backup /var/backups/minsheng/2025-01-01.db")]
     Backup {
         #[command(flatten)]
         db: DatabaseArg,
-        /// The file to write; it must not exist yet.
+        /// 备份文件，不能已存在
+        #[arg(value_name = "文件", help_heading = "参数")]
         out: PathBuf,
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum CalendarSet {
+    /// 把某天设为工作日（work）或休息日（off），优先于法定节假日数据；记入变更记录
+    #[command(help_template = HELP, next_help_heading = "选项",
+        after_help = "示例：\n  minsheng calendar set 2025-10-11 work --note 国庆调休上班\n  minsheng calendar set 2025-10-08 off")]
+    Set {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// 日期，如 2025-10-11
+        #[arg(value_name = "日期", help_heading = "参数")]
+        date: chrono::NaiveDate,
+        /// work：工作日；off：休息日
+        #[arg(value_enum, value_name = "类型", help_heading = "参数")]
+        kind: DayKindArg,
+        /// 说明（调休上班、临时放假等）
+        #[arg(
+            long,
+            default_value = "",
+            hide_default_value = true,
+            value_name = "说明"
+        )]
+        note: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DayKindArg {
+    Work,
+    Off,
+}
+
 #[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
 pub struct DatabaseArg {
-    /// The SQLite database file (overrides MINSHENG_DATABASE and the configuration).
-    #[arg(long, value_name = "PATH")]
+    /// SQLite 数据库文件（优先于配置文件）
+    #[arg(long, value_name = "路径")]
     database: Option<PathBuf>,
 }
 
@@ -130,6 +203,9 @@ fn worker_threads() -> usize {
 
 pub fn execute(cli: Cli) -> anyhow::Result<()> {
     let mut settings = Settings::load(cli.config.as_deref())?;
+    if let Some(path) = &cli.database {
+        settings.database = path.clone();
+    }
     let env: std::collections::HashMap<String, String> = std::env::vars().collect();
     for warning in crate::config::unknown_env_warnings(&env) {
         eprintln!("minsheng: 警告：{warning}");
@@ -198,7 +274,41 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             })
         }
-        Command::Calendar { db, year } => {
+        Command::Calendar {
+            set:
+                Some(CalendarSet::Set {
+                    db,
+                    date,
+                    kind,
+                    note,
+                }),
+            ..
+        } => {
+            db.apply(&mut settings);
+            let working = matches!(kind, DayKindArg::Work);
+            let set = crate::domain::calendar::DayOverride {
+                day: date,
+                working,
+                note,
+            };
+            runtime.block_on(async {
+                let pool = db::connect(&settings.database).await?;
+                let by = crate::services::calendar::SetBy {
+                    person_id: None,
+                    label: "命令行",
+                };
+                let mut conn = pool.acquire().await?;
+                let before =
+                    crate::services::calendar::set_day(&mut conn, &set, by, SystemClock.now())
+                        .await?;
+                drop(conn);
+                println!("{}", texts::calendar::day_set(&set, before.as_ref()));
+                pool.close().await;
+                Ok(())
+            })
+        }
+        Command::Calendar { db, year, .. } => {
+            let year = year.context("缺少 --year")?;
             db.apply(&mut settings);
             runtime.block_on(async {
                 let pool = db::connect_existing(&settings.database).await?;
@@ -300,6 +410,12 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                     .with_context(|| format!("备份到 {} 失败", out.display()))?;
                 println!("已备份到 {}", out.display());
                 pool.close().await;
+                // The evidence photos and files beside the database, into `<out>.evidence/`.
+                let to = crate::services::evidence::backup_evidence_dir(&out);
+                let from = crate::services::evidence::evidence_dir(&settings);
+                let files = crate::services::evidence::copy_tree(&from, &to)
+                    .with_context(|| format!("复制佐证材料到 {} 失败", to.display()))?;
+                println!("佐证材料 {files} 个文件已复制到 {}", to.display());
                 Ok(())
             })
         }

@@ -51,6 +51,10 @@ pub enum AdminCommand {
     Pause(String),
     #[command(description = "取消暂停，恢复周报")]
     Resume,
+    #[command(description = "设为工作日（调休上班等）：/workday 日期 [说明]")]
+    Workday(String),
+    #[command(description = "设为休息日（临时放假等）：/dayoff 日期 [说明]")]
+    Dayoff(String),
     #[command(description = "本旬至今的调度情况（全部项目）")]
     Digest,
     #[command(description = "导出台账（Excel）")]

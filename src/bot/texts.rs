@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc, Weekday};
 use chrono_tz::Tz;
 
 mod audit;
+pub mod calendar;
 pub mod cycle;
 pub mod digest;
 mod people;

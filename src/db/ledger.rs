@@ -94,10 +94,14 @@ pub struct ReportRecord {
     pub difficulties: String,
     pub late: bool,
     pub submitted_at: DateTime<Utc>,
+    /// `photo` or `document`, when the report has evidence.
+    pub evidence_kind: Option<String>,
+    /// Where its evidence is kept, relative to the data folder, once downloaded.
+    pub evidence_path: Option<String>,
 }
 
 /// A report as a week's row packs it: `[id, project, week, version, person, role, status,
-/// progress, difficulties, late, submitted_at]`.
+/// progress, difficulties, late, submitted_at, evidence_kind, evidence_path]`.
 #[derive(Deserialize)]
 struct Packed(
     i64,
@@ -111,6 +115,8 @@ struct Packed(
     String,
     u8,
     DateTime<Utc>,
+    Option<String>,
+    Option<String>,
 );
 
 impl From<Packed> for ReportRecord {
@@ -127,6 +133,8 @@ impl From<Packed> for ReportRecord {
             difficulties: p.8,
             late: p.9 != 0,
             submitted_at: p.10,
+            evidence_kind: p.11,
+            evidence_path: p.12,
         }
     }
 }
@@ -159,8 +167,10 @@ pub fn reports(
 ) -> BoxStream<'_, sqlx::Result<Vec<ReportRecord>>> {
     sqlx::query_scalar::<_, String>(
         "SELECT json_group_array(json_array(r.id, r.project_id, r.week_start, r.version, r.person_id,
-                    r.role, r.status, r.progress, r.difficulties, r.late, r.submitted_at) ORDER BY r.id)
+                    r.role, r.status, r.progress, r.difficulties, r.late, r.submitted_at,
+                    r.evidence_kind, e.path) ORDER BY r.id)
          FROM reports r JOIN projects p ON p.id = r.project_id
+         LEFT JOIN evidence_files e ON e.report_id = r.id AND e.state = 'stored'
          WHERE p.plan_id = ? GROUP BY r.week_start ORDER BY r.week_start",
     )
     .bind(plan_id)

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cycle;
 pub mod dialogues;
 pub mod digests;
+pub mod evidence;
 pub mod expected;
 pub mod facts;
 pub mod health;

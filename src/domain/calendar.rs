@@ -89,6 +89,15 @@ impl Calendar {
     }
 }
 
+/// Whether the official data covers `year`: every year's notice names 元旦, so a year whose
+/// 1 January is no holiday in the data has no notice in it yet.
+pub fn official_covers(year: i32) -> bool {
+    matches!(
+        holiday_cn::is_offday(&format!("{year}-01-01")),
+        Ok((true, Some(_)))
+    )
+}
+
 /// What the State Council's notices say of a day; outside the data's years (2007 on), weekends
 /// are off and weekdays worked.
 pub fn official_kind(day: NaiveDate) -> DayKind {
@@ -107,6 +116,13 @@ pub fn official_kind(day: NaiveDate) -> DayKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_official_data_covers_the_years_of_its_notices_only() {
+        assert!(official_covers(2024));
+        assert!(official_covers(2025));
+        assert!(!official_covers(2099));
+    }
 
     fn d(text: &str) -> NaiveDate {
         text.parse().unwrap()

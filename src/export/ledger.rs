@@ -29,7 +29,7 @@ const MAIN: [(&str, f64); 12] = [
     ("最近报送", 12.0),
 ];
 
-const REPORTS: [(&str, f64); 13] = [
+const REPORTS: [(&str, f64); 14] = [
     ("序号", 6.0),
     ("具体事项", 18.0),
     ("周次", 20.0),
@@ -43,6 +43,7 @@ const REPORTS: [(&str, f64); 13] = [
     ("困难问题", 24.0),
     ("逾期", 6.0),
     ("提交时间", 18.0),
+    ("佐证材料", 36.0),
 ];
 
 const MISSED: [(&str, f64); 6] = [
@@ -234,6 +235,10 @@ impl LedgerSink for LedgerBook {
         );
         let figures = cells::reported_all(&line.figures);
         let submitted = cells::local_time(report.submitted_at, timezone);
+        let evidence = cells::evidence(
+            report.evidence_kind.as_deref(),
+            report.evidence_path.as_deref(),
+        );
         let texts = [
             no.as_str(),
             line.title,
@@ -248,6 +253,7 @@ impl LedgerSink for LedgerBook {
             &report.difficulties,
             cells::yes_no(report.late),
             &submitted,
+            &evidence,
         ];
         write_texts(sheet, r, 0, &texts)?;
         Ok(())

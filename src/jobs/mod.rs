@@ -3,6 +3,7 @@
 //! outbox, in the same transaction as it was read, under the step key that makes it happen
 //! once. A dry run is the services' data without this layer.
 
+pub mod calendar;
 pub mod cycle;
 pub mod digest;
 pub mod files;

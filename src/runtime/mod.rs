@@ -2,6 +2,7 @@
 //! the paced sender (outbox), the instance lock, and one graceful shutdown for all of them; and
 //! the same loops as single steps for a caller that drives them itself ([`steps::Steps`]).
 
+pub mod evidence;
 pub mod failure;
 pub mod http;
 pub mod listener;
@@ -113,7 +114,7 @@ pub async fn run(
     let poll = Duration::from_secs(ctx.settings.telegram.poll_timeout_secs.into());
 
     let listening = tokio::spawn(listener::run(
-        client,
+        client.clone(),
         ctx.pool.clone(),
         ctx.clock.clone(),
         poll,
@@ -122,6 +123,13 @@ pub async fn run(
     ));
     let processing = tokio::spawn(processor.run(to_processor, stopped.clone()));
     let sending = tokio::spawn(sender.run(to_sender.clone(), stopped.clone()));
+    let keeper = Arc::new(evidence::EvidenceKeeper::new(
+        ctx.pool.clone(),
+        client.clone(),
+        ctx.clock.clone(),
+        ctx.settings.clone(),
+    ));
+    let keeping = tokio::spawn(keeper.run(stopped.clone()));
     // Catch up on what fell due while the bot was down, then beat once a minute.
     let mut scheduler = None;
     if heartbeat {
@@ -146,6 +154,7 @@ pub async fn run(
     }
     processing.await?;
     sending.await?;
+    keeping.await?;
     robot_sending.await?;
     ctx.pool.close().await;
     tracing::info!("bot stopped");

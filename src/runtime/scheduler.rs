@@ -28,6 +28,9 @@ pub async fn beat(pool: &SqlitePool, settings: &Settings, clock: &SharedClock) {
     if let Err(error) = digest::run_quarter_due(pool, settings, now).await {
         tracing::error!(error = %format!("{error:#}"), "the quarterly summary failed a beat");
     }
+    if let Err(error) = crate::jobs::calendar::run_due(pool, settings, now).await {
+        tracing::error!(error = %format!("{error:#}"), "the calendar's look at next year failed");
+    }
     if let Err(error) = upkeep::run_due(pool, settings, now).await {
         tracing::error!(error = %format!("{error:#}"), "the daily prune failed");
     }

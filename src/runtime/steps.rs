@@ -10,6 +10,7 @@ use teloxide::dispatching::UpdateHandler;
 use tokio::sync::{Mutex, Notify, watch};
 
 use crate::bot::BotContext;
+use crate::runtime::evidence::{EvidenceKeeper, EvidenceOutcome};
 use crate::runtime::lock::InstanceLock;
 use crate::runtime::processor::{Handled, Processor};
 use crate::runtime::robots::{RobotOutcome, RobotSender};
@@ -23,6 +24,7 @@ pub struct Steps {
     processor: Processor,
     sender: Sender,
     robots: RobotSender,
+    keeper: EvidenceKeeper,
     /// The offset that confirms what was fetched so far, as the listener keeps it.
     offset: Mutex<Option<i64>>,
     _lock: InstanceLock,
@@ -67,7 +69,14 @@ impl Steps {
             ctx.clock.clone(),
             ctx.settings.clone(),
         );
+        let keeper = EvidenceKeeper::new(
+            ctx.pool.clone(),
+            client.clone(),
+            ctx.clock.clone(),
+            ctx.settings.clone(),
+        );
         Ok(Self {
+            keeper,
             ctx,
             client,
             processor,
@@ -108,6 +117,11 @@ impl Steps {
     /// Sends at most one group robot message.
     pub async fn send_robot_next(&self) -> anyhow::Result<RobotOutcome> {
         self.robots.try_send_next().await
+    }
+
+    /// Downloads at most one report's evidence due by the clock.
+    pub async fn keep_evidence_next(&self) -> anyhow::Result<EvidenceOutcome> {
+        self.keeper.keep_next().await
     }
 
     /// Fetches, handles and sends until nothing more is due by the clock: afterwards, whatever

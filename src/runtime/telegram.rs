@@ -69,6 +69,8 @@ pub struct TelegramClient {
     http: reqwest::Client,
     /// `{api_url}/bot{token}/`: a secret, since it holds the token.
     base: Secret,
+    /// `{api_url}/file/bot{token}/`, where files are downloaded from: a secret too.
+    files: Secret,
 }
 
 impl std::fmt::Debug for TelegramClient {
@@ -80,12 +82,10 @@ impl std::fmt::Debug for TelegramClient {
 impl TelegramClient {
     pub fn new(api_url: &str, token: &Secret, network: &NetworkSettings) -> anyhow::Result<Self> {
         let http = crate::runtime::http::client(network)?;
-        let base = Secret::new(format!(
-            "{}/bot{}/",
-            api_url.trim_end_matches('/'),
-            token.expose()
-        ));
-        Ok(Self { http, base })
+        let api_url = api_url.trim_end_matches('/');
+        let base = Secret::new(format!("{api_url}/bot{}/", token.expose()));
+        let files = Secret::new(format!("{api_url}/file/bot{}/", token.expose()));
+        Ok(Self { http, base, files })
     }
 
     /// Calls a Bot API method with a JSON body. `timeout` bounds the whole exchange; a long poll
@@ -185,6 +185,61 @@ impl TelegramClient {
             .await
             .map_err(network)?;
         answer(response).await
+    }
+}
+
+/// A download that could not be had.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DownloadError {
+    /// Larger than the limit: never tried again.
+    TooBig,
+    /// The answer's status (404 …): the file path may have expired.
+    Status(u16),
+    Network(String),
+}
+
+impl std::fmt::Display for DownloadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::TooBig => write!(f, "file too big"),
+            Self::Status(code) => write!(f, "download answered {code}"),
+            Self::Network(error) => write!(f, "download failed: {error}"),
+        }
+    }
+}
+
+impl TelegramClient {
+    /// Downloads a file `getFile` named, stopping as soon as it passes `limit` bytes.
+    pub async fn download(
+        &self,
+        file_path: &str,
+        limit: u64,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, DownloadError> {
+        let url = format!("{}{file_path}", self.files.expose());
+        let failed =
+            |error: reqwest::Error| DownloadError::Network(error.without_url().to_string());
+        let mut response = self
+            .http
+            .get(url)
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(failed)?;
+        if !response.status().is_success() {
+            return Err(DownloadError::Status(response.status().as_u16()));
+        }
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(DownloadError::TooBig);
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(failed)? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() as u64 > limit {
+                return Err(DownloadError::TooBig);
+            }
+        }
+        Ok(bytes)
     }
 }
 

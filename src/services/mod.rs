@@ -1,7 +1,9 @@
 //! Where the domain meets storage.
 
+pub mod calendar;
 pub mod cycle;
 pub mod digest;
+pub mod evidence;
 pub mod expected;
 pub mod groups;
 pub mod ledger;

@@ -216,6 +216,10 @@ fn the_backup_script_keeps_the_newest_30_of_35_dated_copies() {
         .collect();
     for name in &old {
         fs::write(backups.join(name), "an old copy").unwrap();
+        // The evidence folder `minsheng backup` copies beside each.
+        let evidence = backups.join(format!("{name}.evidence"));
+        fs::create_dir_all(&evidence).unwrap();
+        fs::write(evidence.join("photo.jpg"), "a photo").unwrap();
     }
     fs::write(backups.join("说明.txt"), "keep me").unwrap();
 
@@ -228,9 +232,15 @@ fn the_backup_script_keeps_the_newest_30_of_35_dated_copies() {
     assert!(names.contains(&"说明.txt".to_owned()), "{names:?}");
     for gone in &old[..5] {
         assert!(!names.contains(gone), "{gone} should be gone: {names:?}");
+        let evidence = format!("{gone}.evidence");
+        assert!(
+            !names.contains(&evidence),
+            "{evidence} goes with it: {names:?}"
+        );
     }
     for kept in &old[5..] {
         assert!(names.contains(kept), "{kept} should be kept: {names:?}");
+        assert!(names.contains(&format!("{kept}.evidence")), "{names:?}");
     }
     // The new copy is today's, and a whole database.
     let new = copies.last().unwrap();

@@ -87,6 +87,8 @@ struct Inner {
     limit_violations: u32,
     /// Answers to sends wait (after delivery) while this is set.
     holding_answers: bool,
+    /// Files people sent, by `file_id`, as `getFile` and the file route serve them.
+    files: HashMap<String, Vec<u8>>,
 }
 
 #[derive(Default)]
@@ -127,6 +129,12 @@ impl FakeApi {
     /// Reads the fake's state (waking nobody: a waiter's probe must not wake itself).
     fn read<T>(&self, f: impl FnOnce(&Inner) -> T) -> T {
         f(&self.shared.inner.lock().unwrap())
+    }
+
+    /// A file a person sent (a photo, a document): `getFile` knows it by `file_id` and the
+    /// file route serves its bytes.
+    pub fn add_file(&self, file_id: &str, bytes: Vec<u8>) {
+        self.with(|inner| inner.files.insert(file_id.to_owned(), bytes));
     }
 
     /// Queues an update of the given kind (`message`, `callback_query` …); returns its id.
@@ -396,6 +404,9 @@ fn error(status: StatusCode, description: &str, parameters: Option<Value>) -> Re
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Response {
+    if uri.path().starts_with("/file/bot") {
+        return download(&shared, uri.path());
+    }
     // teloxide writes methods as `GetMe`; the Bot API's own spelling is `getMe`, and it takes both.
     let raw = uri.path().rsplit('/').next().unwrap_or_default();
     let mut chars = raw.chars();
@@ -441,6 +452,7 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Res
             wait_while_holding(&shared).await;
             answer
         }
+        "getFile" => get_file(&shared, &body),
         "sendPhoto" | "sendDocument" if caption_too_long(&body) => error(
             StatusCode::BAD_REQUEST,
             "Bad Request: message caption is too long",
@@ -467,6 +479,56 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Res
     };
     shared.changed.notify_waiters();
     response
+}
+
+/// `getFile`: the file's path for the download route, as Telegram gives it; an injected fault
+/// first, if any.
+fn get_file(shared: &Shared, body: &Value) -> Response {
+    let mut inner = shared.inner.lock().unwrap();
+    if let Some(fault) = inner
+        .method_faults
+        .get_mut("getFile")
+        .and_then(VecDeque::pop_front)
+    {
+        return match fault {
+            Fault::RetryAfter(secs) => error(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("Too Many Requests: retry after {secs}"),
+                Some(json!({ "retry_after": secs })),
+            ),
+            _ => error(StatusCode::BAD_GATEWAY, "Bad Gateway", None),
+        };
+    }
+    let file_id = body["file_id"].as_str().unwrap_or_default();
+    match inner.files.get(file_id) {
+        Some(bytes) if bytes.len() > 20 * 1024 * 1024 => error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: file is too big",
+            None,
+        ),
+        Some(bytes) => ok(json!({
+            "file_id": file_id, "file_unique_id": file_id, "file_size": bytes.len(),
+            "file_path": format!("photos/{file_id}.jpg"),
+        })),
+        None => error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: invalid file_id",
+            None,
+        ),
+    }
+}
+
+/// The file route, `/file/bot<token>/<file_path>`: the bytes of the file `getFile` named.
+fn download(shared: &Shared, path: &str) -> Response {
+    let file_id = path
+        .rsplit('/')
+        .next()
+        .and_then(|name| name.strip_suffix(".jpg"))
+        .unwrap_or_default();
+    match shared.inner.lock().unwrap().files.get(file_id) {
+        Some(bytes) => (StatusCode::OK, bytes.clone()).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// The new id of the group a send is addressed to, if that group was upgraded.

@@ -158,6 +158,16 @@ impl TestApp {
         }
     }
 
+    /// Downloads at most one report's evidence due by the clock (a stepped app only).
+    pub async fn keep_evidence_next(&self) -> minsheng::runtime::evidence::EvidenceOutcome {
+        self.steps
+            .as_ref()
+            .expect("keep_evidence_next steps an app from spawn_stepped")
+            .keep_evidence_next()
+            .await
+            .expect("an evidence step")
+    }
+
     /// Fetches, handles and sends until nothing more is due by the clock (a stepped app only).
     pub async fn drain(&self) -> Drained {
         self.steps

@@ -3,6 +3,7 @@
 
 mod answers;
 mod briefing;
+mod calendar_cli;
 mod catchup;
 mod cli;
 mod conversation;
@@ -10,6 +11,7 @@ mod cycle;
 mod delivery;
 mod deploy;
 mod digest;
+mod evidence;
 mod expected;
 mod fake_api;
 mod fake_robots;

@@ -56,6 +56,12 @@ pub(super) async fn on_command(
         AdminCommand::Cycle => cycle::show_cycle(ctx, turn).await,
         AdminCommand::Pause(args) => cycle::pause(ctx, turn, actor, &args).await,
         AdminCommand::Resume => cycle::resume(ctx, turn, actor).await,
+        AdminCommand::Workday(args) => {
+            super::calendar::set_day(ctx, turn, actor, &args, true).await
+        }
+        AdminCommand::Dayoff(args) => {
+            super::calendar::set_day(ctx, turn, actor, &args, false).await
+        }
         AdminCommand::Digest => digest_now(ctx, turn, actor).await,
         AdminCommand::Export => export(ctx, turn, actor, chat).await,
         AdminCommand::Resolve(args) => resolve(ctx, turn, actor, &args).await,

@@ -10,6 +10,7 @@
 //! - `cycle`: the weekly cycle's commands (/cycle, /pause, /leave …).
 
 mod admin;
+mod calendar;
 mod cycle;
 mod public;
 mod robots;

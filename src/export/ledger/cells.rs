@@ -27,6 +27,20 @@ pub fn local_time(at: DateTime<Utc>, tz: Tz) -> String {
     local_minute(at.with_timezone(&tz).naive_local())
 }
 
+/// A report's evidence: the file it is kept in (under the data folder), or what it is while
+/// its download waits; empty without evidence.
+pub fn evidence(kind: Option<&str>, path: Option<&str>) -> String {
+    let what = match kind {
+        Some("photo") => "照片",
+        Some(_) => "文件",
+        None => return String::new(),
+    };
+    match path {
+        Some(path) => path.to_owned(),
+        None => format!("{what}（尚未下载）"),
+    }
+}
+
 /// One reported figure: "安装充电桩 46台", "救助标准提高 5%", "执行市级托育费用标准 是".
 pub fn reported(figure: &Figure) -> String {
     let Some(value) = figure.value else {
