@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::helpers::{ADMIN, TestApp, seeds_dir, settings_of};
+use crate::helpers::{ADMIN, TestApp, minsheng_binary, seeds_dir, settings_of, stdout};
 
 #[tokio::test]
 async fn a_day_off_on_friday_moves_the_weeks_deadline_and_prompt_and_is_audited() {
@@ -57,19 +57,9 @@ async fn a_day_off_on_friday_moves_the_weeks_deadline_and_prompt_and_is_audited(
 }
 
 fn minsheng(args: &[&str], database: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_minsheng"))
-        .args(args)
-        .arg("--database")
-        .arg(database)
-        .env_remove("TELOXIDE_TOKEN")
-        .env_remove("MINSHENG_CONFIG")
-        .env("MINSHENG_SEEDS", seeds_dir())
+    minsheng_binary(args, database)
         .output()
         .expect("running minsheng")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]

@@ -3,22 +3,12 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::helpers::seeds_dir;
+use crate::helpers::{minsheng_binary, seeds_dir, stdout};
 
 fn minsheng(args: &[&str], database: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_minsheng"))
-        .args(args)
-        .arg("--database")
-        .arg(database)
-        .env_remove("TELOXIDE_TOKEN")
-        .env_remove("MINSHENG_CONFIG")
-        .env("MINSHENG_SEEDS", seeds_dir())
+    minsheng_binary(args, database)
         .output()
         .expect("running minsheng")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 fn stderr(output: &Output) -> String {

@@ -9,19 +9,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 use minsheng::db::{self, health, inbox, outbox};
 use minsheng::runtime::lock;
 
-use crate::helpers::{ADMIN, TestApp, seeds_dir};
+use crate::helpers::{ADMIN, TestApp, minsheng_binary, seeds_dir};
 
 /// The binary with a clean environment: no token, no config file, a 25 s long poll (so the
 /// silence limit is 2 × 25 + 60 = 110 s).
 fn minsheng(args: &[&str], database: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_minsheng"))
-        .args(args)
-        .arg("--database")
-        .arg(database)
-        .env_remove("TELOXIDE_TOKEN")
-        .env_remove("MINSHENG_CONFIG")
+    minsheng_binary(args, database)
         .env_remove("MINSHENG_ADMINS")
-        .env("MINSHENG_SEEDS", seeds_dir())
         .env("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "25")
         .output()
         .expect("running minsheng")

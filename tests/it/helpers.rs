@@ -621,3 +621,22 @@ impl Buttons {
             .collect()
     }
 }
+
+/// The real binary on `database`, as an operator runs it: no token, no config file, the
+/// repository's seeds. Callers add what their case needs.
+pub fn minsheng_binary(args: &[&str], database: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_minsheng"));
+    command
+        .args(args)
+        .arg("--database")
+        .arg(database)
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("MINSHENG_CONFIG")
+        .env("MINSHENG_SEEDS", seeds_dir());
+    command
+}
+
+/// What a run of the binary printed on stdout.
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
