@@ -1,6 +1,6 @@
 //! Evidence kept: where a report's photo or file lives in the data folder, how long a failed
 //! download waits, and the copy of the folder a backup takes. The download itself is the
-//! runtime's (it needs Telegram): `crate::runtime::evidence`.
+//! runtime's (it needs Telegram): its evidence keeper.
 
 use std::path::{Path, PathBuf};
 

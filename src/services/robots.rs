@@ -1,6 +1,6 @@
 //! The group robots as data: the start-up check that each robot's `to` names somebody, a
 //! person's mobile number (checked, masked, audited), and what /robots shows of each robot.
-//! Worded one layer up (`crate::bot::texts::robots`); queued in `crate::jobs::robots`.
+//! Worded one layer up, in the bot's robot texts; queued by the robots job.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
