@@ -10,10 +10,12 @@ use std::process::{Command, Output};
 use crate::helpers::{STRANGER, seeds_dir};
 
 const SYSTEMD_ANALYZE: &str = "/usr/bin/systemd-analyze";
-const UNITS: [&str; 3] = [
+const UNITS: [&str; 5] = [
     "minsheng.service",
     "minsheng-backup.service",
     "minsheng-backup.timer",
+    "minsheng-health.service",
+    "minsheng-health.timer",
 ];
 
 fn deploy_dir() -> PathBuf {
