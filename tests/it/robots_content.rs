@@ -14,19 +14,11 @@ use crate::helpers::{ADMIN, Person, TestApp, at, settings_configured, settings_o
 
 const LI: Person = Person::with_username(650_001, "李四", "lisi");
 
-const WECOM_KEY: &str = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa";
-
-/// An admins' WeCom group, a leader's DingTalk group and a unit's Feishu group.
+/// An admins' WeCom group and a unit's Feishu group ([`TWO_ROBOTS`]), and a leader's DingTalk
+/// group.
 fn three_robots() -> String {
     format!(
-        r#"
-[[robots]]
-name = "民生实事专班群"
-kind = "wecom"
-url = "http://127.0.0.1:9/cgi-bin/webhook/send?key={WECOM_KEY}"
-to = "admins"
-sends = ["digest", "quarter", "escalation"]
-
+        r#"{TWO_ROBOTS}
 [[robots]]
 name = "分管领导群"
 kind = "dingtalk"
@@ -34,13 +26,6 @@ url = "http://127.0.0.1:9/robot/send?access_token=dingtoken123456"
 secret = "SECdingsecret"
 to = "leader:650003"
 sends = ["digest", "escalation"]
-
-[[robots]]
-name = "发展改革局工作群"
-kind = "feishu"
-url = "http://127.0.0.1:9/open-apis/bot/v2/hook/0a1b2c3d-9f9f"
-to = "unit:发展改革局"
-sends = ["reminder"]
 "#
     )
 }
