@@ -3,7 +3,7 @@
 //!
 //! # Layout
 //!
-//! Imports point one way, down: `app`/`cli` → `runtime` → `jobs`/`bot` → `services`/`export`
+//! Imports point one way, down: `app`/`cli` → `runtime` → `jobs`/`bot`/`web` → `services`/`export`
 //! → `db` → `domain`. A service decides and returns data; the layer above words it.
 //!
 //! - [`domain`] is pure: the working calendar, the 212 week, the 旬, the colour rule, metrics
@@ -30,6 +30,7 @@
 //!   too). Button presses branch in the tree like commands: report, invite, or not ours.
 //!   [`bot::turn::Turn`] is one
 //!   update's transaction; [`bot::outgoing::Outgoing`] is a queued Bot API call.
+//! - [`web`] is the read-only web view for leaders, opened from the chat with `/web`.
 //! - [`runtime`] is the long-running plumbing: the update listener (inbox), the processor that
 //!   feeds handlers (retrying the machine's failures, [`runtime::failure`], setting bugs aside),
 //!   the paced sender (outbox, [`runtime::pacer`]), the heartbeat, one graceful shutdown. Each
@@ -76,3 +77,4 @@ pub mod robots;
 pub mod runtime;
 pub mod services;
 pub mod telemetry;
+pub mod web;

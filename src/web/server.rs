@@ -1,0 +1,1 @@
+//! The router and serving it until the bot stops.
