@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::app::{self, App};
 use crate::bot::texts;
@@ -36,7 +36,7 @@ pub struct Cli {
     /// 配置文件，叠加在内置默认配置之上
     #[arg(long, global = true, value_name = "文件", env = "MINSHENG_CONFIG")]
     pub config: Option<PathBuf>,
-    /// SQLite 数据库文件，可写在命令之前或之后（优先于配置文件）
+    /// SQLite 数据库文件，可写在命令之前或之后，优先于配置文件
     #[arg(long, global = true, value_name = "路径", env = "MINSHENG_DATABASE")]
     pub database: Option<PathBuf>,
     /// 显示帮助
@@ -123,7 +123,7 @@ pub enum Command {
         #[arg(long, value_name = "文件")]
         out: PathBuf,
         /// 计划年度（默认今天执行中的计划）
-        #[arg(long, value_name = "YEAR")]
+        #[arg(long, value_name = "年份")]
         plan: Option<i32>,
     },
     /// 运行状况：收发队列、最近一次收到和发出消息的时间、无法送达的人员
@@ -132,7 +132,7 @@ pub enum Command {
     Status {
         #[command(flatten)]
         db: DatabaseArg,
-        /// Check instead of report: exit 0 when healthy, else 1 with one line per problem.
+        /// 只做检查：正常时退出码 0，否则退出码 1，每个问题一行（供定时器或监控调用）
         #[arg(long)]
         check: bool,
     },
@@ -160,7 +160,12 @@ pub enum CalendarSet {
         #[arg(value_name = "日期", help_heading = "参数")]
         date: chrono::NaiveDate,
         /// work：工作日；off：休息日
-        #[arg(value_enum, value_name = "类型", help_heading = "参数")]
+        #[arg(
+            value_enum,
+            value_name = "类型",
+            help_heading = "参数",
+            hide_possible_values = true
+        )]
         kind: DayKindArg,
         /// 说明（调休上班、临时放假等）
         #[arg(
@@ -182,9 +187,77 @@ pub enum DayKindArg {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "选项")]
 pub struct DatabaseArg {
-    /// SQLite 数据库文件（优先于配置文件）
+    /// SQLite 数据库文件（优先于环境变量 MINSHENG_DATABASE 和配置文件）
     #[arg(long, value_name = "路径")]
     database: Option<PathBuf>,
+}
+
+/// Parses the command line with every help screen in Chinese ([`command`]).
+pub fn parse() -> Cli {
+    use clap::error::ErrorKind;
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    match parsed {
+        Ok(cli) => cli,
+        Err(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) =>
+        {
+            error.exit()
+        }
+        Err(error) => {
+            eprintln!("{}", texts::cli::parse_error(&error));
+            std::process::exit(2)
+        }
+    }
+}
+
+/// The command tree with clap's own English taken out of each help screen: the usage line's
+/// `[OPTIONS]` becomes `[选项]`, and an option's `[env: …]` becomes（环境变量 …）in its help.
+pub fn command() -> clap::Command {
+    in_chinese(Cli::command(), "")
+}
+
+/// `parents`: the words before this command on the line ("minsheng calendar "), which clap
+/// leaves out of a subcommand's usage until the whole tree is built.
+fn in_chinese(mut command: clap::Command, parents: &str) -> clap::Command {
+    let usage = command
+        .render_usage()
+        .to_string()
+        .replace("Usage: ", parents)
+        .replace("[OPTIONS]", "[选项]")
+        .replace("<COMMAND>", "<命令>")
+        .replace(
+            &format!("\n       {}", command.get_name()),
+            &format!("\n       {parents}{}", command.get_name()),
+        );
+    let path = format!("{parents}{} ", command.get_name());
+    command = command
+        .override_usage(usage)
+        .mut_args(|arg| match arg.get_env() {
+            Some(name) => {
+                let help = format!(
+                    "{}（环境变量 {}）",
+                    arg.get_help().map(ToString::to_string).unwrap_or_default(),
+                    name.to_string_lossy()
+                );
+                arg.hide_env(true).help(help)
+            }
+            None => arg,
+        });
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(name, |sub| in_chinese(sub, &path));
+    }
+    command
 }
 
 impl DatabaseArg {

@@ -1,9 +1,7 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = minsheng::cli::Cli::parse();
+    let cli = minsheng::cli::parse();
     minsheng::telemetry::init();
     match minsheng::cli::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,

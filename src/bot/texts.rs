@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 
 mod audit;
 pub mod calendar;
+pub mod cli;
 pub mod cycle;
 pub mod digest;
 mod people;

@@ -99,6 +99,11 @@ fn calendar_set_makes_a_day_off_and_the_years_steps_follow() {
 
     let wrong = minsheng(&["calendar", "set", "2024-03-15", "holiday"], &db);
     assert!(!wrong.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&wrong.stderr).lines().next(),
+        Some("minsheng：参数 <类型> 的值“holiday”无效，可选：work、off"),
+        "in Chinese, with the values it takes"
+    );
 }
 
 #[tokio::test]
@@ -150,8 +155,25 @@ fn a_mistyped_subcommand_is_refused_with_the_nearest_one_suggested() {
     let dir = tempfile::tempdir().unwrap();
     let output = minsheng(&["bakcup", "x.db"], &dir.path().join("m.db"));
     assert!(!output.status.success());
+    assert_eq!(output.status.code(), Some(2));
     let said = String::from_utf8_lossy(&output.stderr);
-    assert!(said.contains("'backup'"), "{said}");
+    assert_eq!(
+        said.lines().next(),
+        Some("minsheng：没有“bakcup”这个命令，是否想用：backup"),
+        "{said}"
+    );
+    assert!(said.contains("用法：minsheng [选项] <命令>"), "{said}");
+    assert!(!said.contains("error") && !said.contains("tip"), "{said}");
+    let option = minsheng(&["status", "--chek"], &dir.path().join("m.db"));
+    assert_eq!(
+        String::from_utf8_lossy(&option.stderr).lines().next(),
+        Some("minsheng：不认识的参数“--chek”，是否想用：--check")
+    );
+    let date = minsheng(&["digest", "--date", "2024-13-01"], &dir.path().join("m.db"));
+    assert_eq!(
+        String::from_utf8_lossy(&date.stderr).lines().next(),
+        Some("minsheng：参数 --date <日期> 的值“2024-13-01”无法识别，日期写作 2025-10-11")
+    );
     assert!(
         !dir.path().join("m.db").exists(),
         "nothing opened on a mistyped command"
@@ -220,9 +242,9 @@ fn help_is_in_chinese_with_an_example_and_the_environment_variable_of_each_comma
         stdout(&output)
     };
     let top = help(&[]);
-    assert!(top.contains("用法：minsheng"), "{top}");
-    assert!(top.contains("env: MINSHENG_DATABASE"), "{top}");
-    assert!(top.contains("env: MINSHENG_CONFIG"), "{top}");
+    assert!(top.contains("用法：minsheng [选项] <命令>"), "{top}");
+    assert!(top.contains("环境变量 MINSHENG_DATABASE"), "{top}");
+    assert!(top.contains("环境变量 MINSHENG_CONFIG"), "{top}");
     for command in [
         &["run"][..],
         &["seed"],
@@ -235,7 +257,28 @@ fn help_is_in_chinese_with_an_example_and_the_environment_variable_of_each_comma
         &["backup"],
     ] {
         let text = help(command);
-        assert!(text.contains("用法："), "{command:?}: {text}");
+        assert!(
+            text.contains(&format!("用法：minsheng {}", command.join(" "))),
+            "{command:?}: {text}"
+        );
+        assert!(
+            text.contains("环境变量 MINSHENG_DATABASE"),
+            "{command:?} does not name the database's variable: {text}"
+        );
+        // None of clap's own English.
+        for english in [
+            "OPTIONS",
+            "[env:",
+            "possible values",
+            "Usage",
+            "Options",
+            "Print help",
+        ] {
+            assert!(
+                !text.contains(english),
+                "{command:?} shows {english}: {text}"
+            );
+        }
         let examples = text
             .split_once("示例：\n")
             .map(|(_, e)| e)
@@ -245,6 +288,5 @@ fn help_is_in_chinese_with_an_example_and_the_environment_variable_of_each_comma
             "{command:?}: {text}"
         );
         assert!(text.contains("显示帮助"), "{command:?}: {text}");
-        assert!(!text.contains("Print help"), "{command:?}: {text}");
     }
 }
