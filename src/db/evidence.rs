@@ -118,3 +118,22 @@ pub async fn mark_failed(
     .await?;
     Ok(())
 }
+
+/// Evidence files by state (`pending`, `stored`, `too_big`, `failed`): `minsheng status`.
+pub async fn counts_by_state(
+    conn: &mut SqliteConnection,
+) -> sqlx::Result<Vec<super::inbox::StateCount>> {
+    sqlx::query_as(
+        "SELECT state, count(*) AS count FROM evidence_files GROUP BY state ORDER BY state",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Downloads still being retried after at least `tries` failures in a row.
+pub async fn failing(conn: &mut SqliteConnection, tries: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM evidence_files WHERE state = 'pending' AND tries >= ?")
+        .bind(tries)
+        .fetch_one(conn)
+        .await
+}

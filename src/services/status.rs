@@ -6,7 +6,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::db::inbox::StateCount;
 use crate::db::people::UnreachableRow;
-use crate::db::{health, inbox, outbox, people};
+use crate::db::{evidence, health, inbox, outbox, people};
 
 #[derive(Debug, Clone)]
 pub struct Health {
@@ -17,6 +17,8 @@ pub struct Health {
     /// The running bot's last successful `getUpdates`.
     pub last_polled: Option<DateTime<Utc>>,
     pub unreachable: Vec<UnreachableRow>,
+    /// Evidence files by state: stored, waiting, given up on.
+    pub evidence: Vec<StateCount>,
 }
 
 pub async fn health(pool: &SqlitePool) -> sqlx::Result<Health> {
@@ -28,6 +30,7 @@ pub async fn health(pool: &SqlitePool) -> sqlx::Result<Health> {
         last_sent: outbox::last_sent(&mut conn).await?,
         last_polled: health::last_poll(&mut conn).await?,
         unreachable: people::unreachable(&mut conn).await?,
+        evidence: evidence::counts_by_state(&mut conn).await?,
     })
 }
 
@@ -44,7 +47,14 @@ pub enum Problem {
     Quarantined(i64),
     /// Nobody holds this database's instance lock.
     NotRunning,
+    /// Evidence downloads that failed at least [`EVIDENCE_FAILING_TRIES`] times in a row and
+    /// are still retried: the way to Telegram's files is broken now. Those given up on are
+    /// counted by `status`, not raised by every check for the rest of the year.
+    EvidenceFailing(i64),
 }
+
+/// Failures in a row after which a download still being retried counts as a problem.
+pub const EVIDENCE_FAILING_TRIES: i64 = 3;
 
 /// How long a message may wait past its time before it counts as stuck.
 pub const OVERDUE_GRACE: TimeDelta = TimeDelta::minutes(10);
@@ -87,6 +97,10 @@ pub async fn check(
     let quarantined = count(&inbox::counts_by_state(conn).await?, "quarantined");
     if quarantined > 0 {
         problems.push(Problem::Quarantined(quarantined));
+    }
+    let failing = evidence::failing(conn, EVIDENCE_FAILING_TRIES).await?;
+    if failing > 0 {
+        problems.push(Problem::EvidenceFailing(failing));
     }
     Ok(problems)
 }

@@ -169,7 +169,10 @@ fn a_mistyped_subcommand_is_refused_with_the_nearest_one_suggested() {
         String::from_utf8_lossy(&option.stderr).lines().next(),
         Some("minsheng：不认识的参数“--chek”，是否想用：--check")
     );
-    let date = minsheng(&["digest", "--date", "2024-13-01"], &dir.path().join("m.db"));
+    let date = minsheng(
+        &["digest", "--date", "2024-13-01"],
+        &dir.path().join("m.db"),
+    );
     assert_eq!(
         String::from_utf8_lossy(&date.stderr).lines().next(),
         Some("minsheng：参数 --date <日期> 的值“2024-13-01”无法识别，日期写作 2025-10-11")

@@ -253,3 +253,52 @@ async fn status_check_follows_the_real_bot_from_running_to_stopped() {
         ["没有机器人在使用此数据库运行（minsheng run 未启动）"]
     );
 }
+
+/// Evidence whose download keeps failing is a problem while it lasts (the bot retries it);
+/// what was given up on, failed or too big, is counted by `status` for the operator, not
+/// repeated by every check for the rest of the year.
+#[tokio::test]
+async fn evidence_that_keeps_failing_is_a_problem_and_status_counts_each_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    assert!(
+        minsheng_binary(&["seed"], &db)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let pool = database_polled_at(dir.path(), Utc::now()).await;
+    sqlx::query(
+        "INSERT INTO people (telegram_id, display_name, role, unit_id, joined_at)
+         VALUES (5001, '张三', 'contact', (SELECT min(id) FROM units), '2024-03-01T00:00:00Z');
+         INSERT INTO reports (project_id, person_id, week_start, role, status, progress, submitted_at)
+         SELECT p.id, (SELECT id FROM people WHERE telegram_id = 5001), '2024-03-04', 'lead',
+                'on_track', '按计划推进', '2024-03-06T02:00:00Z'
+         FROM projects p WHERE p.no <= 5;
+         INSERT INTO evidence_files (report_id, file_id, state, tries, next_try_at, path, sha256)
+         SELECT r.id, 'file-' || p.no,
+                CASE p.no WHEN 1 THEN 'stored' WHEN 2 THEN 'failed' WHEN 3 THEN 'too_big' ELSE 'pending' END,
+                CASE p.no WHEN 4 THEN 3 WHEN 5 THEN 1 ELSE 0 END,
+                '2024-03-06T02:00:00Z',
+                CASE p.no WHEN 1 THEN 'evidence/2024/1/a.jpg' END,
+                CASE p.no WHEN 1 THEN 'ab' END
+         FROM reports r JOIN projects p ON p.id = r.project_id;",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let _bot = lock::acquire(&db).unwrap();
+    let output = minsheng(&["status", "--check"], &db);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        lines(&output.stdout),
+        ["佐证材料有 1 份连续 3 次以上下载失败，仍在重试：请检查与 Telegram 的网络"],
+        "the file failing now, not the one failed once, nor those given up on"
+    );
+    let report = lines(&minsheng(&["status"], &db).stdout);
+    assert!(
+        report.contains(&"佐证材料：已保存 1，待下载 2，下载失败 1，超过 20 MB 1".to_owned()),
+        "{report:?}"
+    );
+}

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use chrono_tz::Tz;
 
 use crate::db::inbox::StateCount;
-use crate::services::status::{Health, Problem};
+use crate::services::status::{EVIDENCE_FAILING_TRIES, Health, Problem};
 
 use super::local_time;
 
@@ -44,6 +44,7 @@ pub fn health(health: &Health, tz: Tz) -> String {
     let _ = writeln!(out, "最近收到更新：{}", when(health.last_received));
     let _ = writeln!(out, "最近发出消息：{}", when(health.last_sent));
     let _ = writeln!(out, "最近成功拉取更新：{}", when(health.last_polled));
+    let _ = writeln!(out, "佐证材料：{}", evidence_counts(&health.evidence));
     if health.unreachable.is_empty() {
         let _ = writeln!(out, "无法送达的人员：无");
     } else {
@@ -59,6 +60,25 @@ pub fn health(health: &Health, tz: Tz) -> String {
         }
     }
     out
+}
+
+/// Evidence files in the order an operator reads them: kept, waiting, given up on.
+fn evidence_counts(rows: &[StateCount]) -> String {
+    if rows.is_empty() {
+        return "无".to_owned();
+    }
+    let count = |state: &str| {
+        rows.iter()
+            .find(|row| row.state == state)
+            .map_or(0, |row| row.count)
+    };
+    format!(
+        "已保存 {}，待下载 {}，下载失败 {}，超过 20 MB {}",
+        count("stored"),
+        count("pending"),
+        count("failed"),
+        count("too_big")
+    )
 }
 
 /// `minsheng status --check`: one line per problem, or one line saying all is well.
@@ -88,5 +108,8 @@ fn problem_line(problem: &Problem, tz: Tz) -> String {
         }
         Problem::Quarantined(n) => format!("收件箱有 {n} 条更新处理失败，已暂存待查"),
         Problem::NotRunning => "没有机器人在使用此数据库运行（minsheng run 未启动）".to_owned(),
+        Problem::EvidenceFailing(n) => format!(
+            "佐证材料有 {n} 份连续 {EVIDENCE_FAILING_TRIES} 次以上下载失败，仍在重试：请检查与 Telegram 的网络"
+        ),
     }
 }
