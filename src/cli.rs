@@ -340,7 +340,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Projects { db, plan: year } => {
             db.apply(&mut settings);
             runtime.block_on(async {
-                let pool = db::connect_existing(&settings.database).await?;
+                let pool = db::connect_read_only(&settings.database).await?;
                 let (year, projects) = plan::overview(&pool, year).await?;
                 print!("{}", plan::render_table(year, &projects));
                 pool.close().await;
@@ -365,7 +365,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 note,
             };
             runtime.block_on(async {
-                let pool = db::connect(&settings.database).await?;
+                let pool = db::connect_existing(&settings.database).await?;
                 let by = crate::services::calendar::SetBy {
                     person_id: None,
                     label: "命令行",
@@ -384,7 +384,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             let year = year.context("缺少 --year")?;
             db.apply(&mut settings);
             runtime.block_on(async {
-                let pool = db::connect_existing(&settings.database).await?;
+                let pool = db::connect_read_only(&settings.database).await?;
                 let calendar = schedule::calendar_of_year(&pool, year).await?;
                 print!(
                     "{}",
@@ -403,7 +403,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         } => {
             db.apply(&mut settings);
             runtime.block_on(async {
-                let pool = db::connect_existing(&settings.database).await?;
+                let pool = db::connect_read_only(&settings.database).await?;
                 let text = jobs::digest::preview(
                     &pool,
                     &settings,
@@ -425,7 +425,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         } => {
             db.apply(&mut settings);
             runtime.block_on(async {
-                let pool = db::connect_existing(&settings.database).await?;
+                let pool = db::connect_read_only(&settings.database).await?;
                 let mut conn = pool.acquire().await?;
                 let now = SystemClock.now();
                 let plan = ledger::plan_for(&mut conn, &settings, year, now).await?;
@@ -451,7 +451,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Status { db, check } => {
             db.apply(&mut settings);
             runtime.block_on(async {
-                let pool = db::connect_existing(&settings.database).await?;
+                let pool = db::connect_read_only(&settings.database).await?;
                 if !check {
                     let health = status::health(&pool).await?;
                     print!("{}", texts::status::health(&health, settings.timezone));
@@ -477,7 +477,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 bail!("{} 已存在，不会覆盖", out.display());
             }
             runtime.block_on(async {
-                let pool = db::connect_existing(&settings.database).await?;
+                let pool = db::connect_read_only(&settings.database).await?;
                 db::backup(&pool, &out)
                     .await
                     .with_context(|| format!("备份到 {} 失败", out.display()))?;

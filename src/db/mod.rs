@@ -49,7 +49,7 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("无法创建数据库目录 {}", dir.display()))?;
     }
-    open(path, true).await
+    open(path, Mode::Create).await
 }
 
 /// Opens a database that must already exist: a mistyped path for a command that only reads
@@ -61,14 +61,54 @@ pub async fn connect_existing(path: &Path) -> anyhow::Result<SqlitePool> {
             path.display()
         );
     }
-    open(path, false).await
+    open(path, Mode::Existing).await
 }
 
-async fn open(path: &Path, create: bool) -> anyhow::Result<SqlitePool> {
+/// Opens an existing database for reading only: the operator's commands that report (`status`,
+/// `projects`, `digest`, `export`, `backup`) change nothing in it, not even its schema, so a
+/// newer binary's report never migrates the database under the bot that runs on it. A database
+/// older than this binary is refused with what to do.
+pub async fn connect_read_only(path: &Path) -> anyhow::Result<SqlitePool> {
+    if !path.is_file() {
+        bail!(
+            "数据库文件不存在：{}，请检查 --database 或 MINSHENG_DATABASE",
+            path.display()
+        );
+    }
+    let pool = open(path, Mode::ReadOnly).await?;
+    let newest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&pool)
+            .await
+            .unwrap_or(None);
+    if applied.unwrap_or(0) < newest {
+        bail!(
+            "数据库 {} 的版本早于本程序：请先用新版本启动一次机器人（minsheng run）完成升级，再执行此命令",
+            path.display()
+        );
+    }
+    Ok(pool)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Create,
+    Existing,
+    ReadOnly,
+}
+
+async fn open(path: &Path, mode: Mode) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str("sqlite:")?
         .filename(path)
-        .create_if_missing(create)
-        .journal_mode(SqliteJournalMode::Wal)
+        .create_if_missing(mode == Mode::Create)
+        .read_only(mode == Mode::ReadOnly);
+    // A read-only connection may not set the journal mode; the bot's own opening keeps it WAL.
+    let options = match mode {
+        Mode::ReadOnly => options,
+        _ => options.journal_mode(SqliteJournalMode::Wal),
+    };
+    let options = options
         .foreign_keys(true)
         // Longer than any transaction we hold, so a writer waits instead of failing.
         .busy_timeout(BUSY_TIMEOUT)
@@ -89,7 +129,9 @@ async fn open(path: &Path, create: bool) -> anyhow::Result<SqlitePool> {
         .connect_with(options)
         .await
         .with_context(|| format!("无法打开数据库 {}", path.display()))?;
-    MIGRATOR.run(&pool).await.context("数据库迁移失败")?;
+    if mode != Mode::ReadOnly {
+        MIGRATOR.run(&pool).await.context("数据库迁移失败")?;
+    }
     Ok(pool)
 }
 

@@ -146,7 +146,8 @@ fn read_only_commands_on_a_missing_file_say_so_and_create_nothing() {
     let db = dir.path().join("typo.db");
     let out = dir.path().join("out");
     let out = out.to_str().unwrap();
-    let commands: [&[&str]; 7] = [
+    let commands: [&[&str]; 8] = [
+        &["calendar", "set", "2024-10-12", "work"],
         &["status"],
         &["status", "--check"],
         &["backup", out],
@@ -168,6 +169,57 @@ fn read_only_commands_on_a_missing_file_say_so_and_create_nothing() {
         );
         assert!(!db.exists(), "{args:?} created the database");
         assert!(!Path::new(out).exists(), "{args:?} wrote its output");
+    }
+}
+
+/// The commands that report open the database read-only: they never migrate it under the bot
+/// that runs on it. One older than the binary is refused with what to do, and left as it was.
+#[tokio::test]
+async fn reporting_commands_never_migrate_a_database_older_than_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    assert!(
+        minsheng_binary(&["seed"], &db)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    // Plain SQLite, without the migrations `db::connect` would run.
+    let plain = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display()))
+        .await
+        .unwrap();
+    let applied = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM _sqlx_migrations")
+            .fetch_one(&plain)
+            .await
+            .unwrap()
+    };
+    let current = applied().await;
+    assert!(minsheng(&["status"], &db).status.success());
+    assert_eq!(applied().await, current, "status changed nothing");
+    // As if the binary had been upgraded while the database stayed at the previous version.
+    sqlx::query(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)",
+    )
+    .execute(&plain)
+    .await
+    .unwrap();
+    for args in [&["status"][..], &["projects"], &["digest"]] {
+        let output = minsheng(args, &db);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            lines(&output.stderr),
+            [format!(
+                "minsheng: 数据库 {} 的版本早于本程序：请先用新版本启动一次机器人（minsheng run）完成升级，再执行此命令",
+                db.display()
+            )]
+        );
+        assert_eq!(
+            applied().await,
+            current - 1,
+            "{args:?} migrated the database"
+        );
     }
 }
 
