@@ -268,6 +268,14 @@ impl DatabaseArg {
     }
 }
 
+/// Tells systemd the service's state, when it runs under systemd (`NOTIFY_SOCKET`); a no-op
+/// elsewhere.
+fn tell_systemd(state: sd_notify::NotifyState) {
+    if let Err(error) = sd_notify::notify(&[state]) {
+        tracing::warn!(%error, "could not tell systemd the service's state");
+    }
+}
+
 /// The bot waits on Telegram and one SQLite writer, never on the CPU for long: two workers
 /// serve it on any machine, and each extra idle worker costs a stack and a malloc arena.
 fn worker_threads() -> usize {
@@ -298,7 +306,14 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             };
             runtime.block_on(async {
                 let app = App::build(settings, clock).await?;
-                app.run_until_stopped(app::shutdown_signal()).await
+                // systemd's Type=notify: `systemctl start` returns once the database is open,
+                // migrated and seeded, so the next command of an install finds it.
+                tell_systemd(sd_notify::NotifyState::Ready);
+                app.run_until_stopped(async {
+                    app::shutdown_signal().await;
+                    tell_systemd(sd_notify::NotifyState::Stopping);
+                })
+                .await
             })
         }
         Command::Seed { db, file } => {

@@ -268,16 +268,20 @@ fn run_without_admins_refuses_to_start_and_a_mistyped_variable_is_named() {
     assert!(!db.exists(), "refused before opening the database");
 }
 
-/// The real `minsheng run` against the fake Bot API: `status --check` passes while it polls and
-/// fails once it is gone.
+/// The real `minsheng run` against the fake Bot API, as systemd runs it: it says READY=1 once
+/// its database is there, `status --check` passes while it polls, SIGTERM stops it gracefully
+/// (STOPPING=1, exit 0), and the check fails once it is gone.
 #[tokio::test]
 async fn status_check_follows_the_real_bot_from_running_to_stopped() {
     let api = crate::fake_api::FakeApi::start().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.db");
+    let notify = dir.path().join("notify");
+    let systemd = tokio::net::UnixDatagram::bind(&notify).unwrap();
     let mut bot = tokio::process::Command::new(env!("CARGO_BIN_EXE_minsheng"))
         .args(["run", "--database"])
         .arg(&db)
+        .env("NOTIFY_SOCKET", &notify)
         .env("TELOXIDE_TOKEN", crate::helpers::TOKEN)
         .env("TELOXIDE_API_URL", &api.url)
         .env("MINSHENG_ADMINS", crate::helpers::ADMIN_ID.to_string())
@@ -289,15 +293,30 @@ async fn status_check_follows_the_real_bot_from_running_to_stopped() {
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    // Its first poll has come back (the second has begun), and what it queued at start is sent.
     let patience = crate::helpers::PATIENCE;
+    let told = || async {
+        let mut said = [0u8; 64];
+        let n = tokio::time::timeout(patience, systemd.recv(&mut said))
+            .await
+            .expect("the bot tells systemd")
+            .unwrap();
+        String::from_utf8_lossy(&said[..n]).into_owned()
+    };
+    assert_eq!(told().await.trim(), "READY=1");
+    assert!(db.exists(), "ready once its database is there");
+    // Its first poll has come back (the second has begun), and what it queued at start is sent.
     assert!(api.calls_reach("getUpdates", 2, patience).await);
     assert!(api.calls_reach("setMyCommands", 2, patience).await);
     let output = minsheng(&["status", "--check"], &db);
     assert_eq!(lines(&output.stdout), ["运行正常"]);
     assert_eq!(output.status.code(), Some(0));
-    bot.kill().await.unwrap();
-    bot.wait().await.unwrap();
+    let term = Command::new("kill")
+        .args(["-TERM", &bot.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    assert_eq!(told().await.trim(), "STOPPING=1");
+    assert!(bot.wait().await.unwrap().success(), "a graceful stop");
     let output = minsheng(&["status", "--check"], &db);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
