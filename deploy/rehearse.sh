@@ -38,7 +38,7 @@ class Api(BaseHTTPRequestHandler):
         if method == "getme":
             result = {"id": 1, "is_bot": True, "first_name": "民生实事", "username": "minsheng_bot",
                       "can_join_groups": True, "can_read_all_group_messages": False,
-                      "supports_inline_queries": False}
+                      "supports_inline_queries": False, "has_main_web_app": False}
         elif method == "getupdates":
             time.sleep(2)
             result = []

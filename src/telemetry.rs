@@ -1,6 +1,8 @@
 //! Logging through `tracing`. The filter comes from `RUST_LOG` (default `info`), and the output
 //! goes to stderr so that commands which print tables or files keep stdout clean.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 pub fn init() {
@@ -10,5 +12,7 @@ pub fn init() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        // Colours for a person at a terminal only: the journal would keep the escape codes.
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }
