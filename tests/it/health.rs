@@ -289,7 +289,7 @@ async fn status_check_follows_the_real_bot_from_running_to_stopped() {
         .env("MINSHENG_TELEGRAM_POLL_TIMEOUT_SECS", "1")
         .env_remove("MINSHENG_CONFIG")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .unwrap();
@@ -316,7 +316,14 @@ async fn status_check_follows_the_real_bot_from_running_to_stopped() {
         .unwrap();
     assert!(term.success());
     assert_eq!(told().await.trim(), "STOPPING=1");
-    assert!(bot.wait().await.unwrap().success(), "a graceful stop");
+    let stopped = bot.wait_with_output().await.unwrap();
+    assert!(stopped.status.success(), "a graceful stop");
+    let logged = String::from_utf8_lossy(&stopped.stderr);
+    assert!(logged.contains("bot stopped"), "{logged}");
+    assert!(
+        !logged.contains('\u{1b}'),
+        "no colour codes for the journal: {logged}"
+    );
     let output = minsheng(&["status", "--check"], &db);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
