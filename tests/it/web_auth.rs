@@ -400,3 +400,45 @@ async fn a_port_in_use_stops_the_start_with_one_chinese_line() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn healthz_is_503_while_telegram_is_unreachable_and_the_server_stops_with_the_bot() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 9: the bot waits for Telegram, its loops not running.
+    let settings = settings_with(
+        dir.path(),
+        "http://127.0.0.1:9",
+        &[("MINSHENG_WEB_LISTEN", "127.0.0.1:0")],
+    );
+    let clock = std::sync::Arc::new(minsheng::clock::ManualClock::new(crate::helpers::at(
+        "2024-03-13T09:00:00+08:00",
+    )));
+    let app = minsheng::app::App::build(settings, clock).await.unwrap();
+    let address = app.web_address().expect("listening");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let health = client()
+        .get(format!("http://{address}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 503);
+    assert_security_headers(health.headers(), "a 503");
+
+    stop.send(()).unwrap();
+    tokio::time::timeout(crate::helpers::PATIENCE, running)
+        .await
+        .expect("stops in time")
+        .unwrap()
+        .unwrap();
+    assert!(
+        client()
+            .get(format!("http://{address}/healthz"))
+            .send()
+            .await
+            .is_err(),
+        "no longer served"
+    );
+}
