@@ -175,6 +175,33 @@ async fn a_web_link_expires_after_ten_minutes() {
 }
 
 #[tokio::test]
+async fn after_sign_in_the_page_moves_on_to_a_path_of_this_site_only() {
+    let app = TestApp::spawn_with_web(&[]).await;
+    for (next, goes_to) in [
+        ("/projects/3", "/projects/3"),
+        ("//evil.example/", "/"),
+        ("https://evil.example/", "/"),
+    ] {
+        let link = link_for(&app, &ADMIN).await;
+        let url = app.web_url(&format!("/login?t={}&next={next}", token_of(&link)));
+        let page = client()
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains(&format!(r#"content="0;url={goes_to}""#))
+                && page.contains(&format!(r#"href="{goes_to}""#)),
+            "{next}: {page}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_forged_cookie_or_none_answers_401_with_one_chinese_line() {
     let app = TestApp::spawn_with_web(&[]).await;
     let cookie = signed_in(&app, &ADMIN).await;
@@ -328,7 +355,9 @@ async fn the_sent_link_is_blanked_in_the_outbox_and_never_logged() {
     let app = TestApp::spawn_with_web(&[]).await;
     let link = link_for(&app, &ADMIN).await;
     let token = token_of(&link).to_owned();
-    assert_eq!(open(&app, &link).await.status(), 200);
+    let response = open(&app, &link).await;
+    assert_eq!(response.status(), 200);
+    let session = session_of(&response).split_once('=').unwrap().1.to_owned();
     app.eventually(
         "SELECT CAST(count(*) AS TEXT) FROM outbox WHERE payload LIKE '%login?t=[已清除]%'",
         "1",
@@ -354,6 +383,7 @@ async fn the_sent_link_is_blanked_in_the_outbox_and_never_logged() {
         "the log is written"
     );
     assert!(!log.contains(&token), "the sign-in token is never logged");
+    assert!(!log.contains(&session), "nor the session's");
     assert!(!log.contains(TOKEN), "nor the bot's");
 }
 
