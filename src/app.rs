@@ -1,11 +1,13 @@
 //! The running bot, built the same way by `minsheng run` and by the tests.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail};
 use sqlx::SqlitePool;
 use teloxide::dispatching::UpdateHandler;
+use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use chrono::{DateTime, Utc};
@@ -27,13 +29,15 @@ pub struct App {
     handler: UpdateHandler<anyhow::Error>,
     heartbeat: bool,
     started: watch::Sender<bool>,
+    /// The web view's socket, bound at build time (`web.listen`), served once the bot runs.
+    web: Option<TcpListener>,
     _lock: InstanceLock,
 }
 
 impl App {
     /// Checks the token, takes the database's lock, opens and migrates the database, and seeds
     /// it when it is empty.
-    pub async fn build(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
+    pub async fn build(mut settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
         let token = settings.telegram.token.clone().ok_or_else(|| {
             anyhow!("没有机器人令牌：请设置环境变量 {TOKEN_VAR}（向 @BotFather 申请）")
         })?;
@@ -52,6 +56,7 @@ impl App {
             "network"
         );
         let lock = lock::acquire(&settings.database)?;
+        let web = bind_web(&mut settings).await?;
         let pool = db::connect(&settings.database).await?;
         for outcome in seeding::load_if_empty(&pool, &settings.seeds, clock.now()).await? {
             tracing::info!(
@@ -75,6 +80,7 @@ impl App {
             handler: bot::handler_tree(),
             heartbeat: true,
             started: watch::channel(false).0,
+            web,
             _lock: lock,
         })
     }
@@ -90,6 +96,12 @@ impl App {
     pub fn without_heartbeat(mut self) -> Self {
         self.heartbeat = false;
         self
+    }
+
+    /// The address the web view listens on (`web.listen`, its port chosen by the system for
+    /// `:0`); `None` when the web view is off.
+    pub fn web_address(&self) -> Option<SocketAddr> {
+        self.web.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -123,10 +135,29 @@ impl App {
             handler,
             heartbeat,
             started,
+            web,
             _lock,
         } = self;
-        runtime::run(ctx, client, handler, heartbeat, started, shutdown).await
+        runtime::run(ctx, client, handler, heartbeat, started, web, shutdown).await
     }
+}
+
+/// Binds the web view's socket when `web.listen` is set, and fills the public address from it
+/// when none is configured. A port in use stops the start with one line, rather than a bot
+/// that runs without the pages people were told about.
+async fn bind_web(settings: &mut Settings) -> anyhow::Result<Option<TcpListener>> {
+    let Some(listen) = settings.web.listen.clone() else {
+        return Ok(None);
+    };
+    let listener = TcpListener::bind(&listen)
+        .await
+        .map_err(|error| anyhow!("网页查看无法监听 {listen}（端口是否已被占用？）：{error}"))?;
+    let bound = listener.local_addr()?;
+    if settings.web.public_url.is_none() {
+        settings.web.public_url = Some(format!("http://{bound}"));
+    }
+    tracing::info!(%bound, "web view listening");
+    Ok(Some(listener))
 }
 
 /// Bootstrap admins get a row (so their changes have an author in the audit log) and the menu

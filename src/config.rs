@@ -63,6 +63,7 @@ pub struct Settings {
     pub invites: InviteSettings,
     pub retention: RetentionSettings,
     pub network: NetworkSettings,
+    pub web: WebSettings,
     /// Group robots of WeCom, DingTalk and Feishu (`[[robots]]` in the `--config` file only).
     pub robots: Vec<Robot>,
 }
@@ -113,6 +114,25 @@ pub struct InviteSettings {
 pub struct NetworkSettings {
     /// Trust the system's root certificates besides the built-in ones.
     pub system_roots: bool,
+}
+
+/// The read-only web view (`[web]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSettings {
+    /// Where to listen (`host:port`); `None` keeps the web view off.
+    pub listen: Option<String>,
+    /// The address people open, without a trailing slash. When it is not configured,
+    /// [`crate::app::App::build`] fills it from the address it bound.
+    pub public_url: Option<String>,
+}
+
+impl WebSettings {
+    /// Whether the session cookie must be `Secure`: the public address is https.
+    pub fn secure(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
 }
 
 /// How long the daily prune keeps what it may forget, in days.
@@ -257,6 +277,14 @@ struct RawSettings {
     invites: InviteSettings,
     retention: RetentionSettings,
     network: NetworkSettings,
+    web: RawWeb,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWeb {
+    listen: String,
+    public_url: String,
 }
 
 #[derive(Deserialize)]
@@ -338,6 +366,7 @@ impl RawSettings {
         if !(api_url.starts_with("http://") || api_url.starts_with("https://")) {
             bail!("telegram.api_url `{api_url}` 应以 http:// 或 https:// 开头");
         }
+        let web = self.web.into_settings()?;
         Ok(Settings {
             database: self.database,
             seeds: self.seeds,
@@ -357,8 +386,28 @@ impl RawSettings {
             invites: self.invites,
             retention: self.retention,
             network: self.network,
+            web,
             robots: Vec::new(),
         })
+    }
+}
+
+impl RawWeb {
+    fn into_settings(self) -> anyhow::Result<WebSettings> {
+        let listen = Some(self.listen.trim().to_owned()).filter(|l| !l.is_empty());
+        let public_url = self.public_url.trim().trim_end_matches('/');
+        let public_url = Some(public_url.to_owned()).filter(|u| !u.is_empty());
+        if let Some(url) = &public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            bail!("web.public_url `{url}` 应以 http:// 或 https:// 开头");
+        }
+        if let Some(listen) = &listen
+            && !listen.contains(':')
+        {
+            bail!("web.listen `{listen}` 应为 地址:端口，例如 127.0.0.1:8080");
+        }
+        Ok(WebSettings { listen, public_url })
     }
 }
 

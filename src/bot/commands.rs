@@ -65,6 +65,8 @@ pub enum AdminCommand {
     Mobile(String),
     #[command(description = "群机器人：/robots 查看；/robots test 名称 发送测试消息")]
     Robots(String),
+    #[command(description = "网页查看：发送个人登录链接")]
+    Web,
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -80,6 +82,8 @@ pub enum LeaderCommand {
     Digest,
     #[command(description = "导出台账（Excel）")]
     Export,
+    #[command(description = "网页查看：发送个人登录链接")]
+    Web,
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -99,6 +103,8 @@ pub enum ContactCommand {
     Back,
     #[command(description = "开/关截止前一天的提醒")]
     Quiet,
+    #[command(description = "网页查看：发送个人登录链接")]
+    Web,
 }
 
 /// What a person of this role may use, for /help and the command menu. A stranger may only
@@ -125,10 +131,11 @@ pub fn menu(role: Option<Role>) -> Vec<BotCommand> {
     commands
 }
 
-/// Commands whose answer shows project data, people or an invite link: in a group everyone
-/// would read it.
-const PRIVATE_ONLY: [&str; 10] = [
-    "export", "project", "my", "people", "digest", "audit", "missing", "invite", "mobile", "robots",
+/// Commands whose answer shows project data, people or a link that signs in: in a group
+/// everyone would read it.
+const PRIVATE_ONLY: [&str; 11] = [
+    "export", "project", "my", "people", "digest", "audit", "missing", "invite", "mobile",
+    "robots", "web",
 ];
 
 /// Whether `text` is one of our `PRIVATE_ONLY` commands (not one addressed to another bot).
@@ -184,6 +191,7 @@ mod tests {
                 "/cycle",
                 "/digest",
                 "/export",
+                "/web",
                 "/start",
                 "/help"
             ]
@@ -191,8 +199,8 @@ mod tests {
         assert_eq!(
             names(Some(Role::Contact)),
             [
-                "/report", "/my", "/project", "/cycle", "/leave", "/back", "/quiet", "/start",
-                "/help", "/cancel"
+                "/report", "/my", "/project", "/cycle", "/leave", "/back", "/quiet", "/web",
+                "/start", "/help", "/cancel"
             ]
         );
         assert_eq!(names(None), ["/start", "/help"]);
@@ -203,6 +211,7 @@ mod tests {
         assert!(private_only("/export", "bot"));
         assert!(private_only("/project 3", "bot"));
         assert!(private_only("/Digest@Bot", "bot"));
+        assert!(private_only("/web", "bot"));
         assert!(!private_only("/export@other_bot", "bot"));
         assert!(!private_only("/projects", "bot"));
         assert!(!private_only("/help", "bot"));

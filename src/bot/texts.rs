@@ -16,10 +16,12 @@ pub mod report;
 pub mod robots;
 pub mod status;
 mod views;
+mod web;
 
 pub use cycle::schedule;
 pub use people::*;
 pub use views::*;
+pub use web::*;
 
 // Dates and times ------------------------------------------------------------------------------
 

@@ -145,3 +145,36 @@ fn the_system_roots_are_trusted_only_when_asked() {
         Settings::from_layers(None, &env(&[("MINSHENG_NETWORK_SYSTEM_ROOTS", "true")])).unwrap();
     assert!(settings.network.system_roots);
 }
+
+#[test]
+fn the_web_view_is_off_by_default_and_set_by_its_two_variables() {
+    let settings = Settings::from_layers(None, &env(&[])).unwrap();
+    assert_eq!(
+        settings.web,
+        WebSettings {
+            listen: None,
+            public_url: None
+        }
+    );
+    assert!(!settings.web.secure());
+    let settings = Settings::from_layers(
+        None,
+        &env(&[
+            ("MINSHENG_WEB_LISTEN", "127.0.0.1:8080"),
+            (
+                "MINSHENG_WEB_PUBLIC_URL",
+                "https://minsheng.example.gov.cn/",
+            ),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(settings.web.listen.as_deref(), Some("127.0.0.1:8080"));
+    assert_eq!(
+        settings.web.public_url.as_deref(),
+        Some("https://minsheng.example.gov.cn")
+    );
+    assert!(settings.web.secure());
+    let wrong = Settings::from_layers(None, &env(&[("MINSHENG_WEB_PUBLIC_URL", "minsheng.gov")]));
+    assert!(format!("{:#}", wrong.unwrap_err()).contains("web.public_url"));
+    assert!(unknown_env_warnings(&env(&[("MINSHENG_WEB_LISTEN", "")])).is_empty());
+}

@@ -23,6 +23,7 @@ pub mod reports;
 pub mod robots;
 pub mod scopes;
 pub mod types;
+pub mod web;
 
 use std::path::Path;
 use std::str::FromStr;

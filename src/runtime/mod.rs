@@ -22,10 +22,13 @@ use std::time::Duration;
 use chrono::TimeDelta;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::types::Me;
+use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
 
 use crate::bot::BotContext;
 use crate::db::{inbox, outbox};
+use crate::web::{self, WebState};
 use processor::Processor;
 use robots::RobotSender;
 use sender::Sender;
@@ -65,23 +68,30 @@ pub async fn wait_for_telegram(
 
 /// Runs listener, processor and sender until `shutdown` completes, then stops them in order:
 /// stop fetching, let the handlers in hand finish, flush the outbox, close the pool. `started`
-/// turns true once the loops run and, with a heartbeat, the catch-up beat is done.
+/// turns true once the loops run and, with a heartbeat, the catch-up beat is done. The web
+/// view, when its socket is given, is served until the same shutdown.
 pub async fn run(
     ctx: BotContext,
     client: TelegramClient,
     handler: UpdateHandler<anyhow::Error>,
     heartbeat: bool,
     started: watch::Sender<bool>,
+    web: Option<TcpListener>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (stop, stopped) = watch::channel(false);
+    // What /healthz answers: true while the loops run, false from the moment shutdown begins.
+    let alive = Arc::new(watch::channel(false).0);
+    let alive_at_stop = alive.clone();
     tokio::spawn(async move {
         shutdown.await;
         tracing::info!("shutting down");
+        alive_at_stop.send_replace(false);
         let _ = stop.send(true);
     });
 
     recover_at_start(&ctx).await?;
+    let web_serving = web.map(|listener| serve_web(&ctx, listener, &alive, &stopped));
 
     // The group robots need no Telegram: they start before it is reached (an office network
     // may reach the robots' hosts only).
@@ -92,6 +102,7 @@ pub async fn run(
     let mut waiting = stopped.clone();
     let Some(me) = wait_for_telegram(&client, &mut waiting).await? else {
         robot_sending.await?;
+        stop_web(web_serving).await?;
         ctx.pool.close().await;
         return Ok(());
     };
@@ -146,6 +157,9 @@ pub async fn run(
         );
     }
     tracing::info!("bot started");
+    if !*stopped.borrow() {
+        alive.send_replace(true);
+    }
     let _ = started.send(true);
 
     listening.await?;
@@ -156,8 +170,31 @@ pub async fn run(
     sending.await?;
     keeping.await?;
     robot_sending.await?;
+    stop_web(web_serving).await?;
     ctx.pool.close().await;
     tracing::info!("bot stopped");
+    Ok(())
+}
+
+/// Serves the web view in the background until `stopped`.
+fn serve_web(
+    ctx: &BotContext,
+    listener: TcpListener,
+    alive: &watch::Sender<bool>,
+    stopped: &watch::Receiver<bool>,
+) -> JoinHandle<anyhow::Result<()>> {
+    let state = WebState {
+        ctx: ctx.clone(),
+        alive: alive.subscribe(),
+    };
+    tokio::spawn(web::server::serve(listener, state, stopped.clone()))
+}
+
+/// Waits for the web view to finish the requests in hand (shutdown has begun).
+async fn stop_web(serving: Option<JoinHandle<anyhow::Result<()>>>) -> anyhow::Result<()> {
+    if let Some(serving) = serving {
+        serving.await??;
+    }
     Ok(())
 }
 

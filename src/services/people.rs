@@ -432,6 +432,8 @@ pub async fn deactivate(
     let ended = assignments::end_all_of_person(conn, person.id, now).await?;
     // Links they made and kept would otherwise outlive their rights, and could bring them back.
     let revoked = invites::revoke_unused_of(conn, person.id, now).await?;
+    // Pages they have open would otherwise show data until their session ran out.
+    crate::services::web_access::end_all_of(conn, person.id).await?;
     audit(
         conn,
         actor,

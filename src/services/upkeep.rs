@@ -11,6 +11,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use crate::config::Settings;
 use crate::db::{self, inbox, jobs, outbox};
 use crate::services::ledger::exports_dir;
+use crate::services::web_access;
 
 /// The job's name in the `job_runs` ledger.
 pub const PRUNE_JOB: &str = "prune";
@@ -23,6 +24,8 @@ pub struct Pruned {
     pub quarantined_updates: u64,
     pub payloads: u64,
     pub files: u64,
+    /// Expired or spent sign-in links and expired sessions of the web view.
+    pub web_sign_ins: u64,
 }
 
 /// Prunes when a day has passed since the last prune (or there never was one); `None` when it
@@ -66,6 +69,7 @@ pub async fn prune(
         inbox::prune_quarantined(&mut tx, before(keep.quarantined_days)).await?;
     let payloads = outbox::drop_old_payloads(&mut tx, before(keep.outbox_payload_days)).await?;
     let needed = outbox::files_still_needed(&mut tx).await?;
+    let web_sign_ins = web_access::prune(&mut tx, now).await?;
     tx.commit().await?;
     let files = sweep_exports(
         &exports_dir(settings),
@@ -77,6 +81,7 @@ pub async fn prune(
         quarantined_updates,
         payloads,
         files,
+        web_sign_ins,
     };
     tracing::info!(?pruned, "daily prune done");
     Ok(pruned)

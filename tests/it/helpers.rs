@@ -1,6 +1,7 @@
 //! `TestApp`: the bot as production builds it, pointed at a fake Bot API and a fresh database.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
@@ -104,6 +105,8 @@ pub struct TestApp {
     task: Option<JoinHandle<anyhow::Result<()>>>,
     /// The loops, when the test steps them itself ([`TestApp::spawn_stepped`]).
     steps: Option<Steps>,
+    /// Where the web view listens, when it is on ([`TestApp::spawn_with_web`]).
+    web: Option<SocketAddr>,
 }
 
 impl TestApp {
@@ -155,6 +158,7 @@ impl TestApp {
             stop: None,
             task: None,
             steps: Some(steps),
+            web: None,
         }
     }
 
@@ -215,6 +219,25 @@ impl TestApp {
         Self::launch_with(api, dir, clock, settings, App::without_heartbeat).await
     }
 
+    /// The bot serving its web view on a free port of 127.0.0.1, with `more` variables on top
+    /// (a public address, say).
+    pub async fn spawn_with_web(more: &[(&str, &str)]) -> Self {
+        let api = FakeApi::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(at("2024-03-13T09:00:00+08:00")));
+        let mut vars = vec![("MINSHENG_WEB_LISTEN", "127.0.0.1:0")];
+        vars.extend_from_slice(more);
+        let settings = settings_with(dir.path(), &api.url, &vars);
+        Self::launch_with(api, dir, clock, settings, App::without_heartbeat).await
+    }
+
+    /// `http://<the web view's bound address><path>`: where a test's requests go, whatever
+    /// public address the links name.
+    pub fn web_url(&self, path: &str) -> String {
+        let address = self.web.expect("the web view is on (spawn_with_web)");
+        format!("http://{address}{path}")
+    }
+
     async fn launch(
         api: FakeApi,
         dir: TempDir,
@@ -238,6 +261,7 @@ impl TestApp {
             .expect("building the app");
         let app = adjust(app);
         let pool = app.pool().clone();
+        let web = app.web_address();
         let (stop, stopped) = oneshot::channel();
         let mut started = app.started();
         let task = tokio::spawn(app.run_until_stopped(async {
@@ -257,6 +281,7 @@ impl TestApp {
             stop: Some(stop),
             task: Some(task),
             steps: None,
+            web,
         }
     }
 

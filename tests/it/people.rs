@@ -426,7 +426,8 @@ async fn menus_are_set_per_role_and_messages_on_behalf_of_a_chat_are_refused() {
     assert_eq!(
         names,
         [
-            "report", "my", "project", "cycle", "leave", "back", "quiet", "start", "help", "cancel"
+            "report", "my", "project", "cycle", "leave", "back", "quiet", "web", "start", "help",
+            "cancel"
         ]
     );
 

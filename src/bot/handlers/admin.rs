@@ -67,6 +67,7 @@ pub(super) async fn on_command(
         AdminCommand::Resolve(args) => resolve(ctx, turn, actor, &args).await,
         AdminCommand::Mobile(args) => robots::mobile(turn, actor, &args, now).await,
         AdminCommand::Robots(args) => robots::robots(ctx, turn, &args, now).await,
+        AdminCommand::Web => super::web::link(ctx, turn, actor).await,
         AdminCommand::Audit(args) => {
             let n = args.trim().parse::<i64>().unwrap_or(10).clamp(1, 50);
             let rows = audit::latest(&mut *turn.conn().await, n).await?;

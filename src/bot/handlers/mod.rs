@@ -8,6 +8,7 @@
 //! - `admin`: invites and their buttons, assignments, leaders' scopes, people, /resolve, /audit.
 //! - `views`: project lists and cards, a contact's week, /digest, /export; leaders' commands.
 //! - `cycle`: the weekly cycle's commands (/cycle, /pause, /leave …).
+//! - `web`: /web, the sign-in link to the read-only web view.
 
 mod admin;
 mod calendar;
@@ -15,6 +16,7 @@ mod cycle;
 mod public;
 mod robots;
 mod views;
+mod web;
 
 use std::sync::{Arc, Mutex};
 
@@ -293,6 +295,7 @@ async fn on_contact_command(
         ContactCommand::Leave(args) => cycle::leave(ctx, turn, person, &args).await,
         ContactCommand::Back => cycle::back(ctx, turn, person).await,
         ContactCommand::Quiet => cycle::quiet(turn, person).await,
+        ContactCommand::Web => web::link(ctx, turn, person).await,
     };
     answer(turn, chat, result).await
 }

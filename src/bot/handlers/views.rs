@@ -39,6 +39,7 @@ pub(super) async fn on_leader_command(
         LeaderCommand::Cycle => cycle::show_cycle(ctx, turn).await,
         LeaderCommand::Digest => digest_now(ctx, turn, person).await,
         LeaderCommand::Export => export(ctx, turn, person, msg.chat.id.0).await,
+        LeaderCommand::Web => super::web::link(ctx, turn, person).await,
     };
     answer(turn, msg.chat.id.0, result).await
 }

@@ -271,6 +271,7 @@ fn action_name(action: &str) -> &'static str {
         "resolve" => "困难问题已解决",
         "group_upgraded" => "调度群升级为超级群，通报改发新群",
         "group_lost" => "调度群无法送达，通报改发本人",
+        "web_sign_in" => "登录网页查看",
         _ => "其他变更",
     }
 }
@@ -318,6 +319,7 @@ mod tests {
             "resolve",
             "group_upgraded",
             "group_lost",
+            "web_sign_in",
         ] {
             let name = action_name(action);
             assert_ne!(name, "其他变更", "{action}");
