@@ -6,6 +6,7 @@
 //! let visit = Browser::visit(&format!("{base}/login?t={token}&next=/projects/3"), PHONE, "project-phone").await;
 //! assert!(visit.text().contains("项目 3"));
 //! assert_eq!(visit.other_hosts(), Vec::<String>::new());
+//! assert_eq!(visit.console, Vec::<String>::new()); // nothing the CSP had to block
 //! assert_eq!(png_size(&visit.screenshot), PHONE);
 //! ```
 //!
@@ -48,8 +49,9 @@ const DEADLINE: Duration = Duration::from_secs(60);
 static BROWSERS: Semaphore = Semaphore::const_new(2);
 
 /// Headless, no sandbox (tests run as root in CI), and none of Chromium's own traffic (updates,
-/// sync, field trials), which would try Google's hosts on this closed network.
-const FLAGS: [&str; 13] = [
+/// sync, field trials), which would try Google's hosts on this closed network. Logging to
+/// stderr brings the page's console: what the Content-Security-Policy blocked.
+const FLAGS: [&str; 15] = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -59,6 +61,8 @@ const FLAGS: [&str; 13] = [
     "--disable-component-update",
     "--disable-sync",
     "--hide-scrollbars",
+    "--enable-logging=stderr",
+    "--v=0",
     "--force-device-scale-factor=1",
     "--virtual-time-budget=5000",
     "--proxy-bypass-list=<-loopback>",
@@ -89,6 +93,10 @@ pub struct Visit {
     pub own: String,
     /// `target/screenshots/<name>.png`.
     pub screenshot: PathBuf,
+    /// The page's console messages, e.g. `"Applying inline style violates the following
+    /// Content Security Policy directive …"`: a load the policy blocked never reaches the
+    /// proxy, so a page that must be clean has no `other_hosts` and no console either.
+    pub console: Vec<String>,
 }
 
 pub struct Browser;
@@ -147,6 +155,7 @@ impl Browser {
             chromium_hosts,
             own,
             screenshot,
+            console: console(&said),
         }
     }
 }
@@ -262,6 +271,20 @@ fn kill_group(group: u32) {
     let _ = std::process::Command::new("kill")
         .args(["-KILL", "--", &format!("-{group}")])
         .status();
+}
+
+/// The console lines of Chromium's log (`[…:INFO:CONSOLE:1] "message", source: url (1)`),
+/// from the message on.
+fn console(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(|l| {
+            l.split_once("] ")
+                .map_or(l, |(_, message)| message)
+                .to_owned()
+        })
+        .collect()
 }
 
 /// Chromium's last words without the D-Bus complaints every headless run makes.

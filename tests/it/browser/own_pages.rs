@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::header;
+use axum::http::header::{self, CONTENT_SECURITY_POLICY as CSP_HEADER};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
@@ -22,6 +22,10 @@ const CLEAN: &str = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"u
     <meta name=\"viewport\" content=\"width=device-width\">\
     <link rel=\"stylesheet\" href=\"/assets/style.css\"><title>督查</title></head>\
     <body><h1>重点民生实事调度</h1><p>城区污水管网改造：已完成 46台，3月6日报送。</p></body></html>";
+
+/// The policy the web view sends with every page (issue 16's shared decisions).
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; \
+                   form-action 'none'; frame-ancestors 'none'";
 
 /// A test site: its base URL and every path (with query) it was asked for.
 struct Site {
@@ -66,7 +70,7 @@ fn corner(visit: &Visit) -> [u8; 3] {
 async fn a_clean_page_shows_its_text_at_phone_size_and_asks_only_its_own_host() {
     let site = Site::start(
         Router::new()
-            .route("/", get(|| async { Html(CLEAN) }))
+            .route("/", get(|| async { ([(CSP_HEADER, CSP)], Html(CLEAN)) }))
             .route("/assets/style.css", get(|| async { stylesheet() })),
     )
     .await;
@@ -88,6 +92,7 @@ async fn a_clean_page_shows_its_text_at_phone_size_and_asks_only_its_own_host() 
     );
     assert!(visit.other_hosts().is_empty());
     assert!(site.asked().contains(&"/assets/style.css".to_owned()));
+    assert_eq!(visit.console, Vec::<String>::new());
     assert_eq!(png_size(&visit.screenshot), (390, 844));
     assert_eq!(
         corner(&visit),
@@ -129,6 +134,31 @@ async fn every_other_host_a_page_asks_for_is_named_and_none_is_reached() {
     assert!(visit.hosts.contains(&site.authority()));
     assert_eq!(elsewhere.asked(), Vec::<String>::new());
     assert_eq!(png_size(&visit.screenshot), (1280, 800));
+}
+
+#[tokio::test]
+async fn what_the_policy_blocks_asks_no_host_but_is_in_the_console() {
+    let page = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head>\
+        <body><p class=\"x\" style=\"color: red\">红色</p>\
+        <img src=\"http://cdn.example.com/x.png\"></body></html>";
+    let site = Site::start(Router::new().route(
+        "/",
+        get(move || async move { ([(CSP_HEADER, CSP)], Html(page)) }),
+    ))
+    .await;
+
+    let visit = Browser::visit(&format!("{}/", site.base), PHONE, "harness-policy").await;
+
+    // The image never left the browser: only the console tells.
+    assert_eq!(visit.other_hosts(), Vec::<String>::new());
+    let said = |what: &str| visit.console.iter().any(|line| line.contains(what));
+    assert_eq!(visit.console.len(), 2, "{:#?}", visit.console);
+    assert!(said("inline style"), "{:#?}", visit.console);
+    assert!(
+        said("'http://cdn.example.com/x.png'"),
+        "{:#?}",
+        visit.console
+    );
 }
 
 #[tokio::test]
