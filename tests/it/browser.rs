@@ -3,7 +3,8 @@
 //! that nothing was asked of another host.
 //!
 //! ```ignore
-//! let visit = Browser::visit(&format!("{base}/login?t={token}&next=/projects/3"), PHONE, "project-phone").await;
+//! let link = format!("{base}/login?t={token}&next=/projects/3");
+//! let visit = Browser::visit(&link, PHONE, "project-phone").await;
 //! assert!(visit.text().contains("项目 3"));
 //! assert_eq!(visit.other_hosts(), Vec::<String>::new());
 //! assert_eq!(visit.console, Vec::<String>::new()); // nothing the CSP had to block
@@ -27,7 +28,7 @@ mod own_pages;
 mod proxy;
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use tokio::process::Command;
@@ -106,38 +107,16 @@ impl Browser {
     /// in CSS pixels, device scale 1), and saves its screenshot as `name`. Panics, with
     /// Chromium's own words, when Chromium is missing, fails, or runs past 60 seconds.
     pub async fn visit(url: &str, size: (u32, u32), name: &str) -> Visit {
-        let chromium = chromium_at(&chromium_path()).unwrap_or_else(|e| panic!("{e}"));
         let own = authority_of(url);
         let proxy = Proxy::start(own.clone()).await;
-        let scratch = tempfile::tempdir().unwrap();
         let screenshot = screenshot_path(name);
-        let _slot = BROWSERS.acquire().await.unwrap();
-        let child = Command::new(chromium)
-            .args(FLAGS)
-            .arg(format!("--proxy-server=http://127.0.0.1:{}", proxy.port))
-            .arg(format!(
-                "--user-data-dir={}",
-                scratch.path().join("profile").display()
-            ))
-            .arg(format!("--window-size={},{}", size.0, size.1))
-            .arg(format!("--screenshot={}", screenshot.display()))
-            .arg("--dump-dom")
-            .arg(url)
-            .env("FONTCONFIG_FILE", fonts_conf(scratch.path()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            // Its own group, so a run past the deadline is killed with its renderers.
-            .process_group(0)
-            .spawn()
-            .unwrap();
-        let group = child.id().unwrap();
-        let Ok(output) = tokio::time::timeout(DEADLINE, child.wait_with_output()).await else {
-            kill_group(group);
-            panic!("Chromium did not finish {url} within {DEADLINE:?}");
-        };
-        let output = output.unwrap();
+        let args = [
+            format!("--proxy-server=http://127.0.0.1:{}", proxy.port),
+            format!("--window-size={},{}", size.0, size.1),
+            format!("--screenshot={}", screenshot.display()),
+            "--dump-dom".to_owned(),
+        ];
+        let output = chromium(&args, url).await;
         let said = String::from_utf8_lossy(&output.stderr);
         assert!(
             output.status.success() && screenshot.is_file(),
@@ -158,6 +137,36 @@ impl Browser {
             console: console(&said),
         }
     }
+}
+
+/// One Chromium run on `url` with [`FLAGS`] and `args`, in a new profile, within the deadline.
+async fn chromium(args: &[String], url: &str) -> Output {
+    let chromium = chromium_at(&chromium_path()).unwrap_or_else(|e| panic!("{e}"));
+    let scratch = tempfile::tempdir().unwrap();
+    let _slot = BROWSERS.acquire().await.unwrap();
+    let child = Command::new(chromium)
+        .args(FLAGS)
+        .args(args)
+        .arg(format!(
+            "--user-data-dir={}",
+            scratch.path().join("profile").display()
+        ))
+        .arg(url)
+        .env("FONTCONFIG_FILE", fonts_conf(scratch.path()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        // Its own group, so a run past the deadline is killed with its renderers.
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let group = child.id().unwrap();
+    let Ok(output) = tokio::time::timeout(DEADLINE, child.wait_with_output()).await else {
+        kill_group(group);
+        panic!("Chromium did not finish {url} within {DEADLINE:?}");
+    };
+    output.unwrap()
 }
 
 impl Visit {

@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use tokio::net::TcpListener;
 
-use super::{Browser, DESKTOP, PHONE, Visit, chromium_at, png_size};
+use super::{Browser, DESKTOP, PHONE, Visit, chromium, chromium_at, png_size};
 
 /// The stylesheet paints the page this colour: a screenshot showing it shows the page, with
 /// its stylesheet carried through the proxy.
@@ -222,4 +222,16 @@ fn without_chromium_the_tests_say_how_to_install_it() {
     let missing = chromium_at(std::path::Path::new("/nowhere/chromium")).unwrap_err();
     assert!(missing.contains("apt-get install chromium"), "{missing}");
     assert!(missing.contains("/nowhere/chromium"), "{missing}");
+}
+
+#[tokio::test]
+async fn without_the_proxy_no_name_resolves() {
+    // The same flags, no proxy: `localhost` is this very site, yet Chromium may not find it.
+    let site = Site::start(Router::new().route("/", get(|| async { Html(CLEAN) }))).await;
+    let by_name = site.base.replace("127.0.0.1", "localhost");
+
+    let output = chromium(&["--dump-dom".to_owned()], &format!("{by_name}/")).await;
+
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("重点民生实事调度"));
+    assert_eq!(site.asked(), Vec::<String>::new());
 }
