@@ -106,6 +106,8 @@ impl Browser {
     /// Opens `url` (an `http://127.0.0.1:PORT/…` address) in a window of `size` (width, height
     /// in CSS pixels, device scale 1), and saves its screenshot as `name`. Panics, with
     /// Chromium's own words, when Chromium is missing, fails, or runs past 60 seconds.
+    /// Await it on the runtime that serves the page: Chromium waits on the server, and a
+    /// current-thread test runtime only serves while this future is pending.
     pub async fn visit(url: &str, size: (u32, u32), name: &str) -> Visit {
         let own = authority_of(url);
         let proxy = Proxy::start(own.clone()).await;
