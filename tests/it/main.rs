@@ -3,6 +3,7 @@
 
 mod answers;
 mod briefing;
+mod browser;
 mod calendar_cli;
 mod catchup;
 mod cli;
