@@ -278,7 +278,7 @@ async fn status_check_follows_the_real_bot_from_running_to_stopped() {
     let db = dir.path().join("m.db");
     let notify = dir.path().join("notify");
     let systemd = tokio::net::UnixDatagram::bind(&notify).unwrap();
-    let mut bot = tokio::process::Command::new(env!("CARGO_BIN_EXE_minsheng"))
+    let bot = tokio::process::Command::new(env!("CARGO_BIN_EXE_minsheng"))
         .args(["run", "--database"])
         .arg(&db)
         .env("NOTIFY_SOCKET", &notify)
