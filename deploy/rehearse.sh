@@ -86,25 +86,27 @@ block() {
         on && /^```sh$/ {code = 1; next} code && /^```$/ {exit} code {print}' README.md |
         sed -e ':a' -e '/\\$/N; s/\\\n//; ta'
 }
+# A block runs as one shell script, as a person pastes it: `cd` carries to the next line, and
+# the first step that fails stops it (each step is echoed first).
 run_inside() {
-    printf '$ %s\n' "$1"
-    inside bash -c "cd /root/minsheng && $1"
+    inside bash -c "cd /root/minsheng && set -ex && $1"
 }
 
 say "README Deploy"
+deploy=""
 while IFS= read -r step; do
     case "$step" in
-        cargo\ build*) echo "(built on the host above)"; continue ;;
+        cargo\ build*) echo "(cargo build: done on the host above)"; continue ;;
     esac
-    run_inside "$step"
+    deploy+="$step"$'\n'
     case "$step" in
         *"/etc/minsheng/env"*)
             # "then set TELOXIDE_TOKEN, MINSHENG_ADMINS, the proxy": here, for the fake API.
-            run_inside "sed -i -e 's/^TELOXIDE_TOKEN=.*/TELOXIDE_TOKEN=123456:REHEARSAL/' \
-                -e 's/^MINSHENG_ADMINS=.*/MINSHENG_ADMINS=900001/' /etc/minsheng/env &&
-                echo TELOXIDE_API_URL=http://127.0.0.1:$port >> /etc/minsheng/env" ;;
+            deploy+="sed -i -e 's/^TELOXIDE_TOKEN=.*/TELOXIDE_TOKEN=123456:REHEARSAL/' -e 's/^MINSHENG_ADMINS=.*/MINSHENG_ADMINS=900001/' /etc/minsheng/env"$'\n'
+            deploy+="echo TELOXIDE_API_URL=http://127.0.0.1:$port >> /etc/minsheng/env"$'\n' ;;
     esac
 done < <(block Deploy)
+run_inside "$deploy"
 
 check="runuser -u minsheng -- minsheng status --check --database /var/lib/minsheng/data/minsheng.db"
 say "the service polls: $check"
@@ -113,7 +115,7 @@ for _ in $(seq 30); do
     sleep 1
 done
 run_inside "$check"
-run_inside "systemctl start minsheng-health.service && systemctl is-failed minsheng-health.service || true"
+run_inside "systemctl start minsheng-health.service"  # a oneshot: fails when the check does
 run_inside "systemctl list-timers --no-pager 'minsheng*'"
 
 say "a backup now (README: systemctl start minsheng-backup)"
@@ -122,9 +124,8 @@ backup=$(inside bash -c 'ls /var/lib/minsheng/backups/*.db' | head -1)
 echo "backup: $backup"
 
 say "README Restore, with that backup"
-while IFS= read -r step; do
-    run_inside "${step//backups\/minsheng-20250310-023000.db/$backup}"
-done < <(block Restore)
+restore=$(block Restore)
+run_inside "${restore//backups\/minsheng-20250310-023000.db/$backup}"
 for _ in $(seq 30); do
     inside bash -c "$check" >/dev/null 2>&1 && break
     sleep 1
