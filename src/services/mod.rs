@@ -17,3 +17,4 @@ pub mod seeding;
 pub mod status;
 pub mod upkeep;
 pub mod views;
+pub mod web_view;

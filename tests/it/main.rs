@@ -33,4 +33,5 @@ mod screens;
 mod seed;
 mod start;
 mod upkeep;
+mod web_pages;
 mod words;
