@@ -261,10 +261,29 @@ async fn the_digests_page_shows_each_reader_what_was_sent_to_them() {
     assert!(page.contains(first), "{first}");
     assert!(page.contains("\n需关注：\n"), "line breaks kept");
 
+    // Telegram text is shown as text, never as markup.
+    sqlx::query(
+        "INSERT INTO digests (plan_id, kind, period_start, period_end, person_id, text, created_at)
+         SELECT plan_id, 'quarter', '2024-04-01', '2024-06-30', person_id, '困难：<b>用地</b> & 资金', created_at
+         FROM digests WHERE person_id = (SELECT id FROM people WHERE telegram_id = 690001)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let (_, page) = get(&base, "/digests").await;
+    assert!(
+        page.contains("困难：&lt;b&gt;用地&lt;/b&gt; &amp; 资金"),
+        "{page}"
+    );
+    assert!(text_of(&page).contains("季度汇总（1期） 2024年第二季度"));
+
     let base = signed_in(&app, &ADMIN).await;
     let text = text_of(&get(&base, "/digests").await.1);
     assert!(text.contains("每旬调度（2期）"), "{text}");
     assert!(text.contains("发送对象：王领导"), "{text}");
+    let text = text_of(&get(&base, "/").await.1);
+    assert!(text.contains("查看范围：全部项目"), "{text}");
+    assert!(text.contains("未指派联络员 23 个"), "{text}");
     app.stop().await;
 }
 
@@ -272,6 +291,19 @@ async fn the_digests_page_shows_each_reader_what_was_sent_to_them() {
 async fn the_ledger_download_holds_only_the_scope() {
     let app = june_in_category_one().await;
     let base = signed_in(&app, &LEADER).await;
+    let mut book = ledger_of(&base).await;
+    assert_eq!(numbers_in(&mut book), ["1", "2", "3", "4"]);
+    let reports = book.worksheet_range("报送记录").unwrap();
+    assert_eq!(reports.height(), 1 + 5, "the five reports on 1–3");
+
+    let base = signed_in(&app, &ZHANG).await;
+    let mut book = ledger_of(&base).await;
+    assert_eq!(numbers_in(&mut book), ["1"], "a contact's own project");
+    app.stop().await;
+}
+
+/// The workbook `/ledger.xlsx` answers, its headers checked.
+async fn ledger_of(base: &str) -> Xlsx<Cursor<Vec<u8>>> {
     let response = reqwest::get(format!("{base}/ledger.xlsx")).await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let headers = response.headers().clone();
@@ -280,22 +312,23 @@ async fn the_ledger_download_holds_only_the_scope() {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
     let disposition = headers["content-disposition"].to_str().unwrap().to_owned();
-    assert!(
-        disposition.starts_with("attachment; filename*=UTF-8''2024%E5%B9%B4"),
-        "{disposition}"
+    // 2024年台账（6月20日）.xlsx
+    assert_eq!(
+        disposition,
+        "attachment; filename*=UTF-8''2024%E5%B9%B4%E5%8F%B0%E8%B4%A6%EF%BC%886%E6%9C%8820%E6%97%A5%EF%BC%89.xlsx"
     );
     let bytes = response.bytes().await.unwrap().to_vec();
-    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    open_workbook_from_rs(Cursor::new(bytes)).unwrap()
+}
+
+/// The project numbers of the 台账 sheet, in order.
+fn numbers_in(book: &mut Xlsx<Cursor<Vec<u8>>>) -> Vec<String> {
     let main = book.worksheet_range("台账").unwrap();
-    let numbers: Vec<String> = (1..main.height() as u32)
+    (1..main.height() as u32)
         .map(|r| match main.get_value((r, 1)) {
             Some(Data::Float(n)) => n.to_string(),
             Some(other) => other.to_string(),
             None => String::new(),
         })
-        .collect();
-    assert_eq!(numbers, ["1", "2", "3", "4"]);
-    let reports = book.worksheet_range("报送记录").unwrap();
-    assert_eq!(reports.height(), 1 + 5, "the five reports on 1–3");
-    app.stop().await;
+        .collect()
 }

@@ -11,8 +11,8 @@ use crate::services::web_view::Series;
 
 use super::layout::day;
 
-const WIDTH: f64 = 600.0;
-const ROW: f64 = 58.0;
+const WIDTH: f64 = 480.0;
+const ROW: f64 = 56.0;
 const TOP: f64 = 34.0;
 
 fn fill(colour: Option<Colour>) -> &'static str {
@@ -35,7 +35,7 @@ pub fn progress(bars: &[Bar]) -> Markup {
         figure.chart {
             svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH) " " (height) }
                 role="img" aria-label="各项目完成进度与序时进度" {
-                text x="0" y="18" font-size="16" fill="#555" { "完成进度（%），竖线为序时进度" }
+                text x="0" y="18" font-size="15" fill="#555" { "完成进度（%），竖线为序时进度" }
                 @for (i, bar) in rows.iter().enumerate() {
                     @let y = TOP + ROW * i as f64;
                     g {
@@ -66,7 +66,7 @@ pub fn progress(bars: &[Bar]) -> Markup {
 
 /// A title short enough for one line of the chart (the whole title is the row's tooltip).
 fn short(title: &str) -> String {
-    const MAX: usize = 26;
+    const MAX: usize = 18;
     if title.chars().count() <= MAX {
         title.to_owned()
     } else {
@@ -127,7 +127,7 @@ pub fn weekly(series: &Series) -> Markup {
                 text x="168" y="16" font-size="16" fill="#222" { "序时进度" }
                 line x1=(LEFT) x2=(WIDTH - LEFT) y1=(PLOT_BOTTOM) y2=(PLOT_BOTTOM) stroke="#bbb" {}
                 line x1=(LEFT) x2=(WIDTH - LEFT) y1=(y(target)) y2=(y(target)) stroke="#ddd" {}
-                text x=(WIDTH - LEFT) y=(y(target) - 4.0) font-size="14" fill="#666" text-anchor="end" {
+                text x=(WIDTH - LEFT) y=(y(target) - 4.0) font-size="15" fill="#666" text-anchor="end" {
                     "目标 " (format_number(target)) (unit)
                 }
                 polyline points=(expected.join(" ")) fill="none" stroke="#888" stroke-width="2" stroke-dasharray="6 5" {}
@@ -138,9 +138,9 @@ pub fn weekly(series: &Series) -> Markup {
                     circle cx=(format!("{cx:.1}")) cy=(format!("{cy:.1}")) r="4" fill="#2f6fd0" {}
                 }
                 @if let (Some(first), Some(last)) = (series.points.first(), series.points.last()) {
-                    text x=(LEFT) y=(H - 14.0) font-size="14" fill="#666" { (day(first.week)) "当周" }
+                    text x=(LEFT) y=(H - 14.0) font-size="15" fill="#666" { (day(first.week)) "当周" }
                     @if n > 1 {
-                        text x=(WIDTH - LEFT) y=(H - 14.0) font-size="14" fill="#666" text-anchor="end" { (day(last.week)) "当周" }
+                        text x=(WIDTH - LEFT) y=(H - 14.0) font-size="15" fill="#666" text-anchor="end" { (day(last.week)) "当周" }
                     }
                 }
                 @if let Some(v) = series.points.iter().rev().find_map(|p| p.value) {
