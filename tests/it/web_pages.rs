@@ -76,8 +76,16 @@ fn text_of(html: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Neither English words meant for a person nor ISO dates.
+/// Neither English words meant for a person nor ISO dates; nothing the CSP would block.
 fn assert_chinese(page: &str) {
+    for blocked in ["<script", "<style", " style=", "http://", "https://"] {
+        assert!(
+            !page
+                .replace("http://www.w3.org/2000/svg", "")
+                .contains(blocked),
+            "{blocked}"
+        );
+    }
     let text = text_of(page);
     let english = text
         .split(|c: char| !c.is_ascii_alphabetic())
@@ -142,6 +150,11 @@ async fn a_leader_over_one_gets_the_same_404_for_project_12_as_for_99() {
     let (status, page) = get(&base, "/projects/1").await;
     assert_eq!(status, 200);
     assert!(text_of(&page).contains("项目 1 对困难老年人家庭设施进行适老化改造"));
+    let style = reqwest::get(format!("{base}/assets/style.css"))
+        .await
+        .unwrap();
+    assert_eq!(style.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(style.text().await.unwrap().contains("\"PingFang SC\""));
     app.stop().await;
 }
 
