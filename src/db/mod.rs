@@ -16,6 +16,7 @@ pub mod invites;
 pub mod jobs;
 pub mod ledger;
 pub mod outbox;
+pub mod pages;
 pub mod people;
 pub mod plan;
 pub mod refusals;

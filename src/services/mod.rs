@@ -18,3 +18,4 @@ pub mod status;
 pub mod upkeep;
 pub mod views;
 pub mod web_access;
+pub mod web_view;

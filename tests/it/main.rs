@@ -35,4 +35,5 @@ mod seed;
 mod start;
 mod upkeep;
 mod web_auth;
+mod web_pages;
 mod words;

@@ -1,0 +1,195 @@
+//! The web view's server time per page (issue 16): the overview, a project and the digests,
+//! for the notice's 27-project plan and for 1,000 projects with a year of weekly reports,
+//! read by an admin (the whole plan: the largest page). Each page is asked through the real
+//! router, served on 127.0.0.1 and fetched with reqwest, so a figure is the server's time
+//! plus a loopback round trip (well under a millisecond). Targets: under 20 ms (27 projects)
+//! and under 300 ms (1,000).
+//!
+//! `cargo bench --bench web`. Everything happens in a temporary SQLite file.
+//!
+//! Measured on 2026-11-30 (release, 2 cores shared with other builds), median / slowest:
+//! 27 projects: overview 3.8 / 6.1 ms, project 2.6 / 2.9 ms, digests 3.2 / 7.4 ms;
+//! 1,000 projects (48,000 reports): overview 136 / 155 ms (152 / 340 ms under heavy load),
+//! project 17 / 19 ms, digests 5.3 / 7.9 ms. The overview's time is the digest's own build
+//! (`services::digest::PlanReading` and `build_from`), read once for the whole plan.
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::Request;
+use axum::middleware::{Next, from_fn};
+use chrono::{Days, NaiveDate};
+use minsheng::bot::BotContext;
+use minsheng::clock::ManualClock;
+use minsheng::config::Settings;
+use minsheng::domain::calendar::Calendar;
+use minsheng::domain::cycle::{WeekPlan, to_utc};
+use minsheng::web::{Reader, WebState, pages};
+use sqlx::SqlitePool;
+
+const ADMIN_TELEGRAM_ID: i64 = 9_000_001;
+
+#[tokio::main]
+async fn main() {
+    let (_notice_dir, settings, pool) = common::notice_plan_with_contacts().await;
+    let reports = seed_year(&pool, &settings).await;
+    println!("the notice's plan: 27 projects, {reports} reports");
+    measure(&pool, &settings, 20, Duration::from_millis(20)).await;
+    pool.close().await;
+
+    let (_dir, settings, pool) = common::plan_with_contacts().await;
+    let reports = seed_year(&pool, &settings).await;
+    println!("{} projects, {reports} reports", common::PROJECTS);
+    measure(&pool, &settings, 5, Duration::from_millis(300)).await;
+    pool.close().await;
+}
+
+/// Serves the pages as an admin on 2024-12-21 09:00 and times each page `rounds` times,
+/// printing the median and the slowest against `target`.
+async fn measure(pool: &SqlitePool, settings: &Settings, rounds: usize, target: Duration) {
+    let base = serve(pool, settings).await;
+    let client = reqwest::Client::new();
+    // A project with two metrics (numbers ≡ 2 mod 3 in the synthetic plan; 2 has one in the
+    // notice's) and a year of reports.
+    for path in ["/", "/projects/2", "/digests"] {
+        let url = format!("{base}{path}");
+        let mut times = Vec::new();
+        let mut size = 0;
+        for _ in 0..rounds {
+            let started = Instant::now();
+            let response = client.get(&url).send().await.unwrap();
+            assert!(
+                response.status().is_success(),
+                "{path}: {}",
+                response.status()
+            );
+            size = response.bytes().await.unwrap().len();
+            times.push(started.elapsed());
+        }
+        times.sort();
+        let median = times[times.len() / 2];
+        let slowest = times[times.len() - 1];
+        let verdict = if slowest < target { "under" } else { "OVER" };
+        println!(
+            "  {path:<12} median {median:>10.2?}, slowest {slowest:>10.2?} ({verdict} {target:?}), {} KiB",
+            size / 1024
+        );
+    }
+}
+
+/// The pages behind a layer that signs an admin in, on 127.0.0.1; returns the base address.
+async fn serve(pool: &SqlitePool, settings: &Settings) -> String {
+    sqlx::query(
+        "INSERT OR IGNORE INTO people (telegram_id, display_name, role, joined_at)
+         VALUES (?, '专班管理员', 'admin', '2023-12-01T00:00:00Z')",
+    )
+    .bind(ADMIN_TELEGRAM_ID)
+    .execute(pool)
+    .await
+    .unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    let person = minsheng::db::people::by_telegram_id(&mut conn, ADMIN_TELEGRAM_ID)
+        .await
+        .unwrap()
+        .unwrap();
+    drop(conn);
+    seed_digests(pool, person.id).await;
+    let now = to_utc(
+        settings.timezone,
+        "2024-12-21"
+            .parse::<NaiveDate>()
+            .unwrap()
+            .and_time(settings.digest.time),
+    );
+    let ctx = BotContext {
+        pool: pool.clone(),
+        settings: Arc::new(settings.clone()),
+        clock: Arc::new(ManualClock::new(now)),
+    };
+    let (_alive, alive) = tokio::sync::watch::channel(true);
+    let reader = Reader { person };
+    let router = pages::routes()
+        .layer(from_fn(move |mut request: Request, next: Next| {
+            request.extensions_mut().insert(reader.clone());
+            next.run(request)
+        }))
+        .with_state(WebState { ctx, alive });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{address}")
+}
+
+/// A year of digests as sent to the admin: the ten-day digests to 12月中旬 and three
+/// quarter summaries, about 8,000 characters each.
+async fn seed_digests(pool: &SqlitePool, person: i64) {
+    let text = "· 12. 发展改革局：充电桩安装进度滞后序时进度，需协调用地。\n".repeat(250);
+    let mut periods = Vec::new();
+    for month in 1..=12 {
+        for day in [1, 11, 21] {
+            let start = NaiveDate::from_ymd_opt(2024, month, day).unwrap();
+            if start < "2024-12-21".parse().unwrap() {
+                periods.push(("dekad", start));
+            }
+        }
+    }
+    for month in [1, 4, 7] {
+        periods.push(("quarter", NaiveDate::from_ymd_opt(2024, month, 1).unwrap()));
+    }
+    for (kind, start) in periods {
+        sqlx::query(
+            "INSERT INTO digests (plan_id, kind, period_start, period_end, person_id, text, created_at)
+             VALUES ((SELECT id FROM plans), ?, ?, ?, ?, ?, '2024-12-21T01:00:00Z')",
+        )
+        .bind(kind)
+        .bind(start)
+        .bind(start + Days::new(9))
+        .bind(person)
+        .bind(&text)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+}
+
+/// A year of weekly reports from every project's lead contact, figures rising each week (as
+/// benches/digest.rs seeds it); returns how many reports there are.
+async fn seed_year(pool: &SqlitePool, settings: &Settings) -> i64 {
+    let calendar = Calendar::official();
+    let mut tx = minsheng::db::begin_write(pool).await.unwrap();
+    let mut monday: NaiveDate = "2024-01-01".parse().unwrap();
+    let mut week = 0;
+    while monday < "2024-12-16".parse().unwrap() {
+        if let Some(plan) = WeekPlan::for_week(&calendar, monday, &settings.cycle) {
+            week += 1;
+            let at = minsheng::db::instant(to_utc(settings.timezone, plan.reminder));
+            sqlx::query(
+                "INSERT INTO reports (project_id, person_id, week_start, role, status, progress, submitted_at)
+                 SELECT project_id, person_id, ?, 'lead', 'on_track', '本周按计划推进，完成阶段性工作。', ? FROM assignments WHERE role = 'lead'",
+            )
+            .bind(monday)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO report_values (report_id, metric_id, value)
+                 SELECT r.id, m.id, ? FROM reports r JOIN metrics m ON m.project_id = r.project_id WHERE r.week_start = ?",
+            )
+            .bind(f64::from(week) * 2.0)
+            .bind(monday)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        monday = monday + Days::new(7);
+    }
+    tx.commit().await.unwrap();
+    sqlx::query_scalar("SELECT count(*) FROM reports")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
