@@ -1,18 +1,12 @@
 //! The web view's pages (issue 16, in part): each route limited to the reader's scope, the
 //! overview saying what the digest says, a project's reports and difficulties, the digests as
-//! sent, the ledger workbook; Chinese throughout. Served here with a test-only layer that
-//! signs a chosen person in (the real sign-in is `minsheng::web::auth`).
+//! sent, the ledger workbook; Chinese throughout. Each reader signs in the real way, with `/web`.
 
 use std::io::Cursor;
-use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::middleware::{Next, from_fn};
 use calamine::{Data, Reader as _, Xlsx, open_workbook_from_rs};
-use minsheng::bot::BotContext;
-use minsheng::web::{Reader, WebState, pages};
 
-use crate::helpers::{ADMIN, Person, TestApp, settings_of};
+use crate::helpers::{ADMIN, Person, TestApp};
 
 const LEADER: Person = Person::with_username(690_001, "王领导", "wangld");
 const ZHANG: Person = Person::with_username(690_011, "张三", "zhangsan");
@@ -20,36 +14,22 @@ const LI: Person = Person::with_username(690_012, "李四", "lisi");
 const WANG: Person = Person::with_username(690_013, "王五", "wangwu");
 const SUN: Person = Person::with_username(690_016, "孙八", "sunba");
 
-/// Serves the pages on 127.0.0.1 as `person` signed in; returns the base address. The one
-/// place to swap for the real sign-in once it is merged.
-async fn signed_in(app: &TestApp, person: &Person) -> String {
-    let mut conn = app.pool.acquire().await.unwrap();
-    let found = minsheng::db::people::by_telegram_id(&mut conn, person.id)
-        .await
-        .unwrap()
-        .expect("the person is admitted");
-    let reader = Reader { person: found };
-    let ctx = BotContext {
-        pool: app.pool.clone(),
-        settings: Arc::new(settings_of(app)),
-        clock: app.clock.clone(),
-    };
-    let (_alive, alive) = tokio::sync::watch::channel(true);
-    let router = pages::routes()
-        .layer(from_fn(move |mut request: Request, next: Next| {
-            request.extensions_mut().insert(reader.clone());
-            next.run(request)
-        }))
-        .with_state(WebState { ctx, alive });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    format!("http://{address}")
+/// A reader signed in the real way: `/web` in the chat, the link opened, the session cookie.
+struct Session<'a> {
+    app: &'a TestApp,
+    cookie: String,
 }
 
-/// A page's status and body.
-async fn get(base: &str, path: &str) -> (u16, String) {
-    let response = reqwest::get(format!("{base}{path}")).await.unwrap();
+async fn signed_in<'a>(app: &'a TestApp, person: &Person) -> Session<'a> {
+    Session {
+        app,
+        cookie: crate::web_auth::signed_in(app, person).await,
+    }
+}
+
+/// A page's status and body, as the signed-in reader gets it.
+async fn get(session: &Session<'_>, path: &str) -> (u16, String) {
+    let response = crate::web_auth::get(session.app, path, Some(&session.cookie)).await;
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
@@ -105,7 +85,7 @@ fn assert_chinese(page: &str) {
 /// (red) and raises a difficulty, 2 keeps pace (blue), 3 misses its second week (yellow), 孙八
 /// never reports on 4 (未报送, no colour).
 async fn june_in_category_one() -> TestApp {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_web(&[]).await;
     app.set_time("2024-06-03T08:00:00+08:00");
     app.contact_on(&ZHANG, "发展软环境保障局", &[1], "lead")
         .await;
@@ -150,9 +130,7 @@ async fn a_leader_over_one_gets_the_same_404_for_project_12_as_for_99() {
     let (status, page) = get(&base, "/projects/1").await;
     assert_eq!(status, 200);
     assert!(text_of(&page).contains("项目 1 对困难老年人家庭设施进行适老化改造"));
-    let style = reqwest::get(format!("{base}/assets/style.css"))
-        .await
-        .unwrap();
+    let style = crate::web_auth::get(base.app, "/assets/style.css", None).await;
     assert_eq!(style.headers()["content-type"], "text/css; charset=utf-8");
     assert!(style.text().await.unwrap().contains("\"PingFang SC\""));
     app.stop().await;
@@ -316,8 +294,8 @@ async fn the_ledger_download_holds_only_the_scope() {
 }
 
 /// The workbook `/ledger.xlsx` answers, its headers checked.
-async fn ledger_of(base: &str) -> Xlsx<Cursor<Vec<u8>>> {
-    let response = reqwest::get(format!("{base}/ledger.xlsx")).await.unwrap();
+async fn ledger_of(base: &Session<'_>) -> Xlsx<Cursor<Vec<u8>>> {
+    let response = crate::web_auth::get(base.app, "/ledger.xlsx", Some(&base.cookie)).await;
     assert_eq!(response.status().as_u16(), 200);
     let headers = response.headers().clone();
     assert_eq!(
