@@ -1,7 +1,7 @@
 //! The data of the web view's pages (issue 16), each limited to the reader's scope: the
 //! overview (this 旬's digest for the scope, judged as the chat's digest judges), a project
 //! with every report version and its figures week by week, the digests as sent. Values only:
-//! the pages (`crate::web::pages`) word them.
+//! the web view's pages word them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -14,6 +14,7 @@ use crate::db::people::Person;
 use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::db::scopes;
 use crate::domain::colour::expected_progress;
+use crate::domain::cycle::week_start;
 use crate::domain::dekad::Period;
 use crate::domain::metric::{Figure, MetricKind};
 use crate::domain::role::{AssignmentRole, Role};
@@ -180,7 +181,13 @@ pub async fn project(
         })
         .collect();
     let deadline: NaiveDate = card.project.deadline.parse()?;
-    let series = series(&metrics, &versions, &by_report, plan.starts_on, deadline);
+    let today = now.with_timezone(&settings.timezone).date_naive();
+    let weeks = Weeks {
+        start: plan.starts_on,
+        deadline,
+        today,
+    };
+    let series = series(&metrics, &versions, &by_report, weeks);
     let lead_unit = card
         .units
         .iter()
@@ -196,21 +203,47 @@ pub async fn project(
     }))
 }
 
-/// Each numeric metric's series over the weeks with a lead report, from the plan's start.
+/// The span of a project's weekly chart: from the plan's first week to this week (or the
+/// project's deadline, if that came first).
+#[derive(Clone, Copy)]
+struct Weeks {
+    start: NaiveDate,
+    deadline: NaiveDate,
+    today: NaiveDate,
+}
+
+impl Weeks {
+    /// Every week's Monday in the span: a week nobody reported shows as a gap, not hidden.
+    fn mondays(self) -> impl Iterator<Item = NaiveDate> {
+        let last = week_start(self.today.min(self.deadline));
+        std::iter::successors(Some(week_start(self.start)), |w| Some(*w + Days::new(7)))
+            .take_while(move |w| *w <= last)
+    }
+}
+
+/// Each numeric metric's series, week by week over the span, with the lead's figure where the
+/// week has a lead report.
 fn series(
     metrics: &[MetricRow],
     versions: &[Version],
     values: &HashMap<i64, HashMap<i64, f64>>,
-    start: NaiveDate,
-    deadline: NaiveDate,
+    weeks: Weeks,
 ) -> Vec<Series> {
+    let Weeks {
+        start, deadline, ..
+    } = weeks;
     // The lead's latest version of each week answers for the week (versions come oldest first).
-    let mut weekly: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    let mut reported: BTreeMap<NaiveDate, i64> = BTreeMap::new();
     for v in versions
         .iter()
         .filter(|v| v.report.role == AssignmentRole::Lead)
     {
-        weekly.insert(v.report.week_start, v.report.id);
+        reported.insert(v.report.week_start, v.report.id);
+    }
+    let mut weekly: BTreeMap<NaiveDate, Option<i64>> =
+        weeks.mondays().map(|week| (week, None)).collect();
+    for (week, report) in reported {
+        weekly.insert(week, Some(report));
     }
     metrics
         .iter()
@@ -221,7 +254,9 @@ fn series(
                 .iter()
                 .map(|(week, report)| Point {
                     week: *week,
-                    value: values.get(report).and_then(|v| v.get(&m.id).copied()),
+                    value: report
+                        .and_then(|report| values.get(&report))
+                        .and_then(|v| v.get(&m.id).copied()),
                     expected: m.target.unwrap_or_default()
                         * expected_progress(*week + Days::new(4), start, deadline)
                         / 100.0,

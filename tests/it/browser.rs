@@ -26,6 +26,7 @@
 
 mod own_pages;
 mod proxy;
+mod web_view;
 
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};

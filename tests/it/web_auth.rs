@@ -25,7 +25,7 @@ fn client() -> reqwest::Client {
 }
 
 /// A person asks for a link: the link as the message shows it.
-async fn link_for(app: &TestApp, person: &Person) -> String {
+pub(crate) async fn link_for(app: &TestApp, person: &Person) -> String {
     // The reply to this /web: the first message with a link after those already sent (a
     // digest or prompt sent earlier may still be unread).
     let before = app.messages_to(person).len();
@@ -49,7 +49,7 @@ async fn link_for(app: &TestApp, person: &Person) -> String {
 }
 
 /// The link's token.
-fn token_of(link: &str) -> &str {
+pub(crate) fn token_of(link: &str) -> &str {
     link.split_once("?t=").unwrap().1
 }
 

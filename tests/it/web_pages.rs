@@ -8,7 +8,7 @@ use calamine::{Data, Reader as _, Xlsx, open_workbook_from_rs};
 
 use crate::helpers::{ADMIN, Person, TestApp};
 
-const LEADER: Person = Person::with_username(690_001, "王领导", "wangld");
+pub(crate) const LEADER: Person = Person::with_username(690_001, "王领导", "wangld");
 const ZHANG: Person = Person::with_username(690_011, "张三", "zhangsan");
 const LI: Person = Person::with_username(690_012, "李四", "lisi");
 const WANG: Person = Person::with_username(690_013, "王五", "wangwu");
@@ -84,7 +84,7 @@ fn assert_chinese(page: &str) {
 /// A leader over category 一 (projects 1–4). In the first half of June: 1 falls behind
 /// (red) and raises a difficulty, 2 keeps pace (blue), 3 misses its second week (yellow), 孙八
 /// never reports on 4 (未报送, no colour).
-async fn june_in_category_one() -> TestApp {
+pub(crate) async fn june_in_category_one() -> TestApp {
     let app = TestApp::spawn_with_web(&[]).await;
     app.set_time("2024-06-03T08:00:00+08:00");
     app.contact_on(&ZHANG, "发展软环境保障局", &[1], "lead")
@@ -209,6 +209,11 @@ async fn the_project_page_shows_every_report_version_and_the_difficulty() {
     assert!(text.contains("牵头单位：发展软环境保障局"), "{text}");
     assert!(text.contains("6月10日—6月14日当周"), "{text}");
     assert!(page.contains("<polyline"), "the weekly chart");
+    // The chart runs from the plan's first week to this one; the two reported weeks are its
+    // points, the others gaps.
+    assert!(text.contains("1月1日当周"), "{text}");
+    assert!(text.contains("6月17日当周"), "{text}");
+    assert_eq!(page.matches("<circle").count(), 2, "{page}");
     app.stop().await;
 }
 
