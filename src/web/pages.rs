@@ -36,6 +36,16 @@ pub fn routes() -> Router<WebState> {
         .route("/digests", get(digests::page))
         .route("/ledger.xlsx", get(ledger::download))
         .route("/assets/style.css", get(style))
+        .fallback(missing)
+}
+
+/// An address the view does not have: a page that says so, with the links to the others.
+async fn missing() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        layout::page("未找到", None, layout::notice(layout::NO_PAGE)),
+    )
+        .into_response()
 }
 
 async fn style() -> Response {

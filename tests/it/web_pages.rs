@@ -125,6 +125,12 @@ async fn a_leader_over_one_gets_the_same_404_for_project_12_as_for_99() {
     assert_eq!((status12, status99), (404, 404));
     assert_eq!(body12, body99, "outside the scope reads as not existing");
     assert!(text_of(&body12).contains("没有这个项目"), "{body12}");
+    let (status, body) = get(&base, "/no-such-page").await;
+    assert_eq!(status, 404);
+    assert!(
+        text_of(&body).contains(minsheng::web::pages::layout::NO_PAGE),
+        "{body}"
+    );
     let (status, body) = get(&base, "/projects/%E5%8D%81%E4%BA%8C").await;
     assert_eq!((status, body), (404, body99), "a number not written as one");
     let (status, page) = get(&base, "/projects/1").await;

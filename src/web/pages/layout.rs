@@ -10,6 +10,8 @@ use crate::domain::colour::{Colour, State};
 pub const FAILED: &str = "页面暂时无法显示，请稍后再试；如持续出现，请联系工作专班。";
 pub const NO_PLAN: &str = "当前没有正在执行的年度计划。";
 pub const NOT_FOUND: &str = "没有这个项目，或该项目不在您的查看范围内。";
+/// An address the view does not have.
+pub const NO_PAGE: &str = "没有这个页面：请从上方的链接进入。";
 
 /// A whole page: `plan` is the plan's name for the header (none when there is no plan).
 pub fn page(title: &str, plan: Option<&str>, body: Markup) -> Markup {
