@@ -166,13 +166,9 @@ fn signed_in_page(next: &str) -> maud::Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
+            (super::pages::layout::head("登录", html! {
                 meta http-equiv="refresh" content={ "0;url=" (next) };
-                title { "民生实事调度 · 登录" }
-                link rel="stylesheet" href="/assets/style.css";
-            }
+            }))
             body {
                 p { "已登录，正在进入……" }
                 p { a href=(next) { "进入" } }

@@ -68,37 +68,50 @@ pub struct Reading {
 }
 
 impl Reading {
-    /// `Ok(None)` when no plan is in force.
-    pub async fn of(
-        state: &WebState,
-        person: &crate::db::people::Person,
-    ) -> anyhow::Result<Option<Self>> {
+    /// Refused with [`Refusal::NoPlan`] when no plan is in force.
+    pub async fn of(state: &WebState, person: &crate::db::people::Person) -> Result<Self, Refusal> {
         let mut conn = state.ctx.pool.acquire().await?;
         let now = state.ctx.clock.now();
         let Some(plan) = web_view::current_plan(&mut conn, &state.ctx.settings, now).await? else {
-            return Ok(None);
+            return Err(Refusal::NoPlan);
         };
         let scope = Scope::of(&mut conn, &plan, person).await?;
-        Ok(Some(Self {
+        Ok(Self {
             conn,
             now,
             plan,
             scope,
-        }))
+        })
     }
 }
 
-/// The answer to a failure: logged with its chain, shown as one fixed sentence.
-pub fn failed(error: anyhow::Error) -> Response {
-    tracing::error!(error = format!("{error:#}"), "web page failed");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        layout::page("暂时无法显示", None, layout::notice(layout::FAILED)),
-    )
-        .into_response()
+/// Why a page shows something else: no plan in force, or a failure (logged with its chain,
+/// shown as one fixed sentence). Every error converts into it, so a page uses `?`.
+pub enum Refusal {
+    NoPlan,
+    Failed(anyhow::Error),
 }
 
-/// The page shown when no plan is in force.
-pub fn no_plan() -> Response {
-    layout::page("暂无年度计划", None, layout::notice(layout::NO_PLAN)).into_response()
+impl<E: Into<anyhow::Error>> From<E> for Refusal {
+    fn from(error: E) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Self::NoPlan => {
+                layout::page("暂无年度计划", None, layout::notice(layout::NO_PLAN)).into_response()
+            }
+            Self::Failed(error) => {
+                tracing::error!(error = format!("{error:#}"), "web page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    layout::page("暂时无法显示", None, layout::notice(layout::FAILED)),
+                )
+                    .into_response()
+            }
+        }
+    }
 }

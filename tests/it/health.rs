@@ -28,6 +28,14 @@ fn lines(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// A real database with the plan, as `minsheng seed` makes it.
+fn seeded(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("m.db");
+    let seeding = minsheng_binary(&["seed"], &db).output().unwrap();
+    assert!(seeding.status.success(), "{:?}", lines(&seeding.stderr));
+    db
+}
+
 /// A real database whose listener last polled at `polled`.
 async fn database_polled_at(dir: &Path, polled: DateTime<Utc>) -> sqlx::SqlitePool {
     let pool = db::connect(&dir.join("m.db")).await.unwrap();
@@ -177,14 +185,7 @@ fn read_only_commands_on_a_missing_file_say_so_and_create_nothing() {
 #[tokio::test]
 async fn reporting_commands_never_migrate_a_database_older_than_the_binary() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("m.db");
-    assert!(
-        minsheng_binary(&["seed"], &db)
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    let db = seeded(dir.path());
     // Plain SQLite, without the migrations `db::connect` would run.
     let plain = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display()))
         .await
@@ -338,14 +339,7 @@ async fn status_check_follows_the_real_bot_from_running_to_stopped() {
 #[tokio::test]
 async fn evidence_that_keeps_failing_is_a_problem_and_status_counts_each_kind() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("m.db");
-    assert!(
-        minsheng_binary(&["seed"], &db)
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    let db = seeded(dir.path());
     let pool = database_polled_at(dir.path(), Utc::now()).await;
     sqlx::query(
         "INSERT INTO people (telegram_id, display_name, role, unit_id, joined_at)

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use maud::{Markup, html};
 
 use super::layout::{self, moment};
-use super::{Reading, failed, no_plan};
+use super::{Reading, Refusal};
 use crate::db::pages::SentDigest;
 use crate::domain::dekad::Period;
 use crate::domain::role::Role;
@@ -19,17 +19,8 @@ use crate::web::{Reader, WebState};
 pub const CONTACTS_RECEIVE_NONE: &str =
     "调度通报发送给工作专班和分管负责同志，联络员不接收调度通报。";
 
-pub async fn page(Extract(state): Extract<WebState>, reader: Reader) -> Response {
-    match render(&state, &reader).await {
-        Ok(page) => page,
-        Err(error) => failed(error),
-    }
-}
-
-async fn render(state: &WebState, reader: &Reader) -> anyhow::Result<Response> {
-    let Some(mut read) = Reading::of(state, &reader.person).await? else {
-        return Ok(no_plan());
-    };
+pub async fn page(Extract(state): Extract<WebState>, reader: Reader) -> Result<Response, Refusal> {
+    let mut read = Reading::of(&state, &reader.person).await?;
     let sent = web_view::digests(&mut read.conn, &reader.person).await?;
     let body = body(reader.person.role, &sent, state.ctx.settings.timezone);
     Ok(layout::page("调度通报", Some(&read.plan.name), body).into_response())

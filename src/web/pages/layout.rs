@@ -18,13 +18,7 @@ pub fn page(title: &str, plan: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
-                title { (title) " · 重点民生实事调度" }
-                link rel="stylesheet" href="/assets/style.css";
-            }
+            (head(title, html! {}))
             body {
                 header.top {
                     div.plan { (plan.unwrap_or("重点民生实事调度")) }
@@ -36,6 +30,21 @@ pub fn page(title: &str, plan: Option<&str>, body: Markup) -> Markup {
                 }
                 main { (body) }
             }
+        }
+    }
+}
+
+/// Every page's head: phone-width viewport, no referrer, the one stylesheet; `more` adds to it
+/// (the sign-in page's refresh).
+pub fn head(title: &str, more: Markup) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="referrer" content="no-referrer";
+            (more)
+            title { (title) " · 重点民生实事调度" }
+            link rel="stylesheet" href="/assets/style.css";
         }
     }
 }

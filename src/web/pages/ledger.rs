@@ -6,24 +6,18 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::layout::day;
-use super::{Reading, failed, no_plan};
+use super::{Reading, Refusal};
 use crate::export::ledger::LedgerBook;
 use crate::services::ledger;
 use crate::web::{Reader, WebState};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-pub async fn download(Extract(state): Extract<WebState>, reader: Reader) -> Response {
-    match workbook(&state, &reader).await {
-        Ok(file) => file,
-        Err(error) => failed(error),
-    }
-}
-
-async fn workbook(state: &WebState, reader: &Reader) -> anyhow::Result<Response> {
-    let Some(mut read) = Reading::of(state, &reader.person).await? else {
-        return Ok(no_plan());
-    };
+pub async fn download(
+    Extract(state): Extract<WebState>,
+    reader: Reader,
+) -> Result<Response, Refusal> {
+    let mut read = Reading::of(&state, &reader.person).await?;
     let settings = &state.ctx.settings;
     let mut book = LedgerBook::new(&read.plan.name, settings.timezone)?;
     ledger::write(

@@ -7,24 +7,15 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
 use super::layout::{self, day, percent, state_label};
-use super::{Reading, chart, failed, no_plan};
+use super::{Reading, Refusal, chart};
 use crate::domain::colour::{Colour, State};
 use crate::jobs::files::bars;
 use crate::services::digest::{Digest, ProjectState};
 use crate::services::web_view::{self, Reach};
 use crate::web::{Reader, WebState};
 
-pub async fn page(Extract(state): Extract<WebState>, reader: Reader) -> Response {
-    match render(&state, &reader).await {
-        Ok(page) => page,
-        Err(error) => failed(error),
-    }
-}
-
-async fn render(state: &WebState, reader: &Reader) -> anyhow::Result<Response> {
-    let Some(mut read) = Reading::of(state, &reader.person).await? else {
-        return Ok(no_plan());
-    };
+pub async fn page(Extract(state): Extract<WebState>, reader: Reader) -> Result<Response, Refusal> {
+    let mut read = Reading::of(&state, &reader.person).await?;
     let digest = web_view::overview(
         &mut read.conn,
         &state.ctx.settings,

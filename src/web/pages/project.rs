@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use maud::{Markup, html};
 
 use super::layout::{self, full_day, moment, percent, state_label};
-use super::{Reading, chart, failed, no_plan};
+use super::{Reading, Refusal, chart};
 use crate::domain::role::AssignmentRole;
 use crate::export::ledger::cells::week;
 use crate::services::web_view::{self, ProjectPage, Version};
@@ -20,17 +20,8 @@ pub async fn page(
     Extract(state): Extract<WebState>,
     reader: Reader,
     Path(no): Path<String>,
-) -> Response {
-    match render(&state, &reader, &no).await {
-        Ok(page) => page,
-        Err(error) => failed(error),
-    }
-}
-
-async fn render(state: &WebState, reader: &Reader, no: &str) -> anyhow::Result<Response> {
-    let Some(mut read) = Reading::of(state, &reader.person).await? else {
-        return Ok(no_plan());
-    };
+) -> Result<Response, Refusal> {
+    let mut read = Reading::of(&state, &reader.person).await?;
     // Anything but a plain number is a project that does not exist.
     let Some(no) = no.parse::<i64>().ok().filter(|n| *n > 0) else {
         return Ok(not_found(&read.plan.name));
