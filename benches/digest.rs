@@ -11,14 +11,13 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use common::queries;
 use minsheng::bot::outgoing::split_text;
 use minsheng::bot::texts::digest as say;
 use minsheng::config::Settings;
 use minsheng::db::plan::PlanRow;
-use minsheng::domain::calendar::Calendar;
-use minsheng::domain::cycle::{WeekPlan, to_utc};
+use minsheng::domain::cycle::to_utc;
 use minsheng::domain::dekad::Period;
 use minsheng::export::ledger::LedgerBook;
 use minsheng::jobs::files;
@@ -31,7 +30,7 @@ async fn main() {
 
     // The notice's own plan: 27 projects, three contacts each, a year of reports.
     let (_notice_dir, settings, pool) = common::notice_plan_with_contacts().await;
-    let reports = seed_year(&pool, &settings).await;
+    let reports = common::seed_year(&pool, &settings).await;
     println!("the notice's plan: 27 projects, {reports} reports");
     let mut conn = pool.acquire().await.unwrap();
     steps(&mut conn, &settings).await;
@@ -40,7 +39,7 @@ async fn main() {
 
     let (_dir, settings, pool) = common::plan_with_contacts().await;
     let started = Instant::now();
-    let reports = seed_year(&pool, &settings).await;
+    let reports = common::seed_year(&pool, &settings).await;
     println!(
         "{} projects, {reports} reports, written in {:?}",
         common::PROJECTS,
@@ -64,45 +63,6 @@ async fn main() {
     )
     .await
     .unwrap();
-}
-
-/// A year of weekly reports from every project's lead contact, figures rising each week;
-/// returns how many reports there are.
-async fn seed_year(pool: &sqlx::SqlitePool, settings: &Settings) -> i64 {
-    let calendar = Calendar::official();
-    let mut tx = minsheng::db::begin_write(pool).await.unwrap();
-    let mut monday: NaiveDate = "2024-01-01".parse().unwrap();
-    let mut week = 0;
-    while monday < "2024-12-16".parse().unwrap() {
-        if let Some(plan) = WeekPlan::for_week(&calendar, monday, &settings.cycle) {
-            week += 1;
-            let at = minsheng::db::instant(to_utc(settings.timezone, plan.reminder));
-            sqlx::query(
-                "INSERT INTO reports (project_id, person_id, week_start, role, status, progress, submitted_at)
-                 SELECT project_id, person_id, ?, 'lead', 'on_track', '本周按计划推进，完成阶段性工作。', ? FROM assignments WHERE role = 'lead'",
-            )
-            .bind(monday)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-            sqlx::query(
-                "INSERT INTO report_values (report_id, metric_id, value)
-                 SELECT r.id, m.id, ? FROM reports r JOIN metrics m ON m.project_id = r.project_id WHERE r.week_start = ?",
-            )
-            .bind(f64::from(week) * 2.0)
-            .bind(monday)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        }
-        monday = monday + Days::new(7);
-    }
-    tx.commit().await.unwrap();
-    sqlx::query_scalar("SELECT count(*) FROM reports")
-        .fetch_one(pool)
-        .await
-        .unwrap()
 }
 
 /// The digest on 2024-12-21, its chart and the workbook: each alone, then the three together

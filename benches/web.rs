@@ -25,8 +25,7 @@ use chrono::{Days, NaiveDate};
 use minsheng::bot::BotContext;
 use minsheng::clock::ManualClock;
 use minsheng::config::Settings;
-use minsheng::domain::calendar::Calendar;
-use minsheng::domain::cycle::{WeekPlan, to_utc};
+use minsheng::domain::cycle::to_utc;
 use minsheng::web::{Reader, WebState, pages};
 use sqlx::SqlitePool;
 
@@ -35,13 +34,13 @@ const ADMIN_TELEGRAM_ID: i64 = 9_000_001;
 #[tokio::main]
 async fn main() {
     let (_notice_dir, settings, pool) = common::notice_plan_with_contacts().await;
-    let reports = seed_year(&pool, &settings).await;
+    let reports = common::seed_year(&pool, &settings).await;
     println!("the notice's plan: 27 projects, {reports} reports");
     measure(&pool, &settings, 20, Duration::from_millis(20)).await;
     pool.close().await;
 
     let (_dir, settings, pool) = common::plan_with_contacts().await;
-    let reports = seed_year(&pool, &settings).await;
+    let reports = common::seed_year(&pool, &settings).await;
     println!("{} projects, {reports} reports", common::PROJECTS);
     measure(&pool, &settings, 5, Duration::from_millis(300)).await;
     pool.close().await;
@@ -153,43 +152,4 @@ async fn seed_digests(pool: &SqlitePool, person: i64) {
         .await
         .unwrap();
     }
-}
-
-/// A year of weekly reports from every project's lead contact, figures rising each week (as
-/// benches/digest.rs seeds it); returns how many reports there are.
-async fn seed_year(pool: &SqlitePool, settings: &Settings) -> i64 {
-    let calendar = Calendar::official();
-    let mut tx = minsheng::db::begin_write(pool).await.unwrap();
-    let mut monday: NaiveDate = "2024-01-01".parse().unwrap();
-    let mut week = 0;
-    while monday < "2024-12-16".parse().unwrap() {
-        if let Some(plan) = WeekPlan::for_week(&calendar, monday, &settings.cycle) {
-            week += 1;
-            let at = minsheng::db::instant(to_utc(settings.timezone, plan.reminder));
-            sqlx::query(
-                "INSERT INTO reports (project_id, person_id, week_start, role, status, progress, submitted_at)
-                 SELECT project_id, person_id, ?, 'lead', 'on_track', '本周按计划推进，完成阶段性工作。', ? FROM assignments WHERE role = 'lead'",
-            )
-            .bind(monday)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-            sqlx::query(
-                "INSERT INTO report_values (report_id, metric_id, value)
-                 SELECT r.id, m.id, ? FROM reports r JOIN metrics m ON m.project_id = r.project_id WHERE r.week_start = ?",
-            )
-            .bind(f64::from(week) * 2.0)
-            .bind(monday)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        }
-        monday = monday + Days::new(7);
-    }
-    tx.commit().await.unwrap();
-    sqlx::query_scalar("SELECT count(*) FROM reports")
-        .fetch_one(pool)
-        .await
-        .unwrap()
 }

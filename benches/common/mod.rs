@@ -1,7 +1,9 @@
 //! A synthetic plan for the benchmarks: 1,000 projects, 3,000 contacts.
 #![allow(dead_code)]
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
+use minsheng::domain::calendar::Calendar;
+use minsheng::domain::cycle::{WeekPlan, to_utc};
 use minsheng::domain::metric::{Comparison, MetricKind, Target};
 use minsheng::domain::seed::{
     CategorySeed, MetricSeed, PlanInfo, PlanSeed, ProjectSeed, UnitKind, UnitSeed,
@@ -187,4 +189,43 @@ pub async fn notice_plan_with_contacts() -> (TempDir, Settings, SqlitePool) {
 /// next [`peak_kib`] is the peak of what follows.
 pub fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// A year of weekly reports from every project's lead contact, figures rising each week;
+/// returns how many reports there are.
+pub async fn seed_year(pool: &SqlitePool, settings: &Settings) -> i64 {
+    let calendar = Calendar::official();
+    let mut tx = minsheng::db::begin_write(pool).await.unwrap();
+    let mut monday: NaiveDate = "2024-01-01".parse().unwrap();
+    let mut week = 0;
+    while monday < "2024-12-16".parse().unwrap() {
+        if let Some(plan) = WeekPlan::for_week(&calendar, monday, &settings.cycle) {
+            week += 1;
+            let at = minsheng::db::instant(to_utc(settings.timezone, plan.reminder));
+            sqlx::query(
+                "INSERT INTO reports (project_id, person_id, week_start, role, status, progress, submitted_at)
+                 SELECT project_id, person_id, ?, 'lead', 'on_track', '本周按计划推进，完成阶段性工作。', ? FROM assignments WHERE role = 'lead'",
+            )
+            .bind(monday)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO report_values (report_id, metric_id, value)
+                 SELECT r.id, m.id, ? FROM reports r JOIN metrics m ON m.project_id = r.project_id WHERE r.week_start = ?",
+            )
+            .bind(f64::from(week) * 2.0)
+            .bind(monday)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        monday = monday + Days::new(7);
+    }
+    tx.commit().await.unwrap();
+    sqlx::query_scalar("SELECT count(*) FROM reports")
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
