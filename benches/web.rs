@@ -52,8 +52,8 @@ async fn measure(pool: &SqlitePool, settings: &Settings, rounds: usize, target: 
     let base = serve(pool, settings).await;
     let client = reqwest::Client::new();
     // A project with two metrics (numbers ≡ 2 mod 3 in the synthetic plan; 2 has one in the
-    // notice's) and a year of reports.
-    for path in ["/", "/projects/2", "/digests"] {
+    // notice's) and a year of reports; the digests' index (the latest in full) and one period.
+    for path in ["/", "/projects/2", "/digests", "/digests/dekad/2024-12-11"] {
         let url = format!("{base}{path}");
         let mut times = Vec::new();
         let mut size = 0;

@@ -92,27 +92,50 @@ pub struct SentDigest {
     pub reader: Option<String>,
 }
 
-/// The ten-day digests and quarter summaries sent to one person, newest first.
-pub async fn sent_to(conn: &mut SqliteConnection, person_id: i64) -> sqlx::Result<Vec<SentDigest>> {
+/// A period a reader had a digest of: when it went out, and in how many copies (one a
+/// reader; an admin sees every reader's).
+#[derive(Debug, Clone, FromRow)]
+pub struct SentPeriod {
+    pub kind: String,
+    pub period_start: NaiveDate,
+    pub sent_at: DateTime<Utc>,
+    pub copies: i64,
+}
+
+/// The periods of the ten-day digests and quarter summaries sent to `person` (to anyone when
+/// `None`), newest first.
+pub async fn periods_sent(
+    conn: &mut SqliteConnection,
+    person: Option<i64>,
+) -> sqlx::Result<Vec<SentPeriod>> {
     sqlx::query_as(
-        "SELECT d.kind, d.period_start, d.text, d.created_at, pe.display_name AS reader
-         FROM digests d LEFT JOIN people pe ON pe.id = d.person_id
-         WHERE d.kind IN ('dekad', 'quarter') AND d.person_id = ?
-         ORDER BY d.period_end DESC, d.id DESC",
+        "SELECT kind, period_start, max(created_at) AS sent_at, count(*) AS copies
+         FROM digests
+         WHERE kind IN ('dekad', 'quarter') AND (?1 IS NULL OR person_id = ?1)
+         GROUP BY kind, period_start
+         ORDER BY max(period_end) DESC, kind",
     )
-    .bind(person_id)
+    .bind(person)
     .fetch_all(conn)
     .await
 }
 
-/// Every ten-day digest and quarter summary sent, newest first.
-pub async fn sent_to_anyone(conn: &mut SqliteConnection) -> sqlx::Result<Vec<SentDigest>> {
+/// The digests of one period sent to `person` (to anyone when `None`), by reader.
+pub async fn sent_in_period(
+    conn: &mut SqliteConnection,
+    person: Option<i64>,
+    kind: &str,
+    period_start: NaiveDate,
+) -> sqlx::Result<Vec<SentDigest>> {
     sqlx::query_as(
         "SELECT d.kind, d.period_start, d.text, d.created_at, pe.display_name AS reader
          FROM digests d LEFT JOIN people pe ON pe.id = d.person_id
-         WHERE d.kind IN ('dekad', 'quarter')
-         ORDER BY d.period_end DESC, d.id DESC",
+         WHERE d.kind = ?2 AND d.period_start = ?3 AND (?1 IS NULL OR d.person_id = ?1)
+         ORDER BY pe.display_name, d.id",
     )
+    .bind(person)
+    .bind(kind)
+    .bind(period_start)
     .fetch_all(conn)
     .await
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 use crate::config::Settings;
-use crate::db::pages::{self as pages_db, DifficultyLine, ReportVersion, SentDigest};
+use crate::db::pages::{self as pages_db, DifficultyLine, ReportVersion, SentDigest, SentPeriod};
 use crate::db::people::Person;
 use crate::db::plan::{self, MetricRow, PlanRow};
 use crate::db::scopes;
@@ -266,15 +266,37 @@ fn series(
         .collect()
 }
 
-/// The digests as sent: to the reader, or to anyone for an admin (labelled with whom to).
-/// Contacts receive none.
-pub async fn digests(
+/// Whose digests a person reads: an admin every reader's (`Some(None)`), a leader their own,
+/// a contact none (`None`: contacts receive no digest).
+fn digest_reader(person: &Person) -> Option<Option<i64>> {
+    match person.role {
+        Role::Admin => Some(None),
+        Role::Leader => Some(Some(person.id)),
+        Role::Contact => None,
+    }
+}
+
+/// The periods of the digests as sent to the reader (to anyone, for an admin), newest first.
+pub async fn digest_periods(
     conn: &mut SqliteConnection,
     person: &Person,
+) -> sqlx::Result<Vec<SentPeriod>> {
+    match digest_reader(person) {
+        Some(reader) => pages_db::periods_sent(conn, reader).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The digests of one period as sent to the reader (every reader's, for an admin): empty when
+/// the reader had none of it.
+pub async fn digests_of(
+    conn: &mut SqliteConnection,
+    person: &Person,
+    kind: &str,
+    period_start: NaiveDate,
 ) -> sqlx::Result<Vec<SentDigest>> {
-    match person.role {
-        Role::Admin => pages_db::sent_to_anyone(conn).await,
-        Role::Leader => pages_db::sent_to(conn, person.id).await,
-        Role::Contact => Ok(Vec::new()),
+    match digest_reader(person) {
+        Some(reader) => pages_db::sent_in_period(conn, reader, kind, period_start).await,
+        None => Ok(Vec::new()),
     }
 }

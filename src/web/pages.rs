@@ -3,7 +3,7 @@
 //! stylesheet they share.
 //!
 //! - [`layout`]: the page around each body (header with the plan's name and the links).
-//! - [`overview`], [`project`], [`digests`], [`ledger`]: one route each.
+//! - [`overview`], [`project`], [`digests`] (the index and one period), [`ledger`].
 //! - [`chart`]: the SVG charts, drawn with maud (no fonts embedded: the browser renders text).
 
 pub mod chart;
@@ -34,6 +34,7 @@ pub fn routes() -> Router<WebState> {
         .route("/", get(overview::page))
         .route("/projects/{no}", get(project::page))
         .route("/digests", get(digests::page))
+        .route("/digests/{kind}/{start}", get(digests::period))
         .route("/ledger.xlsx", get(ledger::download))
         .route("/assets/style.css", get(style))
         .fallback(missing)

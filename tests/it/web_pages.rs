@@ -254,14 +254,27 @@ async fn the_digests_page_shows_each_reader_what_was_sent_to_them() {
     assert_eq!(status, 200);
     assert_chinese(&page);
     let text = text_of(&page);
+    assert!(text.contains("最近一期：2024年6月中旬"), "{text}");
     assert!(text.contains("每旬调度（1期）"), "only their own: {text}");
-    assert!(text.contains("2024年6月中旬"), "{text}");
     assert!(text.contains("分管：一、助老扶老提升改造项目"), "{text}");
     assert!(!text.contains("全部项目"), "not the admin's: {text}");
     // The text as sent, escaped, its lines kept.
     let first = to_leader.lines().next().unwrap();
     assert!(page.contains(first), "{first}");
     assert!(page.contains("\n需关注：\n"), "line breaks kept");
+    // Each period has a page of its own, linked from the index.
+    assert!(
+        page.contains("href=\"/digests/dekad/2024-06-11\""),
+        "{page}"
+    );
+    let (status, period) = get(&base, "/digests/dekad/2024-06-11").await;
+    assert_eq!(status, 200);
+    assert_chinese(&period);
+    assert!(period.contains(first), "{period}");
+    assert!(
+        !text_of(&period).contains("全部项目"),
+        "not the admin's copy: {period}"
+    );
 
     // Telegram text is shown as text, never as markup.
     sqlx::query(
@@ -272,17 +285,33 @@ async fn the_digests_page_shows_each_reader_what_was_sent_to_them() {
     .execute(&app.pool)
     .await
     .unwrap();
-    let (_, page) = get(&base, "/digests").await;
+    let (_, index) = get(&base, "/digests").await;
+    assert!(
+        text_of(&index).contains("季度汇总（1期） 2024年第二季度"),
+        "{index}"
+    );
+    let (_, page) = get(&base, "/digests/quarter/2024-04-01").await;
     assert!(
         page.contains("困难：&lt;b&gt;用地&lt;/b&gt; &amp; 资金"),
         "{page}"
     );
-    assert!(text_of(&page).contains("季度汇总（1期） 2024年第二季度"));
+    // A period never sent to them and made-up addresses: the same 404.
+    let (status, none) = get(&base, "/digests/dekad/2024-06-01").await;
+    assert_eq!(status, 404);
+    assert!(text_of(&none).contains(minsheng::web::pages::digests::NO_SUCH_DIGEST));
+    assert_eq!(
+        get(&base, "/digests/weekly/2024-06-11").await,
+        (404, none.clone())
+    );
+    assert_eq!(get(&base, "/digests/dekad/2024-13-01").await, (404, none));
 
     let base = signed_in(&app, &ADMIN).await;
     let text = text_of(&get(&base, "/digests").await.1);
-    assert!(text.contains("每旬调度（2期）"), "{text}");
+    assert!(text.contains("每旬调度（1期）"), "one period: {text}");
+    assert!(text.contains("2份"), "two copies of it: {text}");
     assert!(text.contains("发送对象：王领导"), "{text}");
+    let period = text_of(&get(&base, "/digests/dekad/2024-06-11").await.1);
+    assert!(period.contains("发送对象：王领导"), "{period}");
     let text = text_of(&get(&base, "/").await.1);
     assert!(text.contains("查看范围：全部项目"), "{text}");
     assert!(text.contains("未指派联络员 23 个"), "{text}");
