@@ -13,16 +13,9 @@ pub async fn insert_link(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO web_links (token_hash, person_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-    )
-    .bind(token_hash)
-    .bind(person_id)
-    .bind(instant(now))
-    .bind(instant(expires_at))
-    .execute(conn)
-    .await?;
-    Ok(())
+    let sql =
+        "INSERT INTO web_links (token_hash, person_id, created_at, expires_at) VALUES (?, ?, ?, ?)";
+    insert(conn, sql, token_hash, person_id, now, expires_at).await
 }
 
 /// Uses a link in one statement, so that two requests racing with the same link cannot both
@@ -52,16 +45,26 @@ pub async fn insert_session(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO web_sessions (token_hash, person_id, created_at, expires_at)
-         VALUES (?, ?, ?, ?)",
-    )
-    .bind(token_hash)
-    .bind(person_id)
-    .bind(instant(now))
-    .bind(instant(expires_at))
-    .execute(conn)
-    .await?;
+    let sql = "INSERT INTO web_sessions (token_hash, person_id, created_at, expires_at) VALUES (?, ?, ?, ?)";
+    insert(conn, sql, token_hash, person_id, now, expires_at).await
+}
+
+/// A link's or a session's row: the two tables have the same columns.
+async fn insert(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    token_hash: &str,
+    person_id: i64,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(sql)
+        .bind(token_hash)
+        .bind(person_id)
+        .bind(instant(now))
+        .bind(instant(expires_at))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
