@@ -8,10 +8,11 @@
 //! `cargo bench --bench web`. Everything happens in a temporary SQLite file.
 //!
 //! Measured on 2026-11-30 (release, 2 cores shared with other builds), median / slowest:
-//! 27 projects: overview 3.8 / 6.1 ms, project 2.6 / 2.9 ms, digests 3.2 / 7.4 ms;
-//! 1,000 projects (48,000 reports): overview 136 / 155 ms (152 / 340 ms under heavy load),
-//! project 17 / 19 ms, digests 5.3 / 7.9 ms. The overview's time is the digest's own build
-//! (`services::digest::PlanReading` and `build_from`), read once for the whole plan.
+//! 27 projects: overview 4.3 / 8.8 ms, project 2.7 / 3.5 ms, digests' index 0.5 / 2.1 ms, one
+//! 旬's digests 0.4 / 0.5 ms; 1,000 projects (48,000 reports): overview 148 / 149 ms, project
+//! 21 / 34 ms, digests' index 5.3 / 6.7 ms, one 旬 5.9 / 7.4 ms. The overview's time is the
+//! digest's own build (`services::digest::PlanReading` and `build_from`), read once for the
+//! whole plan. (The digests on one page, before they were split by period: 804 KiB.)
 
 #[path = "common/mod.rs"]
 mod common;
