@@ -6,7 +6,7 @@
 #
 #   sudo deploy/rehearse.sh            # from a clone whose release binary is built
 #
-# Needs root, systemd-nspawn (Debian: systemd-container), debootstrap and python3; the
+# Needs root, systemd-nspawn (Debian: systemd-container), debootstrap, python3 and curl; the
 # container's root is kept in /var/lib/machines/minsheng-rehearsal for the next run. The steps
 # are read from README.md's two sh blocks; only `cargo build` runs here, on the host, since the
 # container has no Rust. Prints each step, and exits non-zero at the first that fails.
@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 root=/var/lib/machines/minsheng-rehearsal
 port=18081
+web=18080
 
 say() { printf '\n== %s\n' "$*"; }
 
@@ -103,7 +104,9 @@ while IFS= read -r step; do
         *"/etc/minsheng/env"*)
             # "then set TELOXIDE_TOKEN, MINSHENG_ADMINS, the proxy": here, for the fake API.
             deploy+="sed -i -e 's/^TELOXIDE_TOKEN=.*/TELOXIDE_TOKEN=123456:REHEARSAL/' -e 's/^MINSHENG_ADMINS=.*/MINSHENG_ADMINS=900001/' /etc/minsheng/env"$'\n'
-            deploy+="echo TELOXIDE_API_URL=http://127.0.0.1:$port >> /etc/minsheng/env"$'\n' ;;
+            deploy+="echo TELOXIDE_API_URL=http://127.0.0.1:$port >> /etc/minsheng/env"$'\n'
+            # And the web view on, to see the confined service may listen.
+            deploy+="echo MINSHENG_WEB_LISTEN=127.0.0.1:$web >> /etc/minsheng/env"$'\n' ;;
     esac
 done < <(block Deploy)
 run_inside "$deploy"
@@ -119,6 +122,9 @@ healthy() {
 }
 say "the service polls: $check"
 healthy
+say "the web view answers: GET /healthz"
+curl -fsS "http://127.0.0.1:$web/healthz"
+echo
 run_inside "systemctl start minsheng-health.service"  # a oneshot: fails when the check does
 run_inside "systemctl list-timers --no-pager 'minsheng*'"
 
