@@ -184,7 +184,7 @@ async fn build_digest(
 fn chart(built: &digest::Digest) -> Vec<u8> {
     minsheng::export::chart::render(
         &format!("{} 进度", built.period.label()),
-        &files::bars(built),
+        &minsheng::export::chart::of_digest(built),
     )
     .unwrap()
 }

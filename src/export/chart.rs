@@ -13,6 +13,7 @@ use ab_glyph::FontRef;
 use image::Rgb;
 
 use crate::domain::colour::Colour;
+use crate::services::digest::Digest;
 
 mod canvas;
 mod label;
@@ -286,6 +287,33 @@ pub fn font_covers(text: &str) -> bool {
     text.chars()
         .filter(|c| !c.is_whitespace())
         .all(|c| canvas::glyph(&font, c).0 != 0)
+}
+
+/// The digest's bars, red and yellow first as in its text: each project's lowest metric
+/// against the share of its time elapsed. A project without a report has no colour: a grey
+/// 未报送 row without progress.
+pub fn of_digest(digest: &Digest) -> Vec<Bar> {
+    digest
+        .projects
+        .iter()
+        .map(|p| Bar {
+            no: p.no,
+            title: p.title.clone(),
+            actual: p
+                .metrics
+                .iter()
+                .filter_map(|f| f.percent)
+                .map(|v| v.min(100.0))
+                .reduce(f64::min)
+                .or(if p.metrics.is_empty() {
+                    None
+                } else {
+                    Some(0.0)
+                }),
+            expected: p.expected,
+            colour: p.colour(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -50,7 +50,10 @@ pub fn chart_for_sending(
     person: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<PathBuf> {
-    let png = export::chart::render(&format!("{} 进度", digest.period.label()), &bars(digest))?;
+    let png = export::chart::render(
+        &format!("{} 进度", digest.period.label()),
+        &export::chart::of_digest(digest),
+    )?;
     let dir = exports_dir(settings);
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!(
@@ -60,31 +63,4 @@ pub fn chart_for_sending(
     ));
     std::fs::write(&path, png)?;
     Ok(path)
-}
-
-/// The digest's bars, red and yellow first as in its text: each project's lowest metric
-/// against the share of its time elapsed. A project without a report has no colour: a grey
-/// 未报送 row without progress.
-pub fn bars(digest: &Digest) -> Vec<export::chart::Bar> {
-    digest
-        .projects
-        .iter()
-        .map(|p| export::chart::Bar {
-            no: p.no,
-            title: p.title.clone(),
-            actual: p
-                .metrics
-                .iter()
-                .filter_map(|f| f.percent)
-                .map(|v| v.min(100.0))
-                .reduce(f64::min)
-                .or(if p.metrics.is_empty() {
-                    None
-                } else {
-                    Some(0.0)
-                }),
-            expected: p.expected,
-            colour: p.colour(),
-        })
-        .collect()
 }

@@ -164,7 +164,7 @@ async fn no_colour_without_a_report() {
     )
     .await
     .unwrap();
-    let bars = minsheng::jobs::files::bars(&issue.digest);
+    let bars = minsheng::export::chart::of_digest(&issue.digest);
     assert_eq!(bars.len(), 27, "every project has its row");
     assert!(
         bars.iter().all(|bar| bar.colour.is_none()),
@@ -211,7 +211,7 @@ async fn no_colour_without_a_report() {
     )
     .await
     .unwrap();
-    let bars = minsheng::jobs::files::bars(&issue.digest);
+    let bars = minsheng::export::chart::of_digest(&issue.digest);
     let coloured: Vec<i64> = bars
         .iter()
         .filter(|bar| bar.colour.is_some())

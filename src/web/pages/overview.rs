@@ -9,7 +9,7 @@ use maud::{Markup, html};
 use super::layout::{self, day, percent, state_label};
 use super::{Reading, Refusal, chart};
 use crate::domain::colour::{Colour, State};
-use crate::jobs::files::bars;
+use crate::export::chart::of_digest;
 use crate::services::digest::{Digest, ProjectState};
 use crate::services::web_view::{self, Reach};
 use crate::web::{Reader, WebState};
@@ -79,7 +79,7 @@ pub fn body(reach: &Reach, digest: &Digest) -> Markup {
         }
         section {
             h2 { "进度与序时进度" }
-            (chart::progress(&bars(digest)))
+            (chart::progress(&of_digest(digest)))
             p.quiet { "未报送的项目不着色，只标“未报送”。" }
         }
         section {
