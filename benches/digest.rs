@@ -11,13 +11,12 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use common::queries;
 use minsheng::bot::outgoing::split_text;
 use minsheng::bot::texts::digest as say;
 use minsheng::config::Settings;
 use minsheng::db::plan::PlanRow;
-use minsheng::domain::cycle::to_utc;
 use minsheng::domain::dekad::Period;
 use minsheng::export::ledger::LedgerBook;
 use minsheng::jobs::files;
@@ -68,13 +67,7 @@ async fn main() {
 /// The digest on 2024-12-21, its chart and the workbook: each alone, then the three together
 /// as a digest goes out. Returns the plan and the time they ran at.
 async fn steps(conn: &mut sqlx::SqliteConnection, settings: &Settings) -> (PlanRow, DateTime<Utc>) {
-    let now = to_utc(
-        settings.timezone,
-        "2024-12-21"
-            .parse::<NaiveDate>()
-            .unwrap()
-            .and_time(settings.digest.time),
-    );
+    let now = common::digest_time(settings);
     let plan = ledger::plan_for(conn, settings, Some(2024), now)
         .await
         .unwrap();

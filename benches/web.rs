@@ -26,7 +26,6 @@ use chrono::{Days, NaiveDate};
 use minsheng::bot::BotContext;
 use minsheng::clock::ManualClock;
 use minsheng::config::Settings;
-use minsheng::domain::cycle::to_utc;
 use minsheng::web::{Reader, WebState, pages};
 use sqlx::SqlitePool;
 
@@ -97,13 +96,7 @@ async fn serve(pool: &SqlitePool, settings: &Settings) -> String {
         .unwrap();
     drop(conn);
     seed_digests(pool, person.id).await;
-    let now = to_utc(
-        settings.timezone,
-        "2024-12-21"
-            .parse::<NaiveDate>()
-            .unwrap()
-            .and_time(settings.digest.time),
-    );
+    let now = common::digest_time(settings);
     let ctx = BotContext {
         pool: pool.clone(),
         settings: Arc::new(settings.clone()),

@@ -229,3 +229,9 @@ pub async fn seed_year(pool: &SqlitePool, settings: &Settings) -> i64 {
         .await
         .unwrap()
 }
+
+/// The moment the benchmarks read at: the ten-day digest of 2024-12-21, at its time.
+pub fn digest_time(settings: &Settings) -> chrono::DateTime<chrono::Utc> {
+    let day: NaiveDate = "2024-12-21".parse().unwrap();
+    to_utc(settings.timezone, day.and_time(settings.digest.time))
+}
